@@ -1,0 +1,194 @@
+//! Actions: what replaces a span of personal data.
+//!
+//! The detectors say *what* is where; an action says what to write instead. Each kind of data has
+//! its own action enum, resolved once from the flags into [`Actions`]; adding an action (keyed
+//! hashing, encryption) is one more variant and one more match arm in [`Actions::write`].
+
+use std::io::Write;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::detect::{ipv4, ipv6, Kind};
+
+/// The text written for an email under `--email redact`.
+pub const EMAIL_MARKER: &[u8] = b"[email]";
+/// The text written for an IPv4 address under `--ip redact`.
+pub const IPV4_MARKER: &[u8] = b"[ipv4]";
+/// The text written for an IPv6 address under `--ip redact`.
+pub const IPV6_MARKER: &[u8] = b"[ipv6]";
+
+/// What to do with IP addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IpAction {
+    /// Zero the host bits beyond the configured prefix lengths.
+    #[default]
+    Mask,
+    /// Replace with a marker.
+    Redact,
+    /// Leave as found.
+    Keep,
+}
+
+/// What to do with email addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum EmailAction {
+    /// Replace with a marker.
+    #[default]
+    Redact,
+    /// Leave as found.
+    Keep,
+}
+
+/// A prefix length, checked against its address family when it is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefix<const BITS: u8>(u8);
+
+impl<const BITS: u8> Prefix<BITS> {
+    /// `None` when `len` exceeds the family's bits.
+    pub fn new(len: u8) -> Option<Self> {
+        (len <= BITS).then_some(Self(len))
+    }
+
+    pub fn len(self) -> u8 {
+        self.0
+    }
+
+    fn mask32(self) -> u32 {
+        u32::MAX.checked_shl(32 - u32::from(self.0)).unwrap_or(0)
+    }
+
+    fn mask128(self) -> u128 {
+        u128::MAX.checked_shl(128 - u32::from(self.0)).unwrap_or(0)
+    }
+}
+
+/// The resolved actions of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actions {
+    pub ip: IpAction,
+    pub email: EmailAction,
+    pub ipv4_prefix: Prefix<32>,
+    pub ipv6_prefix: Prefix<128>,
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Actions {
+            ip: IpAction::Mask,
+            email: EmailAction::Redact,
+            ipv4_prefix: Prefix(24),
+            ipv6_prefix: Prefix(48),
+        }
+    }
+}
+
+impl Actions {
+    /// Writes the replacement for `text`, a span of `kind`, to `out`.
+    pub fn write(&self, kind: Kind, text: &[u8], out: &mut Vec<u8>) {
+        match (kind, self.ip, self.email) {
+            (Kind::Email, _, EmailAction::Keep) | (Kind::Ipv4 | Kind::Ipv6, IpAction::Keep, _) => {
+                out.extend_from_slice(text)
+            }
+            (Kind::Email, _, EmailAction::Redact) => out.extend_from_slice(EMAIL_MARKER),
+            (Kind::Ipv4, IpAction::Redact, _) => out.extend_from_slice(IPV4_MARKER),
+            (Kind::Ipv6, IpAction::Redact, _) => out.extend_from_slice(IPV6_MARKER),
+            (Kind::Ipv4, IpAction::Mask, _) => match ipv4::parse(text) {
+                Some(a) => write_ipv4(self.mask_v4(a), out),
+                None => out.extend_from_slice(IPV4_MARKER),
+            },
+            (Kind::Ipv6, IpAction::Mask, _) => match ipv6::parse(text) {
+                Some(a) => write_ipv6(self.mask_v6(a), out),
+                None => out.extend_from_slice(IPV6_MARKER),
+            },
+        }
+    }
+
+    pub fn mask_v4(&self, a: Ipv4Addr) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(a) & self.ipv4_prefix.mask32())
+    }
+
+    /// Masks an IPv6 address; an IPv4-mapped one (`::ffff:a.b.c.d`) is masked with the IPv4 prefix.
+    pub fn mask_v6(&self, a: Ipv6Addr) -> Ipv6Addr {
+        match a.to_ipv4_mapped() {
+            Some(v4) => self.mask_v4(v4).to_ipv6_mapped(),
+            None => Ipv6Addr::from(u128::from(a) & self.ipv6_prefix.mask128()),
+        }
+    }
+}
+
+/// Dotted decimal, without going through the formatter.
+pub fn write_ipv4(a: Ipv4Addr, out: &mut Vec<u8>) {
+    for (i, o) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        if o >= 100 {
+            out.push(b'0' + o / 100);
+        }
+        if o >= 10 {
+            out.push(b'0' + (o / 10) % 10);
+        }
+        out.push(b'0' + o % 10);
+    }
+}
+
+/// RFC 5952 text (lowercase, longest zero run compressed, IPv4-mapped in dotted form).
+pub fn write_ipv6(a: Ipv6Addr, out: &mut Vec<u8>) {
+    // std's Display is RFC 5952; writing into a Vec cannot fail and does not allocate beyond `out`.
+    let _ = write!(out, "{a}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(actions: &Actions, kind: Kind, text: &str) -> String {
+        let mut out = Vec::new();
+        actions.write(kind, text.as_bytes(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn default_masks() {
+        let a = Actions::default();
+        assert_eq!(apply(&a, Kind::Ipv4, "203.0.113.77"), "203.0.113.0");
+        assert_eq!(apply(&a, Kind::Ipv4, "010.001.002.003"), "10.1.2.0");
+        assert_eq!(apply(&a, Kind::Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348"), "2001:db8:85a3::");
+        assert_eq!(apply(&a, Kind::Ipv6, "2001:DB8::1"), "2001:db8::");
+        assert_eq!(apply(&a, Kind::Ipv6, "::ffff:192.0.2.77"), "::ffff:192.0.2.0");
+        assert_eq!(apply(&a, Kind::Email, "bob@example.com"), "[email]");
+    }
+
+    #[test]
+    fn prefixes_at_the_edges() {
+        let mut a = Actions::default();
+        a.ipv4_prefix = Prefix::new(0).unwrap();
+        a.ipv6_prefix = Prefix::new(128).unwrap();
+        assert_eq!(apply(&a, Kind::Ipv4, "203.0.113.77"), "0.0.0.0");
+        assert_eq!(apply(&a, Kind::Ipv6, "2001:db8::1"), "2001:db8::1");
+        a.ipv4_prefix = Prefix::new(32).unwrap();
+        a.ipv6_prefix = Prefix::new(0).unwrap();
+        assert_eq!(apply(&a, Kind::Ipv4, "203.0.113.77"), "203.0.113.77");
+        assert_eq!(apply(&a, Kind::Ipv6, "2001:db8::1"), "::");
+        a.ipv4_prefix = Prefix::new(20).unwrap();
+        assert_eq!(apply(&a, Kind::Ipv4, "203.0.127.77"), "203.0.112.0");
+        assert!(Prefix::<32>::new(33).is_none());
+        assert!(Prefix::<128>::new(129).is_none());
+    }
+
+    #[test]
+    fn redact_and_keep() {
+        let mut a = Actions { ip: IpAction::Redact, ..Actions::default() };
+        assert_eq!(apply(&a, Kind::Ipv4, "1.2.3.4"), "[ipv4]");
+        assert_eq!(apply(&a, Kind::Ipv6, "::1"), "[ipv6]");
+        a.ip = IpAction::Keep;
+        a.email = EmailAction::Keep;
+        assert_eq!(apply(&a, Kind::Ipv4, "1.2.3.4"), "1.2.3.4");
+        assert_eq!(apply(&a, Kind::Email, "a@b.co"), "a@b.co");
+    }
+
+    #[test]
+    fn merged_spans_that_do_not_parse_are_redacted() {
+        let a = Actions::default();
+        assert_eq!(apply(&a, Kind::Ipv6, "nonsense"), "[ipv6]");
+    }
+}

@@ -1,0 +1,173 @@
+//! Command-line flags (clap derive) and their resolution into a [`Plan`].
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::action::{Actions, EmailAction, IpAction, Prefix};
+use crate::config::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
+use crate::error::{Error, Result};
+use crate::input::InputSpec;
+
+const EXAMPLES: &str = "\
+Examples:
+  zcat access.log.1.gz | logscrub | less       scrub a pipe, read the result
+  logscrub access.log.2.gz -o clean.log.gz     one file in, one gzip file out (written atomically)
+  logscrub /var/log/nginx/access.log.*.gz -o /srv/clean/
+                                               many files, scrubbed side by side into a directory
+  logscrub --ip redact --email keep x.log      replace addresses with [ipv4]/[ipv6], keep emails
+  logscrub --ipv4-prefix 16 --ipv6-prefix 32   coarser masks
+
+What is found, anywhere in a line: IPv4 dotted quads (also with :port, in brackets, in lists, glued
+to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [addr]:port), and
+email addresses (also URL-encoded as %40). Everything else is copied byte for byte, whatever the
+encoding; one line comes out for every line that goes in, in the same order.
+
+Exit status: 0 when every input was scrubbed; 2 on a usage error or when any input failed (the
+others are still processed).";
+
+/// What to do with IP addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IpArg {
+    /// Zero the host bits beyond --ipv4-prefix / --ipv6-prefix (203.0.113.77 -> 203.0.113.0)
+    Mask,
+    /// Replace with the marker [ipv4] or [ipv6]
+    Redact,
+    /// Leave addresses as they are
+    Keep,
+}
+
+/// What to do with email addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmailArg {
+    /// Replace with the marker [email]
+    Redact,
+    /// Leave emails as they are
+    Keep,
+}
+
+/// Scrub personal data (IP addresses, emails) from web-server access logs.
+///
+/// Reads access logs — gzip or plain, Apache/nginx common or combined format, JSON lines or any
+/// text — and masks every IP address and redacts every email address in every line, keeping every
+/// other byte as it was.
+#[derive(Debug, Parser)]
+#[command(name = "logscrub", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// Input files, gzip (recognised by content, not name) or plain. None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+
+    /// Write here instead of stdout. With one input: that file. With several: a directory (created
+    /// if missing) where each output keeps its input's file name. A name ending in .gz is written as
+    /// gzip. Files appear only when complete (written to a temporary name, then renamed).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// gzip compression level for .gz outputs (0-9).
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
+    pub level: u32,
+
+    /// What to do with IPv4 and IPv6 addresses.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = IpArg::Mask)]
+    pub ip: IpArg,
+
+    /// What to do with email addresses.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = EmailArg::Redact)]
+    pub email: EmailArg,
+
+    /// Leading bits of an IPv4 address kept by --ip mask (0-32). IPv4-mapped IPv6 addresses
+    /// (::ffff:a.b.c.d) use this too.
+    #[arg(long, value_name = "BITS", default_value_t = 24, value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub ipv4_prefix: u8,
+
+    /// Leading bits of an IPv6 address kept by --ip mask (0-128).
+    #[arg(long, value_name = "BITS", default_value_t = 48, value_parser = clap::value_parser!(u8).range(0..=128))]
+    pub ipv6_prefix: u8,
+
+    /// Worker threads [default: the number of cores]. Output is identical for every value.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+
+    /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
+    #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
+    pub chunk_size: Option<usize>,
+}
+
+/// `4096`, `64K`, `1M` (binary multiples).
+fn parse_size(s: &str) -> std::result::Result<usize, String> {
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        _ => (s, 1),
+    };
+    let n: usize = num.parse().map_err(|_| format!("expected a size like 4096, 64K or 1M, got {s:?}"))?;
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!("size must be between 1 byte and {} bytes", usize::MAX)),
+    }
+}
+
+impl Cli {
+    /// Resolves the flags into a plan.
+    pub fn plan(&self) -> Result<Plan> {
+        let actions = Actions {
+            ip: match self.ip {
+                IpArg::Mask => IpAction::Mask,
+                IpArg::Redact => IpAction::Redact,
+                IpArg::Keep => IpAction::Keep,
+            },
+            email: match self.email {
+                EmailArg::Redact => EmailAction::Redact,
+                EmailArg::Keep => EmailAction::Keep,
+            },
+            ipv4_prefix: Prefix::new(self.ipv4_prefix).ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
+            ipv6_prefix: Prefix::new(self.ipv6_prefix).ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?,
+        };
+        let inputs = if self.files.is_empty() {
+            vec![InputSpec::Stdin]
+        } else {
+            self.files.iter().map(|f| InputSpec::from_arg(f)).collect()
+        };
+        if inputs.iter().filter(|i| **i == InputSpec::Stdin).count() > 1 {
+            return Err(Error::Usage("stdin (-) can be given only once".into()));
+        }
+        Ok(Plan {
+            actions,
+            threads: self.threads.map_or_else(default_threads, |t| t as usize),
+            chunk_size: self.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE),
+            level: self.level,
+            inputs,
+            output: self.output.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("1m"), Ok(1 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn flags_resolve_into_a_plan() {
+        let cli = Cli::parse_from(["logscrub", "--ip", "redact", "--ipv4-prefix", "16", "-j", "3", "a", "-"]);
+        let plan = cli.plan().unwrap();
+        assert_eq!(plan.actions.ip, IpAction::Redact);
+        assert_eq!(plan.actions.ipv4_prefix.len(), 16);
+        assert_eq!(plan.threads, 3);
+        assert_eq!(plan.inputs, [InputSpec::Path("a".into()), InputSpec::Stdin]);
+        assert!(Cli::try_parse_from(["logscrub", "--ipv4-prefix", "33"]).is_err());
+        assert!(Cli::try_parse_from(["logscrub", "-j", "0"]).is_err());
+        assert!(Cli::parse_from(["logscrub", "-", "-"]).plan().is_err());
+    }
+}

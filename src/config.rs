@@ -1,0 +1,149 @@
+//! The validated, immutable plan of a run, and the jobs (input → output) it implies.
+//!
+//! Everything the flags say is checked and turned into types here, before any input is read.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::action::Actions;
+use crate::error::{Error, Result};
+use crate::input::InputSpec;
+use crate::output::Target;
+
+/// Default bytes per chunk.
+pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+
+/// Everything a run needs to know, resolved once.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub actions: Actions,
+    /// Worker threads; 1 runs everything on the calling thread.
+    pub threads: usize,
+    pub chunk_size: usize,
+    /// gzip level for `.gz` outputs.
+    pub level: u32,
+    pub inputs: Vec<InputSpec>,
+    /// `-o`: the output file (one input) or directory (several).
+    pub output: Option<PathBuf>,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            actions: Actions::default(),
+            threads: default_threads(),
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            level: 6,
+            inputs: vec![InputSpec::Stdin],
+            output: None,
+        }
+    }
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// One input and where its scrubbed text goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileJob {
+    pub input: InputSpec,
+    pub output: Target,
+}
+
+impl Plan {
+    /// The jobs of this plan. Checks, before anything is read, that outputs are usable and that no
+    /// output would overwrite an input.
+    pub fn jobs(&self) -> Result<Vec<FileJob>> {
+        let jobs: Vec<FileJob> = match (&self.output, self.inputs.as_slice()) {
+            (None, inputs) => inputs.iter().map(|i| FileJob { input: i.clone(), output: Target::Stdout }).collect(),
+            (Some(path), [one]) if !path.is_dir() => vec![FileJob { input: one.clone(), output: Target::File(path.clone()) }],
+            (Some(dir), inputs) => {
+                if !dir.exists() {
+                    fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.clone(), source })?;
+                }
+                let mut seen = HashSet::new();
+                let mut jobs = Vec::with_capacity(inputs.len());
+                for input in inputs {
+                    let InputSpec::Path(p) = input else {
+                        return Err(Error::Usage(
+                            "stdin cannot be written into an output directory: give -o a file name".into(),
+                        ));
+                    };
+                    let Some(name) = p.file_name() else {
+                        return Err(Error::Usage(format!("{}: input has no file name", p.display())));
+                    };
+                    if !seen.insert(name.to_owned()) {
+                        return Err(Error::Usage(format!(
+                            "two inputs are named {}; their outputs would collide in {}",
+                            Path::new(name).display(),
+                            dir.display()
+                        )));
+                    }
+                    jobs.push(FileJob { input: input.clone(), output: Target::File(dir.join(name)) });
+                }
+                jobs
+            }
+        };
+        for job in &jobs {
+            if let Target::File(out) = &job.output {
+                for input in &self.inputs {
+                    if let InputSpec::Path(inp) = input {
+                        if same_file(out, inp) {
+                            return Err(Error::OutputIsInput { path: out.clone(), input: inp.display().to_string() });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(jobs)
+    }
+}
+
+/// Whether two paths name the same existing file (same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_input_one_file_many_inputs_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.log");
+        let b = dir.path().join("sub/b.log.1.gz");
+        fs::create_dir_all(b.parent().unwrap()).unwrap();
+        fs::write(&a, "x").unwrap();
+        fs::write(&b, "x").unwrap();
+        let out = dir.path().join("out");
+        let plan = Plan { inputs: vec![InputSpec::Path(a.clone())], output: Some(out.clone()), ..Plan::default() };
+        assert_eq!(plan.jobs().unwrap()[0].output, Target::File(out.clone()));
+        let plan = Plan { inputs: vec![InputSpec::Path(a), InputSpec::Path(b)], output: Some(out.clone()), ..Plan::default() };
+        let jobs = plan.jobs().unwrap();
+        assert_eq!(jobs[1].output, Target::File(out.join("b.log.1.gz")));
+        assert!(out.is_dir());
+    }
+
+    #[test]
+    fn refuses_to_overwrite_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.log");
+        fs::write(&a, "x").unwrap();
+        let plan = Plan { inputs: vec![InputSpec::Path(a.clone())], output: Some(a.clone()), ..Plan::default() };
+        assert!(matches!(plan.jobs(), Err(Error::OutputIsInput { .. })));
+        // Into a directory that holds the input.
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(a.clone()), InputSpec::Path(a.clone())],
+            output: Some(dir.path().to_path_buf()),
+            ..Plan::default()
+        };
+        assert!(plan.jobs().is_err());
+    }
+}

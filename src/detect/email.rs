@@ -1,0 +1,185 @@
+//! Email addresses in text: `local@domain.tld`, also URL-encoded (`bob%40example.com`,
+//! `a%2Bb%40example.com`), after `mailto:`, in any case, and `local@[ip-literal]`.
+//!
+//! The local part is a dot-atom of the characters people really use (`A-Z a-z 0-9 . ! # $ % * + ^ _ ~ -`);
+//! a `%XX` escape is part of it only when it encodes such a character (`%2B`, `%2E`), otherwise the
+//! local part starts after it (`boot.ini%20Hacker@hax0r.com` → `Hacker@hax0r.com`). The domain has at
+//! least two labels and an alphabetic top-level label of two or more letters that is not a file
+//! extension (`icon@2x.png` is an image, `test@docker` a router name).
+
+use super::is_alnum;
+
+const FILE_EXTENSIONS: &[&[u8]] = &[
+    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"avif", b"ico", b"bmp", b"css", b"js", b"mjs", b"map",
+    b"woff", b"woff2", b"ttf", b"eot", b"html", b"htm", b"php", b"json",
+];
+
+fn is_local(b: u8) -> bool {
+    is_alnum(b) || matches!(b, b'.' | b'!' | b'#' | b'$' | b'%' | b'*' | b'+' | b'^' | b'_' | b'~' | b'-')
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Whether `s` as a whole is an email address in the sense above.
+pub fn is_email(s: &[u8]) -> bool {
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    matches!(find_at(s, at, 1, 0), (Some((0, end)), _) if end == s.len())
+}
+
+/// Looks for an address around the `@` (or the `%40`, `at_len` 3) at `at`, whose local part does not
+/// start before `lo`. Returns the span and where scanning may resume.
+pub(crate) fn find_at(text: &[u8], at: usize, at_len: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
+    let resume = at + at_len;
+    let Some(start) = local_start(text, at, lo) else {
+        return (None, resume);
+    };
+    let d = at + at_len;
+    match domain_end(text, d) {
+        Some(end) => (Some((start, end)), end),
+        None => (None, resume),
+    }
+}
+
+/// The start of the local part ending at `at`, if it is not empty.
+fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
+    let mut start = at;
+    while start > lo && is_local(text[start - 1]) {
+        start -= 1;
+    }
+    // Escapes that do not encode a local-part character end what came before them.
+    let mut i = start;
+    while i < at {
+        if text[i] == b'%' {
+            let decoded = match (text.get(i + 1).and_then(|&b| hex_digit(b)), text.get(i + 2).and_then(|&b| hex_digit(b))) {
+                (Some(h), Some(l)) if i + 2 < at => Some((h << 4) | l),
+                _ => None,
+            };
+            match decoded {
+                Some(c) if c != b'%' && is_local(c) => i += 3,
+                Some(_) => {
+                    i += 3;
+                    start = i;
+                }
+                None => {
+                    i += 1;
+                    start = i;
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    while start < at && text[start] == b'.' {
+        start += 1;
+    }
+    (start < at).then_some(start)
+}
+
+/// The end of a valid domain starting at `d`: the longest run of labels ending in a real top-level
+/// label, or a bracketed IP literal.
+fn domain_end(text: &[u8], d: usize) -> Option<usize> {
+    if text.get(d) == Some(&b'[') {
+        let close = d + 1 + text[d + 1..].iter().take(64).position(|&b| b == b']')?;
+        let inner = &text[d + 1..close];
+        let inner = inner.strip_prefix(b"IPv6:").unwrap_or(inner);
+        let ok = super::ipv4::parse(inner).is_some() || super::ipv6::parse(inner).is_some();
+        return ok.then_some(close + 1);
+    }
+    let mut i = d;
+    let mut labels = 0;
+    let mut best = None;
+    loop {
+        let len = text[i..].iter().take_while(|&&b| is_alnum(b) || b == b'-').count();
+        if len == 0 || len > 63 {
+            break;
+        }
+        labels += 1;
+        let label = &text[i..i + len];
+        if labels >= 2 && is_tld(label) {
+            best = Some(i + len);
+        }
+        i += len;
+        if text.get(i) == Some(&b'.') && text.get(i + 1).is_some_and(|&b| is_alnum(b)) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+fn is_tld(label: &[u8]) -> bool {
+    label.len() >= 2
+        && label.iter().all(u8::is_ascii_alphabetic)
+        && !FILE_EXTENSIONS.iter().any(|ext| label.eq_ignore_ascii_case(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        let t = text.as_bytes();
+        let mut out = vec![];
+        let mut lo = 0;
+        let mut p = 0;
+        while p < t.len() {
+            let at_len = if t[p] == b'@' {
+                1
+            } else if t[p..].starts_with(b"%40") {
+                3
+            } else {
+                p += 1;
+                continue;
+            };
+            let (span, resume) = find_at(t, p, at_len, lo);
+            if let Some((s, e)) = span {
+                out.push(&text[s..e]);
+            }
+            lo = resume;
+            p = resume;
+        }
+        out
+    }
+
+    #[test]
+    fn whole_addresses() {
+        for s in ["a@b.co", "first.last@iana.org", "Foo+Bar@Example.COM", "x@[192.0.2.1]", "x@[IPv6:2001:db8::1]", "a_b-c@sub.example.co.uk"] {
+            assert!(is_email(s.as_bytes()), "{s}");
+        }
+        for s in ["", "@", "a@", "@b.com", "a@b", "a@b.c", "a@b.123", "a@@b.com", "test@docker", "icon@2x.png", "a@b.com.", "a b@c.com"] {
+            assert!(!is_email(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn finds_in_text() {
+        assert_eq!(found("GET /?u=bob@example.com&x=1"), ["bob@example.com"]);
+        assert_eq!(found("/avatars/url/noreply%40test.fr HTTP"), ["noreply%40test.fr"]);
+        assert_eq!(found("q=a%2Bb%40example.com"), ["a%2Bb%40example.com"]);
+        assert_eq!(found("boot.ini%20Hacker@hax0r.com"), ["Hacker@hax0r.com"]);
+        assert_eq!(found("<mailto:Help@Moz.com>"), ["Help@Moz.com"]);
+        assert_eq!(found("\"email\":\"realuser@example.com\""), ["realuser@example.com"]);
+        assert_eq!(found("dimka511@[301:fd1:86e3:521c::13]:80"), ["dimka511@[301:fd1:86e3:521c::13]"]);
+        assert_eq!(found("bob@example.com."), ["bob@example.com"]);
+    }
+
+    #[test]
+    fn leaves_non_addresses() {
+        for s in [
+            "/npm/@types/node",
+            "\"test@docker\"",
+            "root@docker -> leaf@docker",
+            "img/icon@2x.png",
+            "%28%40org.apache.commons.io.IOUtils%40toString",
+            "@@@@@@",
+            "user@localhost",
+        ] {
+            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+        }
+    }
+}

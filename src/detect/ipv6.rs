@@ -1,0 +1,231 @@
+//! IPv6 addresses in every RFC 4291 text form: the exact parser and the in-text detector.
+//!
+//! Forms: full (`2001:db8:0:0:1:0:0:1`), `::`-compressed, an embedded IPv4 in the last 32 bits
+//! (`::ffff:192.0.2.1`), either case. In text an address may carry a zone id (`fe80::1%eth0`), stand
+//! in brackets with a port (`[2001:db8::1]:443`) or be followed by `:port` without brackets
+//! (`2001:db8::1234:58430`, where `58430` cannot be a group). The zone, brackets and port are not part
+//! of the span.
+//!
+//! Not addresses: a bare `::` (`')::html`, `foo :: bar`), `::` glued to a word (`std::vector`,
+//! `Foo::Bar`), times (`13:55:36`) and MAC addresses (six groups, no `::`).
+
+use std::net::Ipv6Addr;
+
+use super::{is_hex, is_word};
+
+/// Parses `s` as a whole IPv6 address (no zone, brackets or port).
+pub fn parse(s: &[u8]) -> Option<Ipv6Addr> {
+    match parse_prefix(s) {
+        Some((addr, len)) if len == s.len() => Some(addr),
+        _ => None,
+    }
+}
+
+/// The longest prefix of `s` that is a complete IPv6 address, and its length.
+pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
+    let mut groups = [0u16; 8];
+    let mut n = 0usize; // groups parsed
+    let mut gap: Option<usize> = None; // index in `groups` where `::` stands
+    let mut best = None;
+    let mut i = 0usize;
+    if s.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+        best = Some((assemble(&groups, 0, gap), 2));
+    }
+    loop {
+        let digits = s[i..].iter().take(5).take_while(|b| is_hex(**b)).count();
+        if digits == 0 {
+            break;
+        }
+        if s.get(i + digits) == Some(&b'.') {
+            // Embedded IPv4: only as the last 32 bits.
+            let fits = if gap.is_some() { n + 2 <= 7 } else { n + 2 == 8 };
+            if fits {
+                if let Some((v4, len)) = super::ipv4::parse_prefix(&s[i..]) {
+                    let o = v4.octets();
+                    groups[n] = u16::from_be_bytes([o[0], o[1]]);
+                    groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
+                    best = Some((assemble(&groups, n + 2, gap), i + len));
+                }
+            }
+            break;
+        }
+        if digits > 4 || n == 8 {
+            break;
+        }
+        groups[n] = s[i..i + digits].iter().fold(0u16, |v, &b| (v << 4) | u16::from(hex_value(b)));
+        n += 1;
+        i += digits;
+        let complete = match gap {
+            None => n == 8,
+            Some(_) => n <= 7,
+        };
+        if complete {
+            best = Some((assemble(&groups, n, gap), i));
+        }
+        if s[i..].starts_with(b"::") {
+            if gap.is_some() || n > 7 {
+                break;
+            }
+            gap = Some(n);
+            i += 2;
+            best = Some((assemble(&groups, n, gap), i));
+        } else if s.get(i) == Some(&b':') && s.get(i + 1).is_some_and(|b| is_hex(*b)) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+fn hex_value(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        _ => (b | 0x20) - b'a' + 10,
+    }
+}
+
+/// Builds the address from `n` parsed groups with the `::` gap (if any) at `gap`.
+fn assemble(groups: &[u16; 8], n: usize, gap: Option<usize>) -> Ipv6Addr {
+    let mut out = [0u16; 8];
+    match gap {
+        None => out.copy_from_slice(groups),
+        Some(g) => {
+            out[..g].copy_from_slice(&groups[..g]);
+            let tail = n - g;
+            out[8 - tail..].copy_from_slice(&groups[g..n]);
+        }
+    }
+    Ipv6Addr::from(out)
+}
+
+fn in_run(b: u8) -> bool {
+    is_hex(b) || b == b':' || b == b'.'
+}
+
+/// Looks for an address in the run of `[0-9A-Fa-f:.]` around the colon at `colon`, not starting
+/// before `lo`. Returns the address span (if any) and where scanning may resume (the run's end).
+pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
+    let mut start = colon;
+    while start > lo && (is_hex(text[start - 1]) || text[start - 1] == b':') {
+        start -= 1;
+    }
+    let mut end = colon;
+    while end < text.len() && in_run(text[end]) {
+        end += 1;
+    }
+    let glued = start > 0 && is_word(text[start - 1]);
+    // First try the run as it stands; when it is glued to a word (`IPv6:2001:db8::1`,
+    // `time:2001:db8::1`) or does not parse, try again after its first single colon.
+    if !glued {
+        if let Some(span) = accept(text, start, end) {
+            return (Some(span), end);
+        }
+    }
+    if text[start] != b':' || !glued {
+        if let Some(c) = text[start..end].iter().position(|&b| b == b':') {
+            let after = start + c + 1;
+            if text.get(after) != Some(&b':') {
+                if let Some(span) = accept(text, after, end) {
+                    return (Some(span), end);
+                }
+            }
+        }
+    }
+    (None, end)
+}
+
+/// The address starting at `start`, if it is one, holds a hex digit and ends at a word boundary.
+fn accept(text: &[u8], start: usize, run_end: usize) -> Option<(usize, usize)> {
+    let (_, len) = parse_prefix(&text[start..run_end])?;
+    let end = start + len;
+    let has_digit = text[start..end].iter().any(|&b| b != b':');
+    let next = text.get(end).copied();
+    let boundary = match next {
+        None => true,
+        Some(b':') => text.get(end + 1) != Some(&b':'),
+        Some(b) => !is_word(b),
+    };
+    (has_digit && boundary).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn found(text: &str) -> Vec<&str> {
+        let t = text.as_bytes();
+        let mut out = vec![];
+        let mut lo = 0;
+        for p in 0..t.len() {
+            if t[p] == b':' && p >= lo {
+                let (span, resume) = find_at(t, p, lo);
+                if let Some((s, e)) = span {
+                    out.push(&text[s..e]);
+                }
+                lo = resume;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn parses_every_form() {
+        for s in [
+            "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+            "2001:DB8::1",
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "::ffff:192.0.2.1",
+            "1:2:3:4:5:6:1.2.3.4",
+            "64:ff9b::198.51.100.7",
+            "2a03:0000:10ff:f00f:0000:0000:0:8000",
+        ] {
+            assert_eq!(parse(s.as_bytes()), Some(Ipv6Addr::from_str(s).unwrap()), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for s in [
+            "", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "1:2:3:4::5:6:7:8",
+            ":1::", "1:", "g::", "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4", "::ffff:1.2.3.256",
+        ] {
+            assert_eq!(parse(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn longest_prefix_stops_at_group_boundary() {
+        assert_eq!(parse_prefix(b"2001:db8::1234:58430").map(|p| p.1), Some(14));
+        assert_eq!(parse_prefix(b"2a02:a33c:4538:1:bcf4:5264:e01c:f215:50718").map(|p| p.1), Some(36));
+        assert_eq!(parse_prefix(b"::1:").map(|p| p.1), Some(3));
+    }
+
+    #[test]
+    fn finds_in_text() {
+        assert_eq!(found("[2001:db8::1]:443"), ["2001:db8::1"]);
+        assert_eq!(found("fe80::1%eth0 x"), ["fe80::1"]);
+        assert_eq!(found("[IPv6:2001:DB8::1]"), ["2001:DB8::1"]);
+        assert_eq!(found("2001:db8::1234:58430"), ["2001:db8::1234"]);
+        assert_eq!(found("a 200:: b"), ["200::"]);
+        assert_eq!(found("::1, ::ffff:10.0.0.1"), ["::1", "::ffff:10.0.0.1"]);
+        assert_eq!(found("from=1:2:3:4:5:6:7:8,"), ["1:2:3:4:5:6:7:8"]);
+    }
+
+    #[test]
+    fn leaves_non_addresses() {
+        for s in [
+            "std::vector", "')::html", "a :: b", "Foo::Bar", "13:55:36", "ab:ab:ab:ab:ab:ab",
+            "10/Oct/2026:08:32:31 +0000", "std::bad_alloc", "a::b::c",
+        ] {
+            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+        }
+    }
+}

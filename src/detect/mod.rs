@@ -1,0 +1,170 @@
+//! Detectors: where personal data stands in a text.
+//!
+//! [`Detector::find`] reports every IPv4 address, IPv6 address and email in a text (one line or many;
+//! no match ever crosses a newline) as sorted, non-overlapping [`Span`]s. It first marks candidate
+//! positions in one fast pass ([`scan`]), then runs the exact detectors ([`ipv4`], [`ipv6`], [`email`])
+//! only there. Each detector keeps its own resume point, so every byte is examined a bounded number
+//! of times whatever the input: no quadratic blow-up on a line of ten thousand `::` or `@`.
+//!
+//! Where two matches overlap (an address inside an email's local part, an IPv6 literal inside
+//! `user@[…]`) they merge into one span of the stronger kind (email over IPv6 over IPv4), so nothing
+//! is left half-replaced.
+
+pub mod email;
+pub mod ipv4;
+pub mod ipv6;
+mod scan;
+
+#[cfg(test)]
+mod vector_tests;
+
+/// What a span holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Ipv4,
+    Ipv6,
+    Email,
+}
+
+/// A byte range `start..end` of the text holding personal data of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+}
+
+/// Finds personal data in texts. Holds no state between calls; it exists so callers can keep one
+/// per worker as the detectors grow scratch space.
+#[derive(Debug, Default, Clone)]
+pub struct Detector {
+    _private: (),
+}
+
+impl Detector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Clears `out` and fills it with the spans of `text`, sorted and non-overlapping.
+    pub fn find(&mut self, text: &[u8], out: &mut Vec<Span>) {
+        out.clear();
+        let mut cands = scan::Candidates::new(text);
+        // Resume points: a detector never looks again at bytes it has already judged.
+        let (mut v4_lo, mut v6_lo, mut mail_lo) = (0usize, 0usize, 0usize);
+        while let Some(p) = cands.next() {
+            let found = match text[p] {
+                b'.' if p >= v4_lo => {
+                    let (span, resume) = ipv4::find_at(text, p, v4_lo);
+                    v4_lo = resume;
+                    span.map(|s| (s, Kind::Ipv4))
+                }
+                b':' if p >= v6_lo => {
+                    let (span, resume) = ipv6::find_at(text, p, v6_lo);
+                    v6_lo = resume;
+                    span.map(|s| (s, Kind::Ipv6))
+                }
+                b'@' if p >= mail_lo => {
+                    let (span, resume) = email::find_at(text, p, 1, mail_lo);
+                    mail_lo = resume;
+                    span.map(|s| (s, Kind::Email))
+                }
+                b'%' if p >= mail_lo && text[p..].starts_with(b"%40") => {
+                    let (span, resume) = email::find_at(text, p, 3, mail_lo);
+                    mail_lo = resume;
+                    span.map(|s| (s, Kind::Email))
+                }
+                _ => None,
+            };
+            if let Some(((start, end), kind)) = found {
+                push_merged(out, Span { start, end, kind });
+            }
+            let lo = v4_lo.min(v6_lo).min(mail_lo);
+            if lo > p + 1 {
+                cands.skip_to(lo);
+            }
+        }
+    }
+}
+
+/// Appends `span`, merging it with the spans it overlaps.
+fn push_merged(out: &mut Vec<Span>, mut span: Span) {
+    while let Some(last) = out.last() {
+        if last.end <= span.start {
+            break;
+        }
+        span.start = span.start.min(last.start);
+        span.end = span.end.max(last.end);
+        span.kind = span.kind.max(last.kind);
+        out.pop();
+    }
+    out.push(span);
+}
+
+/// All spans of `text`; a convenience over [`Detector::find`].
+pub fn find_spans(text: &[u8]) -> Vec<Span> {
+    let mut out = Vec::new();
+    Detector::new().find(text, &mut out);
+    out
+}
+
+pub(crate) fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+pub(crate) fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// A byte that glues to a token: letters, digits, `_`.
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(line: &str) -> Vec<(Kind, &str)> {
+        find_spans(line.as_bytes()).iter().map(|s| (s.kind, &line[s.start..s.end])).collect()
+    }
+
+    #[test]
+    fn finds_every_kind_in_a_combined_line() {
+        let line = r#"203.0.113.77, 2001:db8::7 - - [10/Oct/2026:08:32:31 +0000] "GET /?m=bob%40example.com HTTP/1.1" 200 5 "mailto:Ann@Example.org" "Mozilla/5.0 rv:1.8.1.1pre Chrome/120.0.6099.109""#;
+        assert_eq!(
+            texts(line),
+            [
+                (Kind::Ipv4, "203.0.113.77"),
+                (Kind::Ipv6, "2001:db8::7"),
+                (Kind::Email, "bob%40example.com"),
+                (Kind::Email, "Ann@Example.org"),
+                (Kind::Ipv4, "1.8.1.1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_matches_merge_into_the_stronger_kind() {
+        assert_eq!(texts("1.2.3.4@example.com"), [(Kind::Email, "1.2.3.4@example.com")]);
+        assert_eq!(texts("x dimka511@[301:fd1:86e3:521c::13]:80"), [(Kind::Email, "dimka511@[301:fd1:86e3:521c::13]")]);
+        assert_eq!(texts("::ffff:192.0.2.1"), [(Kind::Ipv6, "::ffff:192.0.2.1")]);
+    }
+
+    #[test]
+    fn never_crosses_a_newline() {
+        assert_eq!(texts("a 1.2.3\n4.5 b@c\nd.com"), []);
+        assert_eq!(texts("1.2.3.4\n::1\n"), [(Kind::Ipv4, "1.2.3.4"), (Kind::Ipv6, "::1")]);
+    }
+
+    #[test]
+    fn hostile_repetitions_finish_and_find_nothing_false() {
+        for unit in ["::", "@", "1.", "%40", "a:"] {
+            let line = unit.repeat(10_000);
+            let spans = find_spans(line.as_bytes());
+            assert!(spans.len() <= 10_000);
+        }
+        assert_eq!(find_spans("::".repeat(10_000).as_bytes()), []);
+        assert_eq!(find_spans("@".repeat(10_000).as_bytes()), []);
+    }
+}

@@ -1,0 +1,255 @@
+//! The fast pass: mark the few bytes of a text worth a closer look.
+//!
+//! Most bytes of an access log cannot start personal data. One pass over the text classifies each
+//! 64-byte block into bit masks (SSE2 on x86_64, a portable loop elsewhere), and cheap bit arithmetic
+//! keeps only:
+//! - a dot between digits that starts a chain of three such dots spaced 2–4 bytes apart — the first
+//!   dot of every dotted quad (`Chrome/120.0.6099.109` has no such chain);
+//! - a colon between hex digits that starts a chain of six such colons spaced 2–5 bytes apart (every
+//!   uncompressed IPv6 address has one), and every `::`;
+//! - every `@`, and every `%4` (a `%40`, checked by the caller).
+//!
+//! The exact detectors then run only at those positions.
+
+/// Bit masks of one 64-byte block, bit `i` for byte `i`.
+#[derive(Clone, Copy, Default)]
+struct Classes {
+    dot: u64,
+    colon: u64,
+    at: u64,
+    pct4: u64, // '%' followed by '4'
+    digit: u64,
+    hex: u64,
+}
+
+/// Yields candidate positions of a text in increasing order.
+pub(crate) struct Candidates<'a> {
+    text: &'a [u8],
+    /// Index of the block whose candidates are in `bits`.
+    block: usize,
+    bits: u64,
+    // Pipeline state: classes of blocks block-1 .. block+2, and stage-A results of block, block+1.
+    prev: Classes,
+    cur: Classes,
+    next: Classes,
+    next2: Classes,
+}
+
+const QUAD: u32 = 4; // bytes between two dots of a quad: 2..=4
+const GROUP: u32 = 5; // bytes between two colons of an IPv6 address: 2..=5
+
+impl<'a> Candidates<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        let mut c = Candidates {
+            text,
+            block: 0,
+            bits: 0,
+            prev: Classes::default(),
+            cur: classify_block(text, 0),
+            next: classify_block(text, 1),
+            next2: classify_block(text, 2),
+        };
+        c.bits = c.compute();
+        c
+    }
+
+    /// The candidates of the current block, from the classes of its neighbours.
+    fn compute(&self) -> u64 {
+        let (d0, g0, e0) = stage_a(&self.prev, &self.cur, &self.next);
+        let (d1, g1, _) = stage_a(&self.cur, &self.next, &self.next2);
+        let quads = chain_starts(d0, d1, 2, QUAD, 2);
+        let v6 = chain_starts(g0, g1, 2, GROUP, 5);
+        quads | v6 | e0
+    }
+
+    /// Drops candidates before `pos`.
+    pub(crate) fn skip_to(&mut self, pos: usize) {
+        let base = self.block * 64;
+        if pos > base {
+            let shift = pos - base;
+            self.bits &= if shift >= 64 { 0 } else { !0u64 << shift };
+        }
+    }
+
+    fn advance(&mut self) {
+        self.block += 1;
+        self.prev = self.cur;
+        self.cur = self.next;
+        self.next = self.next2;
+        self.next2 = classify_block(self.text, self.block + 2);
+        self.bits = self.compute();
+    }
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.bits != 0 {
+                let bit = self.bits.trailing_zeros() as usize;
+                self.bits &= self.bits - 1;
+                return Some(self.block * 64 + bit);
+            }
+            if (self.block + 1) * 64 >= self.text.len() {
+                return None;
+            }
+            self.advance();
+        }
+    }
+}
+
+/// Dots between digits, colons between hex digits, and the always-interesting bytes, of `cur`.
+fn stage_a(prev: &Classes, cur: &Classes, next: &Classes) -> (u64, u64, u64) {
+    let before = |m: u64, p: u64| (m << 1) | (p >> 63);
+    let after = |m: u64, n: u64| (m >> 1) | (n << 63);
+    let digit_around = before(cur.digit, prev.digit) & after(cur.digit, next.digit);
+    let hex_around = before(cur.hex, prev.hex) & after(cur.hex, next.hex);
+    let dots = cur.dot & digit_around;
+    let colons = cur.colon & hex_around;
+    let double_colons = cur.colon & after(cur.colon, next.colon);
+    (dots, colons, double_colons | cur.at | cur.pct4)
+}
+
+/// Bits of `m0` that start a chain of `links` further bits, each `min..=max` bytes after the one
+/// before. `m1` is the next block's mask (chains may cross one block boundary).
+fn chain_starts(m0: u64, m1: u64, min: u32, max: u32, links: u32) -> u64 {
+    let m = u128::from(m0) | (u128::from(m1) << 64);
+    let mut reach = m; // bits that start a chain of k links so far
+    for _ in 0..links {
+        let mut near = 0u128;
+        for s in min..=max {
+            near |= reach >> s;
+        }
+        reach = m & near;
+    }
+    reach as u64
+}
+
+/// Classes of the 64-byte block number `block` of `text` (zeros beyond its end).
+fn classify_block(text: &[u8], block: usize) -> Classes {
+    let start = block * 64;
+    if start + 64 <= text.len() {
+        classify(text[start..start + 64].try_into().expect("64 bytes"))
+    } else if start < text.len() {
+        let mut buf = [0u8; 64];
+        buf[..text.len() - start].copy_from_slice(&text[start..]);
+        classify(&buf)
+    } else {
+        Classes::default()
+    }
+}
+
+fn classify(block: &[u8; 64]) -> Classes {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        unsafe { classify_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        classify_scalar(block)
+    }
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn classify_scalar(block: &[u8; 64]) -> Classes {
+    let mut c = Classes::default();
+    for (i, &b) in block.iter().enumerate() {
+        let bit = 1u64 << i;
+        let next = block.get(i + 1).copied().unwrap_or(0);
+        if b == b'.' {
+            c.dot |= bit;
+        }
+        if b == b':' {
+            c.colon |= bit;
+        }
+        if b == b'@' {
+            c.at |= bit;
+        }
+        if b == b'%' && next == b'4' {
+            c.pct4 |= bit;
+        }
+        if b.is_ascii_digit() {
+            c.digit |= bit;
+        }
+        if b.is_ascii_hexdigit() {
+            c.hex |= bit;
+        }
+    }
+    c
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::*;
+    let splat = |b: u8| _mm_set1_epi8(b as i8);
+    let (dot, colon, at, pct, four) = (splat(b'.'), splat(b':'), splat(b'@'), splat(b'%'), splat(b'4'));
+    let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
+    let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
+    let lower = splat(0x20);
+    let mut c = Classes::default();
+    let mut fours = 0u64;
+    let mut pcts = 0u64;
+    for k in 0..4 {
+        // SAFETY: k * 16 + 16 <= 64, and loadu has no alignment requirement.
+        let v = _mm_loadu_si128(block.as_ptr().add(k * 16).cast());
+        let mask = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (k * 16);
+        // Signed compares are right for ASCII ranges: bytes >= 0x80 are negative and fall outside.
+        let digit = _mm_and_si128(_mm_cmpgt_epi8(v, d_lo), _mm_cmplt_epi8(v, d_hi));
+        let vl = _mm_or_si128(v, lower);
+        let alpha = _mm_and_si128(_mm_cmpgt_epi8(vl, a_lo), _mm_cmplt_epi8(vl, a_hi));
+        c.dot |= mask(_mm_cmpeq_epi8(v, dot));
+        c.colon |= mask(_mm_cmpeq_epi8(v, colon));
+        c.at |= mask(_mm_cmpeq_epi8(v, at));
+        pcts |= mask(_mm_cmpeq_epi8(v, pct));
+        fours |= mask(_mm_cmpeq_epi8(v, four));
+        c.digit |= mask(digit);
+        c.hex |= mask(_mm_or_si128(digit, alpha));
+    }
+    // A '%' in the block's last byte is followed by the next block: accept it, the caller checks.
+    c.pct4 = pcts & ((fours >> 1) | (1 << 63));
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simd_and_scalar_classes_agree() {
+        let mut block = [0u8; 64];
+        for seed in 0u32..2000 {
+            for (i, b) in block.iter_mut().enumerate() {
+                let x = seed.wrapping_mul(2_654_435_761).wrapping_add(i as u32 * 40_503);
+                *b = b"0123456789abcdefABCDEFgG.:@%4\xff\x80 /"[(x >> 7) as usize % 31];
+            }
+            let s = classify_scalar(&block);
+            let f = classify(&block);
+            assert_eq!((s.dot, s.colon, s.at, s.digit, s.hex), (f.dot, f.colon, f.at, f.digit, f.hex));
+            assert_eq!(s.pct4 & !(1 << 63), f.pct4 & !(1 << 63));
+        }
+    }
+
+    fn marked(text: &str) -> Vec<usize> {
+        Candidates::new(text.as_bytes()).collect()
+    }
+
+    #[test]
+    fn marks_first_dot_of_quads_only() {
+        assert_eq!(marked("x 1.2.3.4 y"), [3]);
+        assert_eq!(marked("Chrome/120.0.6099.109 2026.11.25"), Vec::<usize>::new());
+        // across a block boundary
+        let text = format!("{}10.20.30.40", " ".repeat(60));
+        assert_eq!(marked(&text), [62]);
+    }
+
+    #[test]
+    fn marks_colon_chains_and_double_colons() {
+        assert_eq!(marked("1:2:3:4:5:6:7:8"), [1, 3]);
+        assert_eq!(marked("13:55:36 ab:ab:ab:ab:ab:ab"), Vec::<usize>::new());
+        assert_eq!(marked("a::b"), [1]);
+        assert_eq!(marked("x@y %40 %20"), [1, 4]);
+    }
+}

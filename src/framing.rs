@@ -1,0 +1,181 @@
+//! Cutting a byte stream into chunks of whole lines.
+//!
+//! A [`Framer`] reads into a reusable buffer and hands out chunks that end at a newline; the partial
+//! last line is carried over to the next chunk. Two cases cut elsewhere:
+//! - **A line longer than the chunk size** is cut after the last byte, within the last
+//!   [`SAFE_CUT_WINDOW`] bytes, that no address or email can contain (a space, a quote, a slash…),
+//!   so memory stays bounded and no personal data is split across two chunks. Such a chunk does not
+//!   end with a newline; the line goes on in the next one.
+//! - **Live input** (a pipe or terminal, as in `tail -f access.log | logscrub`): when a read has
+//!   brought complete lines and nothing more is waiting, the chunk is cut at once so lines show
+//!   promptly.
+
+use std::io::{self, Read};
+
+/// How far back from the end of a full buffer a safe cut point is looked for.
+pub const SAFE_CUT_WINDOW: usize = 4096;
+
+/// Reads newline-aligned chunks from `R`.
+pub struct Framer<R> {
+    src: R,
+    chunk_size: usize,
+    carry: Vec<u8>,
+    eof: bool,
+    /// Bytes handed out so far (offset of the next chunk in the decompressed stream).
+    offset: u64,
+    /// Set for live input: the file descriptor to ask whether more data is waiting.
+    live_fd: Option<i32>,
+}
+
+/// Where a chunk stands in its stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkInfo {
+    /// Byte offset of the chunk's first byte in the (decompressed) stream.
+    pub offset: u64,
+}
+
+impl<R: Read> Framer<R> {
+    pub fn new(src: R, chunk_size: usize) -> Self {
+        Framer { src, chunk_size: chunk_size.max(1), carry: Vec::new(), eof: false, offset: 0, live_fd: None }
+    }
+
+    /// Cut chunks as soon as input pauses on `fd` (see the module docs).
+    pub fn live(mut self, fd: Option<i32>) -> Self {
+        self.live_fd = fd;
+        self
+    }
+
+    /// Bytes read and handed out so far.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Fills `buf` (cleared first) with the next chunk. `Ok(None)` at the end of the stream.
+    pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<ChunkInfo>> {
+        buf.clear();
+        buf.append(&mut self.carry);
+        loop {
+            if buf.len() >= self.chunk_size {
+                self.cut(buf, true);
+                break;
+            }
+            if self.eof {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                break;
+            }
+            let old = buf.len();
+            buf.resize(self.chunk_size, 0);
+            let n = match self.src.read(&mut buf[old..]) {
+                Ok(n) => n,
+                Err(e) => {
+                    buf.truncate(old);
+                    if e.kind() == io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    return Err(e);
+                }
+            };
+            buf.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+                continue;
+            }
+            if let Some(fd) = self.live_fd {
+                if memchr::memchr(b'\n', &buf[old..]).is_some() && !data_waiting(fd) && self.cut(buf, false) {
+                    break;
+                }
+            }
+        }
+        let info = ChunkInfo { offset: self.offset };
+        self.offset += buf.len() as u64;
+        Ok(Some(info))
+    }
+
+    /// Moves what follows the chunk's end into `carry`. With `full`, a chunk without any newline is
+    /// cut at a safe point; otherwise it is left whole and `false` returned.
+    fn cut(&mut self, buf: &mut Vec<u8>, full: bool) -> bool {
+        let end = match memchr::memrchr(b'\n', buf) {
+            Some(i) => i + 1,
+            None if full => safe_cut(buf),
+            None => return false,
+        };
+        self.carry.extend_from_slice(&buf[end..]);
+        buf.truncate(end);
+        true
+    }
+}
+
+/// A cut point in a full buffer without newlines: after the last byte in the final window that no
+/// token can contain, or the whole buffer when there is none (nothing that long is personal data).
+fn safe_cut(buf: &[u8]) -> usize {
+    let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
+    buf[from..].iter().rposition(|&b| !in_token(b)).map_or(buf.len(), |i| from + i + 1)
+}
+
+/// Bytes that can be part of an address or email (or glue to one).
+fn in_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(b, b'.' | b':' | b'%' | b'@' | b'[' | b']' | b'!' | b'#' | b'$' | b'*' | b'+' | b'^' | b'_' | b'~' | b'-')
+}
+
+/// Whether `fd` has data ready right now.
+fn data_waiting(fd: i32) -> bool {
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd, zero timeout.
+    let r = unsafe { libc::poll(&mut pfd, 1, 0) };
+    r > 0 && (pfd.revents & libc::POLLIN) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(input: &[u8], size: usize) -> Vec<Vec<u8>> {
+        let mut f = Framer::new(input, size);
+        let mut out = vec![];
+        let mut buf = vec![];
+        while let Some(info) = f.next_chunk(&mut buf).unwrap() {
+            assert_eq!(info.offset as usize, out.iter().map(Vec::len).sum::<usize>());
+            out.push(buf.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_end_at_newlines_and_rejoin_to_the_input() {
+        let input = b"one\ntwo two\nthree\n\nfour";
+        for size in 1..30 {
+            let cs = chunks(input, size);
+            assert_eq!(cs.concat(), input, "size {size}");
+            for c in &cs[..cs.len() - 1] {
+                // Either a newline end, or a cut inside an over-long line at a non-token byte.
+                assert!(c.ends_with(b"\n") || !in_token(*c.last().unwrap()) || c.len() >= size, "size {size}: {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_input_has_no_chunks() {
+        assert!(chunks(b"", 10).is_empty());
+    }
+
+    #[test]
+    fn long_lines_are_cut_outside_tokens() {
+        let line = b"aaaa 1.2.3.4 bbbb 10.0.0.1 cc".repeat(50);
+        let cs = chunks(&line, 64);
+        assert_eq!(cs.concat(), line);
+        for c in &cs[..cs.len() - 1] {
+            assert_eq!(*c.last().unwrap(), b' ');
+        }
+    }
+
+    #[test]
+    fn a_line_without_any_cut_point_is_cut_at_the_size() {
+        let line = vec![b'a'; 10_000];
+        let cs = chunks(&line, 1000);
+        assert_eq!(cs.len(), 10);
+        assert!(cs.iter().all(|c| c.len() == 1000));
+    }
+}

@@ -1,0 +1,176 @@
+//! Running inputs through the scrubber: the sequential path (the oracle, and `-j 1`) and the ordered
+//! parallel path.
+//!
+//! Parallel, per file: the calling thread reads and frames chunks; for each chunk it first queues a
+//! one-shot receiver for the writer, then hands the chunk to a rayon worker; a writer thread awaits
+//! the receivers in turn, so output order is input order by construction. The queue is bounded
+//! (twice the worker count), which bounds memory whatever the input's size. Buffers travel back
+//! from the writer to the reader for reuse. Several files run at once, each with its own reader and
+//! writer, sharing one worker pool.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::Arc;
+
+use crate::config::{FileJob, Plan};
+use crate::error::{Error, Result};
+use crate::framing::Framer;
+use crate::input;
+use crate::output::{Sink, Target};
+use crate::report::Stats;
+use crate::scrub::Scrubber;
+
+/// The outcome of one file.
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub input: String,
+    pub result: Result<Stats>,
+}
+
+/// Scrubs every job of `plan`; outcomes are in job order. Files writing to stdout run one after the
+/// other; files writing to their own outputs run side by side.
+pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
+    let scrubber = Arc::new(Scrubber::new(plan.actions));
+    let pool = if plan.threads > 1 {
+        match rayon::ThreadPoolBuilder::new().num_threads(plan.threads).thread_name(|i| format!("scrub-{i}")).build() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let err = || Error::Usage(format!("cannot start {} worker threads: {e}", plan.threads));
+                return jobs.iter().map(|j| FileOutcome { input: j.input.display(), result: Err(err()) }).collect();
+            }
+        }
+    } else {
+        None
+    };
+    let one = |job: &FileJob| FileOutcome { input: job.input.display(), result: run_file(plan, &scrubber, pool.as_ref(), job) };
+    let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
+    let side_by_side = if to_stdout || pool.is_none() { 1 } else { plan.threads.min(jobs.len()) };
+    if side_by_side <= 1 {
+        return jobs.iter().map(one).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<Option<FileOutcome>> = jobs.iter().map(|_| None).collect();
+    let slots: Vec<std::sync::Mutex<&mut Option<FileOutcome>>> = outcomes.iter_mut().map(std::sync::Mutex::new).collect();
+    std::thread::scope(|s| {
+        for _ in 0..side_by_side {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let outcome = one(job);
+                **slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+            });
+        }
+    });
+    drop(slots);
+    outcomes.into_iter().map(|o| o.expect("every job ran")).collect()
+}
+
+/// Scrubs one file from its input to its output.
+fn run_file(plan: &Plan, scrubber: &Arc<Scrubber>, pool: Option<&rayon::ThreadPool>, job: &FileJob) -> Result<Stats> {
+    let name = job.input.display();
+    let opened = input::open(&job.input)?;
+    let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
+    let sink = Sink::create(&job.output, plan.level, opened.mode)?;
+    let (stats, sink) = match pool {
+        None => scrub_sequential(scrubber, framer, sink, &name)?,
+        Some(pool) => scrub_parallel(scrubber, pool, plan.threads * 2, framer, sink, &name)?,
+    };
+    sink.finish()?;
+    Ok(stats)
+}
+
+/// The sequential path: read, scrub, write, one chunk at a time.
+pub fn scrub_sequential<R: std::io::Read>(
+    scrubber: &Scrubber,
+    mut framer: Framer<R>,
+    mut sink: Sink,
+    name: &str,
+) -> Result<(Stats, Sink)> {
+    let mut stats = Stats::default();
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let mut last = b'\n';
+    while let Some(_info) = read_chunk(&mut framer, &mut buf, name)? {
+        out.clear();
+        scrubber.scrub_chunk_local(&buf, &mut out, &mut stats);
+        last = *buf.last().unwrap_or(&last);
+        sink.write_all(&out)?;
+        sink.flush()?;
+    }
+    count_unterminated_last_line(&mut stats, last);
+    Ok((stats, sink))
+}
+
+fn read_chunk<R: std::io::Read>(framer: &mut Framer<R>, buf: &mut Vec<u8>, name: &str) -> Result<Option<()>> {
+    match framer.next_chunk(buf) {
+        Ok(c) => Ok(c.map(|_| ())),
+        Err(source) => Err(Error::Read { path: name.to_string(), offset: framer.offset(), source }),
+    }
+}
+
+/// A stream whose last byte is not a newline has one more line than it has newlines.
+fn count_unterminated_last_line(stats: &mut Stats, last: u8) {
+    if last != b'\n' {
+        stats.lines_in += 1;
+        stats.lines_out += 1;
+    }
+}
+
+struct Done {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    stats: Stats,
+}
+
+/// The parallel path (see the module docs).
+pub fn scrub_parallel<R: std::io::Read>(
+    scrubber: &Arc<Scrubber>,
+    pool: &rayon::ThreadPool,
+    depth: usize,
+    mut framer: Framer<R>,
+    mut sink: Sink,
+    name: &str,
+) -> Result<(Stats, Sink)> {
+    let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(depth.max(1));
+    let (free_tx, free_rx) = mpsc::channel::<(Vec<u8>, Vec<u8>)>();
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> Result<(Stats, Sink)> {
+            let mut stats = Stats::default();
+            for rx in order_rx {
+                let Ok(done) = rx.recv() else { break };
+                sink.write_all(&done.output)?;
+                sink.flush()?;
+                stats += done.stats;
+                let _ = free_tx.send((done.input, done.output));
+            }
+            Ok((stats, sink))
+        });
+        let mut last = b'\n';
+        let read_result = (|| -> Result<()> {
+            loop {
+                let (mut input, mut output) = free_rx.try_recv().unwrap_or_default();
+                if read_chunk(&mut framer, &mut input, name)?.is_none() {
+                    return Ok(());
+                }
+                last = *input.last().unwrap_or(&last);
+                let (tx, rx): (SyncSender<Done>, Receiver<Done>) = mpsc::sync_channel(1);
+                if order_tx.send(rx).is_err() {
+                    return Ok(()); // the writer stopped; its error is reported below
+                }
+                let scrubber = Arc::clone(scrubber);
+                pool.spawn(move || {
+                    let mut stats = Stats::default();
+                    output.clear();
+                    scrubber.scrub_chunk_local(&input, &mut output, &mut stats);
+                    let _ = tx.send(Done { input, output, stats });
+                });
+            }
+        })();
+        drop(order_tx);
+        let written = writer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        read_result?;
+        let (mut stats, sink) = written?;
+        count_unterminated_last_line(&mut stats, last);
+        Ok((stats, sink))
+    })
+}
