@@ -1,11 +1,16 @@
 //! Email addresses in text: `local@domain.tld`, also URL-encoded (`bob%40example.com`,
 //! `a%2Bb%40example.com`), after `mailto:`, in any case, and `local@[ip-literal]`.
 //!
-//! The local part is a dot-atom of the characters people really use (`A-Z a-z 0-9 . ! # $ % * + ^ _ ~ -`);
-//! a `%XX` escape is part of it only when it encodes such a character (`%2B`, `%2E`), otherwise the
-//! local part starts after it (`boot.ini%20Hacker@hax0r.com` → `Hacker@hax0r.com`). The domain has at
-//! least two labels and an alphabetic top-level label of two or more letters that is not a file
-//! extension (`icon@2x.png` is an image, `test@docker` a router name).
+//! In text, the local part is a run of RFC 5322 atext characters, except those that delimit URLs and
+//! quoted text (`/ = ? & '`): `?to=bob@example.com` masks `bob@example.com`, not the parameter name.
+//! A `%XX` escape is part of it only when it encodes an atext character (`%2B`, `%2E`); otherwise the
+//! local part starts after it (`boot.ini%20Hacker@hax0r.com` → `Hacker@hax0r.com`). Dots are not
+//! judged in text (privacy first: `first..last@example.com` is still someone's address). The domain
+//! has at least two labels (letters, digits, inner hyphens) and an alphabetic top-level label of two
+//! or more letters that is not a file extension (`icon@2x.png` is an image, `test@docker` a router).
+//!
+//! [`is_email`] judges a whole string strictly: a dot-atom local part of any atext characters
+//! (no leading, trailing or doubled dot), and the same domain rules.
 
 use super::is_alnum;
 
@@ -14,8 +19,14 @@ const FILE_EXTENSIONS: &[&[u8]] = &[
     b"woff", b"woff2", b"ttf", b"eot", b"html", b"htm", b"php", b"json",
 ];
 
+/// RFC 5322 atext, the characters of a dot-atom besides the dot.
+fn is_atext(b: u8) -> bool {
+    is_alnum(b) || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+}
+
+/// Characters of a local part found in text: atext and dots, less URL and quote delimiters.
 fn is_local(b: u8) -> bool {
-    is_alnum(b) || matches!(b, b'.' | b'!' | b'#' | b'$' | b'%' | b'*' | b'+' | b'^' | b'_' | b'~' | b'-')
+    b == b'.' || (is_atext(b) && !matches!(b, b'/' | b'=' | b'?' | b'&' | b'\''))
 }
 
 fn hex_digit(b: u8) -> Option<u8> {
@@ -27,7 +38,9 @@ pub fn is_email(s: &[u8]) -> bool {
     let Some(at) = s.iter().position(|&b| b == b'@') else {
         return false;
     };
-    matches!(find_at(s, at, 1, 0), (Some((0, end)), _) if end == s.len())
+    let local = &s[..at];
+    let dot_atom = !local.is_empty() && local.split(|&b| b == b'.').all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)));
+    dot_atom && domain_end(s, at + 1) == Some(s.len())
 }
 
 /// Looks for an address around the `@` (or the `%40`, `at_len` 3) at `at`, whose local part does not
@@ -94,7 +107,7 @@ fn domain_end(text: &[u8], d: usize) -> Option<usize> {
     let mut best = None;
     loop {
         let len = text[i..].iter().take_while(|&&b| is_alnum(b) || b == b'-').count();
-        if len == 0 || len > 63 {
+        if len == 0 || len > 63 || text[i] == b'-' || text[i + len - 1] == b'-' {
             break;
         }
         labels += 1;
@@ -148,10 +161,10 @@ mod tests {
 
     #[test]
     fn whole_addresses() {
-        for s in ["a@b.co", "first.last@iana.org", "Foo+Bar@Example.COM", "x@[192.0.2.1]", "x@[IPv6:2001:db8::1]", "a_b-c@sub.example.co.uk"] {
+        for s in ["{_test_}@iana.org", "customer/department=shipping@iana.org", "a@b-c.com", "a@b.co", "first.last@iana.org", "Foo+Bar@Example.COM", "x@[192.0.2.1]", "x@[IPv6:2001:db8::1]", "a_b-c@sub.example.co.uk"] {
             assert!(is_email(s.as_bytes()), "{s}");
         }
-        for s in ["", "@", "a@", "@b.com", "a@b", "a@b.c", "a@b.123", "a@@b.com", "test@docker", "icon@2x.png", "a@b.com.", "a b@c.com"] {
+        for s in ["", "@", "a@", "@b.com", "a@b", "a@b.c", "a@b.123", "a@@b.com", "test@docker", "icon@2x.png", "a@b.com.", "a b@c.com", "a.@b.com", ".a@b.com", "a..b@c.com", "a@-b.com", "a@b-.com"] {
             assert!(!is_email(s.as_bytes()), "{s}");
         }
     }
@@ -166,6 +179,9 @@ mod tests {
         assert_eq!(found("\"email\":\"realuser@example.com\""), ["realuser@example.com"]);
         assert_eq!(found("dimka511@[301:fd1:86e3:521c::13]:80"), ["dimka511@[301:fd1:86e3:521c::13]"]);
         assert_eq!(found("bob@example.com."), ["bob@example.com"]);
+        assert_eq!(found("{_test_}@iana.org"), ["{_test_}@iana.org"]);
+        assert_eq!(found("/x?to=first..last@example.com&y"), ["first..last@example.com"]);
+        assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
     }
 
     #[test]

@@ -26,15 +26,26 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
     let mut groups = [0u16; 8];
     let mut n = 0usize; // groups parsed
     let mut gap: Option<usize> = None; // index in `groups` where `::` stands
-    let mut best = None;
+    // The longest complete address so far: (groups in it, its gap, its length).
+    let mut best: Option<(usize, Option<usize>, usize)> = None;
     let mut i = 0usize;
     if s.starts_with(b"::") {
         gap = Some(0);
         i = 2;
-        best = Some((assemble(&groups, 0, gap), 2));
+        best = Some((0, gap, 2));
     }
     loop {
-        let digits = s[i..].iter().take(5).take_while(|b| is_hex(**b)).count();
+        let mut digits = 0;
+        let mut value = 0u16;
+        while digits < 5 {
+            match s.get(i + digits) {
+                Some(&b) if is_hex(b) => {
+                    value = (value << 4) | u16::from(hex_value(b));
+                    digits += 1;
+                }
+                _ => break,
+            }
+        }
         if digits == 0 {
             break;
         }
@@ -46,7 +57,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
                     let o = v4.octets();
                     groups[n] = u16::from_be_bytes([o[0], o[1]]);
                     groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
-                    best = Some((assemble(&groups, n + 2, gap), i + len));
+                    best = Some((n + 2, gap, i + len));
                 }
             }
             break;
@@ -54,7 +65,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
         if digits > 4 || n == 8 {
             break;
         }
-        groups[n] = s[i..i + digits].iter().fold(0u16, |v, &b| (v << 4) | u16::from(hex_value(b)));
+        groups[n] = value;
         n += 1;
         i += digits;
         let complete = match gap {
@@ -62,7 +73,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
             Some(_) => n <= 7,
         };
         if complete {
-            best = Some((assemble(&groups, n, gap), i));
+            best = Some((n, gap, i));
         }
         if s[i..].starts_with(b"::") {
             if gap.is_some() || n > 7 {
@@ -70,14 +81,14 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
             }
             gap = Some(n);
             i += 2;
-            best = Some((assemble(&groups, n, gap), i));
+            best = Some((n, gap, i));
         } else if s.get(i) == Some(&b':') && s.get(i + 1).is_some_and(|b| is_hex(*b)) {
             i += 1;
         } else {
             break;
         }
     }
-    best
+    best.map(|(n, gap, len)| (assemble(&groups, n, gap), len))
 }
 
 fn hex_value(b: u8) -> u8 {

@@ -28,11 +28,12 @@ pub(crate) struct Candidates<'a> {
     /// Index of the block whose candidates are in `bits`.
     block: usize,
     bits: u64,
-    // Pipeline state: classes of blocks block-1 .. block+2, and stage-A results of block, block+1.
-    prev: Classes,
-    cur: Classes,
+    // Pipeline state: classes of blocks block+1 and block+2, and the stage-A results (dots,
+    // colons, always-interesting bytes) of blocks block and block+1.
     next: Classes,
     next2: Classes,
+    a_cur: (u64, u64, u64),
+    a_next: (u64, u64, u64),
 }
 
 const QUAD: u32 = 4; // bytes between two dots of a quad: 2..=4
@@ -40,25 +41,29 @@ const GROUP: u32 = 5; // bytes between two colons of an IPv6 address: 2..=5
 
 impl<'a> Candidates<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
+        let cur = classify_block(text, 0);
+        let next = classify_block(text, 1);
+        let next2 = classify_block(text, 2);
         let mut c = Candidates {
             text,
             block: 0,
             bits: 0,
-            prev: Classes::default(),
-            cur: classify_block(text, 0),
-            next: classify_block(text, 1),
-            next2: classify_block(text, 2),
+            a_cur: stage_a(&Classes::default(), &cur, &next),
+            a_next: stage_a(&cur, &next, &next2),
+            next,
+            next2,
         };
         c.bits = c.compute();
         c
     }
 
-    /// The candidates of the current block, from the classes of its neighbours.
+    /// The candidates of the current block, from the stage-A masks of it and the next block.
     fn compute(&self) -> u64 {
-        let (d0, g0, e0) = stage_a(&self.prev, &self.cur, &self.next);
-        let (d1, g1, _) = stage_a(&self.cur, &self.next, &self.next2);
-        let quads = chain_starts(d0, d1, 2, QUAD, 2);
-        let v6 = chain_starts(g0, g1, 2, GROUP, 5);
+        let (d0, g0, e0) = self.a_cur;
+        let (d1, g1, _) = self.a_next;
+        // A quad needs three marked dots, an uncompressed IPv6 six marked colons.
+        let quads = if d0 == 0 { 0 } else { chain_starts(d0, d1, 2, QUAD, 2) };
+        let v6 = if g0 == 0 || g0.count_ones() + g1.count_ones() < 6 { 0 } else { chain_starts(g0, g1, 2, GROUP, 5) };
         quads | v6 | e0
     }
 
@@ -73,10 +78,11 @@ impl<'a> Candidates<'a> {
 
     fn advance(&mut self) {
         self.block += 1;
-        self.prev = self.cur;
-        self.cur = self.next;
+        let next3 = classify_block(self.text, self.block + 2);
+        self.a_cur = self.a_next;
+        self.a_next = stage_a(&self.next, &self.next2, &next3);
         self.next = self.next2;
-        self.next2 = classify_block(self.text, self.block + 2);
+        self.next2 = next3;
         self.bits = self.compute();
     }
 }
