@@ -4,7 +4,6 @@
 //! its own action enum, resolved once from the flags into [`Actions`]; adding an action (keyed
 //! hashing, encryption) is one more variant and one more match arm in [`Actions::write`].
 
-use std::io::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::detect::{ipv4, ipv6, Kind};
@@ -131,10 +130,60 @@ pub fn write_ipv4(a: Ipv4Addr, out: &mut Vec<u8>) {
     }
 }
 
-/// RFC 5952 text (lowercase, longest zero run compressed, IPv4-mapped in dotted form).
+/// RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups (the
+/// first of equals) compressed to `::`, IPv4-mapped addresses as `::ffff:a.b.c.d`. Same text as
+/// std's `Display`, without the formatting machinery.
 pub fn write_ipv6(a: Ipv6Addr, out: &mut Vec<u8>) {
-    // std's Display is RFC 5952; writing into a Vec cannot fail and does not allocate beyond `out`.
-    let _ = write!(out, "{a}");
+    if let Some(v4) = a.to_ipv4_mapped() {
+        out.extend_from_slice(b"::ffff:");
+        return write_ipv4(v4, out);
+    }
+    let g = a.segments();
+    // Longest run of zero groups.
+    let (mut best, mut best_len, mut run, mut run_len) = (0, 0, 0, 0);
+    for (i, &x) in g.iter().enumerate() {
+        if x == 0 {
+            if run_len == 0 {
+                run = i;
+            }
+            run_len += 1;
+            if run_len > best_len {
+                best = run;
+                best_len = run_len;
+            }
+        } else {
+            run_len = 0;
+        }
+    }
+    if best_len < 2 {
+        best_len = 0;
+        best = 8;
+    }
+    let mut i = 0;
+    while i < 8 {
+        if i == best {
+            out.extend_from_slice(b"::");
+            i += best_len;
+            continue;
+        }
+        if i > 0 && i != best + best_len {
+            out.push(b':');
+        }
+        write_hex16(g[i], out);
+        i += 1;
+    }
+}
+
+fn write_hex16(x: u16, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut started = false;
+    for shift in [12, 8, 4, 0] {
+        let d = (x >> shift) & 0xf;
+        if d != 0 || started || shift == 0 {
+            out.push(HEX[usize::from(d)]);
+            started = true;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +233,30 @@ mod tests {
         a.email = EmailAction::Keep;
         assert_eq!(apply(&a, Kind::Ipv4, "1.2.3.4"), "1.2.3.4");
         assert_eq!(apply(&a, Kind::Email, "a@b.co"), "a@b.co");
+    }
+
+    #[test]
+    fn ipv6_text_is_what_std_displays() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mostly sparse addresses, so zero runs of every length and position occur.
+            let mut g = [0u16; 8];
+            for (k, seg) in g.iter_mut().enumerate() {
+                if (x >> (k * 3)) & 0b11 == 0 {
+                    *seg = (x >> (k * 7 % 48)) as u16 & if i % 3 == 0 { 0xf } else { 0xffff };
+                }
+            }
+            if i % 50 == 0 {
+                g = [0, 0, 0, 0, 0, 0xffff, g[6], g[7]];
+            }
+            let a = Ipv6Addr::from(g);
+            let mut out = Vec::new();
+            write_ipv6(a, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), a.to_string(), "{g:?}");
+        }
     }
 
     #[test]

@@ -27,28 +27,29 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv4Addr, usize)> {
             }
             i += 1;
         }
-        let (value, len) = octet_at(s, i)?;
-        *octet = value;
-        i += len;
+        let (value, run) = number_at(s, i);
+        if run == 0 || run > 3 || value > 255 {
+            return None;
+        }
+        *octet = value as u8;
+        i += run;
     }
     Some((Ipv4Addr::from(octets), i))
 }
 
-/// A decimal run at `s[i..]` of 1–3 digits, value ≤ 255, not followed by a further digit.
-fn octet_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
-    let run = digit_run(s, i);
-    if run == 0 || run > 3 {
-        return None;
+/// The decimal run at `s[i..]`: its value (saturating, only meaningful up to 3 digits) and length.
+#[inline]
+fn number_at(s: &[u8], i: usize) -> (u32, usize) {
+    let mut j = i;
+    let mut v = 0u32;
+    while let Some(&b) = s.get(j) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        v = (v * 10 + u32::from(b - b'0')).min(10_000);
+        j += 1;
     }
-    let mut v: u32 = 0;
-    for &b in &s[i..i + run] {
-        v = v * 10 + u32::from(b - b'0');
-    }
-    u8::try_from(v).ok().map(|v| (v, run))
-}
-
-fn digit_run(s: &[u8], i: usize) -> usize {
-    s.get(i..).map_or(0, |t| t.iter().take_while(|b| b.is_ascii_digit()).count())
+    (v, j - i)
 }
 
 /// Looks for an address in the chain of dotted numbers around the dot at `dot`, not starting
@@ -59,21 +60,20 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usi
     while start > lo && text[start - 1].is_ascii_digit() {
         start -= 1;
     }
-    // Walk the chain n.n.n...; `win` holds the starts of the last consecutive valid octets.
-    let mut win = [0usize; 4];
+    // Walk the chain n.n.n...; `starts` holds the starts of the last consecutive valid octets.
+    let mut starts = [0usize; 4];
     let mut valid = 0usize;
     let mut i = start;
     loop {
-        let run = digit_run(text, i);
+        let (value, run) = number_at(text, i);
         if run == 0 {
             return (None, i.max(dot + 1));
         }
-        if octet_at(text, i).is_some() {
-            win.copy_within(1.., 0);
-            win[3] = i;
+        if run <= 3 && value <= 255 {
+            starts[valid % 4] = i;
             valid += 1;
             if valid >= 4 {
-                return (Some((win[0], i + run)), i + run);
+                return (Some((starts[valid % 4], i + run)), i + run);
             }
         } else {
             valid = 0;

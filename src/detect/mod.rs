@@ -34,11 +34,11 @@ pub struct Span {
     pub kind: Kind,
 }
 
-/// Finds personal data in texts. Holds no state between calls; it exists so callers can keep one
-/// per worker as the detectors grow scratch space.
+/// Finds personal data in texts. Keep one per worker: it holds scratch space reused across calls.
 #[derive(Debug, Default, Clone)]
 pub struct Detector {
-    _private: (),
+    /// Candidate bits, one word per 64 bytes of the text being searched.
+    marks: Vec<u64>,
 }
 
 impl Detector {
@@ -49,40 +49,52 @@ impl Detector {
     /// Clears `out` and fills it with the spans of `text`, sorted and non-overlapping.
     pub fn find(&mut self, text: &[u8], out: &mut Vec<Span>) {
         out.clear();
-        let mut cands = scan::Candidates::new(text);
+        scan::mark(text, &mut self.marks);
         // Resume points: a detector never looks again at bytes it has already judged.
         let (mut v4_lo, mut v6_lo, mut mail_lo) = (0usize, 0usize, 0usize);
-        while let Some(p) = cands.next() {
-            let found = match text[p] {
-                b'.' if p >= v4_lo => {
-                    let (span, resume) = ipv4::find_at(text, p, v4_lo);
-                    v4_lo = resume;
-                    span.map(|s| (s, Kind::Ipv4))
+        let mut k = 0;
+        while k < self.marks.len() {
+            let mut word = self.marks[k];
+            while word != 0 {
+                let p = k * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                let found = match text[p] {
+                    b'.' if p >= v4_lo => {
+                        let (span, resume) = ipv4::find_at(text, p, v4_lo);
+                        v4_lo = resume;
+                        span.map(|s| (s, Kind::Ipv4))
+                    }
+                    b':' if p >= v6_lo => {
+                        let (span, resume) = ipv6::find_at(text, p, v6_lo);
+                        v6_lo = resume;
+                        span.map(|s| (s, Kind::Ipv6))
+                    }
+                    b'@' if p >= mail_lo => {
+                        let (span, resume) = email::find_at(text, p, 1, mail_lo);
+                        mail_lo = resume;
+                        span.map(|s| (s, Kind::Email))
+                    }
+                    b'%' if p >= mail_lo && text[p..].starts_with(b"%40") => {
+                        let (span, resume) = email::find_at(text, p, 3, mail_lo);
+                        mail_lo = resume;
+                        span.map(|s| (s, Kind::Email))
+                    }
+                    _ => None,
+                };
+                if let Some(((start, end), kind)) = found {
+                    push_merged(out, Span { start, end, kind });
                 }
-                b':' if p >= v6_lo => {
-                    let (span, resume) = ipv6::find_at(text, p, v6_lo);
-                    v6_lo = resume;
-                    span.map(|s| (s, Kind::Ipv6))
+                // Candidates below every resume point are of no use to any detector.
+                let lo = v4_lo.min(v6_lo).min(mail_lo);
+                if lo > p + 1 {
+                    if lo / 64 > k {
+                        k = lo / 64;
+                        word = self.marks.get(k).copied().unwrap_or(0);
+                    }
+                    word &= !0u64 << (lo % 64);
                 }
-                b'@' if p >= mail_lo => {
-                    let (span, resume) = email::find_at(text, p, 1, mail_lo);
-                    mail_lo = resume;
-                    span.map(|s| (s, Kind::Email))
-                }
-                b'%' if p >= mail_lo && text[p..].starts_with(b"%40") => {
-                    let (span, resume) = email::find_at(text, p, 3, mail_lo);
-                    mail_lo = resume;
-                    span.map(|s| (s, Kind::Email))
-                }
-                _ => None,
-            };
-            if let Some(((start, end), kind)) = found {
-                push_merged(out, Span { start, end, kind });
             }
-            let lo = v4_lo.min(v6_lo).min(mail_lo);
-            if lo > p + 1 {
-                cands.skip_to(lo);
-            }
+            k += 1;
         }
     }
 }

@@ -22,87 +22,34 @@ struct Classes {
     hex: u64,
 }
 
-/// Yields candidate positions of a text in increasing order.
-pub(crate) struct Candidates<'a> {
-    text: &'a [u8],
-    /// Index of the block whose candidates are in `bits`.
-    block: usize,
-    bits: u64,
-    // Pipeline state: classes of blocks block+1 and block+2, and the stage-A results (dots,
-    // colons, always-interesting bytes) of blocks block and block+1.
-    next: Classes,
-    next2: Classes,
-    a_cur: (u64, u64, u64),
-    a_next: (u64, u64, u64),
-}
-
 const QUAD: u32 = 4; // bytes between two dots of a quad: 2..=4
 const GROUP: u32 = 5; // bytes between two colons of an IPv6 address: 2..=5
 
-impl<'a> Candidates<'a> {
-    pub(crate) fn new(text: &'a [u8]) -> Self {
-        let cur = classify_block(text, 0);
-        let next = classify_block(text, 1);
-        let next2 = classify_block(text, 2);
-        let mut c = Candidates {
-            text,
-            block: 0,
-            bits: 0,
-            a_cur: stage_a(&Classes::default(), &cur, &next),
-            a_next: stage_a(&cur, &next, &next2),
-            next,
-            next2,
-        };
-        c.bits = c.compute();
-        c
-    }
-
-    /// The candidates of the current block, from the stage-A masks of it and the next block.
-    fn compute(&self) -> u64 {
-        let (d0, g0, e0) = self.a_cur;
-        let (d1, g1, _) = self.a_next;
+/// Fills `marks` with one word per 64-byte block of `text`: bit `i` of word `k` is set when byte
+/// `64k + i` is a candidate.
+pub(crate) fn mark(text: &[u8], marks: &mut Vec<u64>) {
+    let blocks = text.len().div_ceil(64);
+    marks.clear();
+    marks.reserve(blocks);
+    let mut prev = Classes::default();
+    let mut cur = classify_block(text, 0);
+    let mut next = classify_block(text, 1);
+    let mut a_cur = stage_a(&prev, &cur, &next);
+    for k in 0..blocks {
+        let next2 = classify_block(text, k + 2);
+        let a_next = stage_a(&cur, &next, &next2);
+        let (d0, g0, e0) = a_cur;
+        let (d1, g1, _) = a_next;
         // A quad needs three marked dots, an uncompressed IPv6 six marked colons.
         let quads = if d0 == 0 { 0 } else { chain_starts(d0, d1, 2, QUAD, 2) };
         let v6 = if g0 == 0 || g0.count_ones() + g1.count_ones() < 6 { 0 } else { chain_starts(g0, g1, 2, GROUP, 5) };
-        quads | v6 | e0
+        marks.push(quads | v6 | e0);
+        prev = cur;
+        cur = next;
+        next = next2;
+        a_cur = a_next;
     }
-
-    /// Drops candidates before `pos`.
-    pub(crate) fn skip_to(&mut self, pos: usize) {
-        let base = self.block * 64;
-        if pos > base {
-            let shift = pos - base;
-            self.bits &= if shift >= 64 { 0 } else { !0u64 << shift };
-        }
-    }
-
-    fn advance(&mut self) {
-        self.block += 1;
-        let next3 = classify_block(self.text, self.block + 2);
-        self.a_cur = self.a_next;
-        self.a_next = stage_a(&self.next, &self.next2, &next3);
-        self.next = self.next2;
-        self.next2 = next3;
-        self.bits = self.compute();
-    }
-}
-
-impl Iterator for Candidates<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        loop {
-            if self.bits != 0 {
-                let bit = self.bits.trailing_zeros() as usize;
-                self.bits &= self.bits - 1;
-                return Some(self.block * 64 + bit);
-            }
-            if (self.block + 1) * 64 >= self.text.len() {
-                return None;
-            }
-            self.advance();
-        }
-    }
+    let _ = prev;
 }
 
 /// Dots between digits, colons between hex digits, and the always-interesting bytes, of `cur`.
@@ -132,6 +79,7 @@ fn chain_starts(m0: u64, m1: u64, min: u32, max: u32, links: u32) -> u64 {
     reach as u64
 }
 
+#[inline(always)]
 /// Classes of the 64-byte block number `block` of `text` (zeros beyond its end).
 fn classify_block(text: &[u8], block: usize) -> Classes {
     let start = block * 64;
@@ -149,6 +97,10 @@ fn classify_block(text: &[u8], block: usize) -> Classes {
 fn classify(block: &[u8; 64]) -> Classes {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { classify_avx2(block) };
+        }
         // SAFETY: SSE2 is part of the x86_64 baseline.
         unsafe { classify_sse2(block) }
     }
@@ -219,6 +171,38 @@ unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
     c
 }
 
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::*;
+    let splat = |b: u8| _mm256_set1_epi8(b as i8);
+    let (dot, colon, at, pct, four) = (splat(b'.'), splat(b':'), splat(b'@'), splat(b'%'), splat(b'4'));
+    let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
+    let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
+    let lower = splat(0x20);
+    let mut c = Classes::default();
+    let mut fours = 0u64;
+    let mut pcts = 0u64;
+    for k in 0..2 {
+        // SAFETY: k * 32 + 32 <= 64, and loadu has no alignment requirement.
+        let v = _mm256_loadu_si256(block.as_ptr().add(k * 32).cast());
+        let mask = |m: __m256i| u64::from(_mm256_movemask_epi8(m) as u32) << (k * 32);
+        // Signed compares are right for ASCII ranges: bytes >= 0x80 are negative and fall outside.
+        let digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d_lo), _mm256_cmpgt_epi8(d_hi, v));
+        let vl = _mm256_or_si256(v, lower);
+        let alpha = _mm256_and_si256(_mm256_cmpgt_epi8(vl, a_lo), _mm256_cmpgt_epi8(a_hi, vl));
+        c.dot |= mask(_mm256_cmpeq_epi8(v, dot));
+        c.colon |= mask(_mm256_cmpeq_epi8(v, colon));
+        c.at |= mask(_mm256_cmpeq_epi8(v, at));
+        pcts |= mask(_mm256_cmpeq_epi8(v, pct));
+        fours |= mask(_mm256_cmpeq_epi8(v, four));
+        c.digit |= mask(digit);
+        c.hex |= mask(_mm256_or_si256(digit, alpha));
+    }
+    c.pct4 = pcts & ((fours >> 1) | (1 << 63));
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,14 +216,32 @@ mod tests {
                 *b = b"0123456789abcdefABCDEFgG.:@%4\xff\x80 /"[(x >> 7) as usize % 31];
             }
             let s = classify_scalar(&block);
-            let f = classify(&block);
-            assert_eq!((s.dot, s.colon, s.at, s.digit, s.hex), (f.dot, f.colon, f.at, f.digit, f.hex));
-            assert_eq!(s.pct4 & !(1 << 63), f.pct4 & !(1 << 63));
+            #[cfg(target_arch = "x86_64")]
+            {
+                let mut fast = vec![unsafe { classify_sse2(&block) }];
+                if std::is_x86_feature_detected!("avx2") {
+                    fast.push(unsafe { classify_avx2(&block) });
+                }
+                for f in fast {
+                    assert_eq!((s.dot, s.colon, s.at, s.digit, s.hex), (f.dot, f.colon, f.at, f.digit, f.hex));
+                    assert_eq!(s.pct4 & !(1 << 63), f.pct4 & !(1 << 63));
+                }
+            }
         }
     }
 
     fn marked(text: &str) -> Vec<usize> {
-        Candidates::new(text.as_bytes()).collect()
+        let mut marks = vec![];
+        mark(text.as_bytes(), &mut marks);
+        let mut out = vec![];
+        for (k, &w) in marks.iter().enumerate() {
+            for i in 0..64 {
+                if w & (1 << i) != 0 {
+                    out.push(k * 64 + i);
+                }
+            }
+        }
+        out
     }
 
     #[test]

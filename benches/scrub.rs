@@ -1,0 +1,130 @@
+//! Throughput benches (bytes/s): each detector on text dense in its kind, the whole scrubber on a
+//! realistic combined-format chunk, and the whole pipeline from gzip to plain.
+//!
+//! Inputs are built in memory before timing; each bench checks its result so a broken detector
+//! cannot look fast.
+
+use std::hint::black_box;
+use std::io::Write;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use logscrub::action::Actions;
+use logscrub::detect::{Detector, Kind};
+use logscrub::framing::Framer;
+use logscrub::scrub::Scrubber;
+
+/// A deterministic combined-format log of about `bytes` bytes: IPv4 and IPv6 clients, browser
+/// user agents full of version numbers, an email in one line of 30.
+fn combined_log(bytes: usize) -> Vec<u8> {
+    let agents = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    ];
+    let mut out = Vec::with_capacity(bytes + 512);
+    let mut x: u32 = 12345;
+    let mut i = 0u32;
+    while out.len() < bytes {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let [a, b, c, d] = x.to_be_bytes();
+        if i % 5 == 0 {
+            write!(out, "2001:db8:{:x}:{:x}::{:x}", a, b, u16::from_be_bytes([c, d])).unwrap();
+        } else {
+            write!(out, "{a}.{b}.{c}.{d}").unwrap();
+        }
+        let query = if i % 30 == 0 { "?newsletter=anna.smith%40example.com" } else { "?page=2&limit=50" };
+        writeln!(
+            out,
+            r#" - - [12/Jul/2026:00:{:02}:{:02} +0000] "GET /api/v1/users/{}/orders{query} HTTP/1.1" 200 {} "https://www.example.com/blog/2026/01/cable" "{}""#,
+            i / 60 % 60,
+            i % 60,
+            x % 100_000,
+            x % 50_000,
+            agents[i as usize % agents.len()]
+        )
+        .unwrap();
+        i += 1;
+    }
+    out
+}
+
+fn dense(unit: &str, bytes: usize) -> Vec<u8> {
+    unit.as_bytes().iter().copied().cycle().take(bytes).collect()
+}
+
+fn detectors(c: &mut Criterion) {
+    let cases = [
+        ("ipv4", dense("client 203.0.113.77 port 80, ", 1 << 20), Kind::Ipv4),
+        ("ipv6", dense("peer [2001:db8:85a3::8a2e:370:7334]:443 ok ", 1 << 20), Kind::Ipv6),
+        ("email", dense("to=<anna.smith@example.com> from ", 1 << 20), Kind::Email),
+        ("combined", combined_log(1 << 20), Kind::Ipv4),
+    ];
+    let mut g = c.benchmark_group("detect");
+    for (name, text, kind) in cases {
+        let mut detector = Detector::new();
+        let mut spans = Vec::new();
+        detector.find(&text, &mut spans);
+        assert!(spans.iter().any(|s| s.kind == kind), "{name}: no {kind:?} found");
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                detector.find(black_box(&text), &mut spans);
+                spans.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn scrub_chunk(c: &mut Criterion) {
+    let text = combined_log(1 << 20);
+    let scrubber = Scrubber::new(Actions::default());
+    let mut out = Vec::with_capacity(text.len() * 2);
+    let check = scrubber.scrub_to_vec(&text);
+    assert_eq!(check.iter().filter(|&&b| b == b'\n').count(), text.iter().filter(|&&b| b == b'\n').count());
+    assert_ne!(check, text);
+    let mut g = c.benchmark_group("scrub");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("chunk_1MiB_mask", |b| {
+        b.iter(|| {
+            out.clear();
+            let mut stats = Default::default();
+            scrubber.scrub_chunk_local(black_box(&text), &mut out, &mut stats);
+            out.len()
+        })
+    });
+    g.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let text = combined_log(16 << 20);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    gz.write_all(&text).unwrap();
+    let gz = gz.finish().unwrap();
+    let scrubber = Scrubber::new(Actions::default());
+    let mut g = c.benchmark_group("pipeline");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("gz_to_plain_sequential", |b| {
+        let (mut buf, mut out) = (Vec::new(), Vec::new());
+        b.iter(|| {
+            let decoder = flate2::bufread::MultiGzDecoder::new(&gz[..]);
+            let mut framer = Framer::new(decoder, 1 << 20);
+            let mut total = 0;
+            while framer.next_chunk(&mut buf).unwrap().is_some() {
+                out.clear();
+                let mut stats = Default::default();
+                scrubber.scrub_chunk_local(&buf, &mut out, &mut stats);
+                total += out.len();
+            }
+            assert!(total > text.len() / 2);
+            total
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, detectors, scrub_chunk, pipeline);
+criterion_main!(benches);
