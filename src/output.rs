@@ -33,6 +33,7 @@ impl Target {
 }
 
 enum Writer {
+    Memory(Vec<u8>),
     Stdout(io::Stdout),
     Plain(File),
     Gzip(GzEncoder<File>),
@@ -78,12 +79,29 @@ impl Sink {
         Ok(Sink { name, writer, temp: Some((temp, path.clone())) })
     }
 
+    /// A sink that collects the output in memory (tests, benches, library use).
+    pub fn memory() -> Sink {
+        Sink { name: "<memory>".to_string(), writer: Writer::Memory(Vec::new()), temp: None }
+    }
+
+    /// The bytes collected by a [`Sink::memory`] sink (empty for any other).
+    pub fn into_memory(self) -> Vec<u8> {
+        match self.writer {
+            Writer::Memory(v) => v,
+            _ => Vec::new(),
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }
 
     pub fn write_all(&mut self, data: &[u8]) -> Result<()> {
         let r = match &mut self.writer {
+            Writer::Memory(v) => {
+                v.extend_from_slice(data);
+                Ok(())
+            }
             Writer::Stdout(s) => s.write_all(data),
             Writer::Plain(f) => f.write_all(data),
             Writer::Gzip(g) => g.write_all(data),
@@ -104,6 +122,7 @@ impl Sink {
         let name = self.name;
         let err = |e| Error::write(&name, e);
         let file = match self.writer {
+            Writer::Memory(_) => return Ok(()),
             Writer::Stdout(mut s) => return s.flush().map_err(err),
             Writer::Plain(f) => f,
             Writer::Gzip(g) => g.finish().map_err(err)?,
