@@ -50,60 +50,69 @@ impl<R: Read> Framer<R> {
         self.offset
     }
 
-    /// Fills `buf` (cleared first) with the next chunk. `Ok(None)` at the end of the stream.
+    /// Fills `buf` (its old contents are discarded) with the next chunk. `Ok(None)` at the end of
+    /// the stream.
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<ChunkInfo>> {
-        buf.clear();
-        buf.append(&mut self.carry);
+        // Reads go straight into `buf`. Its old length is kept as "already initialised" space, so a
+        // recycled buffer is zero-filled only where it grows, not on every read.
+        let size = self.chunk_size;
+        if buf.len() < size {
+            buf.resize(size, 0);
+        }
+        let mut filled = self.carry.len();
+        buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         loop {
-            if buf.len() >= self.chunk_size {
-                self.cut(buf, true);
+            if filled >= size {
+                filled = self.cut(&buf[..filled], true).unwrap_or(filled);
                 break;
             }
             if self.eof {
-                if buf.is_empty() {
+                if filled == 0 {
+                    buf.clear();
                     return Ok(None);
                 }
                 break;
             }
-            let old = buf.len();
-            buf.resize(self.chunk_size, 0);
-            let n = match self.src.read(&mut buf[old..]) {
+            let n = match self.src.read(&mut buf[filled..size]) {
                 Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    buf.truncate(old);
-                    if e.kind() == io::ErrorKind::Interrupted {
-                        continue;
-                    }
+                    buf.clear();
                     return Err(e);
                 }
             };
-            buf.truncate(old + n);
             if n == 0 {
                 self.eof = true;
                 continue;
             }
+            let old = filled;
+            filled += n;
             if let Some(fd) = self.live_fd {
-                if memchr::memchr(b'\n', &buf[old..]).is_some() && !data_waiting(fd) && self.cut(buf, false) {
-                    break;
+                if memchr::memchr(b'\n', &buf[old..filled]).is_some() && !data_waiting(fd) {
+                    if let Some(end) = self.cut(&buf[..filled], false) {
+                        filled = end;
+                        break;
+                    }
                 }
             }
         }
+        buf.truncate(filled);
         let info = ChunkInfo { offset: self.offset };
-        self.offset += buf.len() as u64;
+        self.offset += filled as u64;
         Ok(Some(info))
     }
 
-    /// Moves what follows the chunk's end into `carry`. With `full`, a chunk without any newline is
-    /// cut at a safe point; otherwise it is left whole and `false` returned.
-    fn cut(&mut self, buf: &mut Vec<u8>, full: bool) -> bool {
-        let end = match memchr::memrchr(b'\n', buf) {
+    /// Where the chunk in `data` ends: after its last newline, or with `full` and no newline at a
+    /// safe point. What follows the end is moved into `carry`. `None`: no newline and not `full`.
+    fn cut(&mut self, data: &[u8], full: bool) -> Option<usize> {
+        let end = match memchr::memrchr(b'\n', data) {
             Some(i) => i + 1,
-            None if full => safe_cut(buf),
-            None => return false,
+            None if full => safe_cut(data),
+            None => return None,
         };
-        self.carry.extend_from_slice(&buf[end..]);
-        buf.truncate(end);
-        true
+        self.carry.extend_from_slice(&data[end..]);
+        Some(end)
     }
 }
 
