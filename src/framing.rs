@@ -11,9 +11,13 @@
 //!   promptly.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 /// How far back from the end of a full buffer a safe cut point is looked for.
 pub const SAFE_CUT_WINDOW: usize = 4096;
+
+/// How much of the start of an over-long line is kept for the chunks that continue it.
+pub const LINE_HEAD: usize = 4096;
 
 /// Reads newline-aligned chunks from `R`.
 pub struct Framer<R> {
@@ -25,18 +29,32 @@ pub struct Framer<R> {
     offset: u64,
     /// Set for live input: the file descriptor to ask whether more data is waiting.
     live_fd: Option<i32>,
+    /// When the last chunk was cut inside an over-long line: that line's first bytes.
+    head: Option<Arc<[u8]>>,
 }
 
 /// Where a chunk stands in its stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChunkInfo {
     /// Byte offset of the chunk's first byte in the (decompressed) stream.
     pub offset: u64,
+    /// Set when the chunk starts inside a line begun in an earlier chunk (a line longer than the
+    /// chunk size): the first [`LINE_HEAD`] bytes of that line, so the continuation can be judged
+    /// as the line's start was (its timestamp, say).
+    pub continues: Option<Arc<[u8]>>,
 }
 
 impl<R: Read> Framer<R> {
     pub fn new(src: R, chunk_size: usize) -> Self {
-        Framer { src, chunk_size: chunk_size.max(1), carry: Vec::new(), eof: false, offset: 0, live_fd: None }
+        Framer {
+            src,
+            chunk_size: chunk_size.max(1),
+            carry: Vec::new(),
+            eof: false,
+            offset: 0,
+            live_fd: None,
+            head: None,
+        }
     }
 
     /// Cut chunks as soon as input pauses on `fd` (see the module docs).
@@ -98,7 +116,15 @@ impl<R: Read> Framer<R> {
             }
         }
         buf.truncate(filled);
-        let info = ChunkInfo { offset: self.offset };
+        let continues = self.head.take();
+        if !buf.ends_with(b"\n") {
+            // Cut inside a line: remember its head for the chunks that continue it.
+            self.head = Some(continues.clone().unwrap_or_else(|| {
+                let start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+                Arc::from(&buf[start..buf.len().min(start + LINE_HEAD)])
+            }));
+        }
+        let info = ChunkInfo { offset: self.offset, continues };
         self.offset += filled as u64;
         Ok(Some(info))
     }
@@ -178,6 +204,26 @@ mod tests {
         for c in &cs[..cs.len() - 1] {
             assert_eq!(*c.last().unwrap(), b' ');
         }
+    }
+
+    #[test]
+    fn continuation_chunks_carry_the_head_of_their_line() {
+        let long = [b"[01/Jan/2026:00:00:00 +0000] ".as_slice(), &b"x y ".repeat(100), b"\nnext\n"].concat();
+        let mut f = Framer::new(&long[..], 64);
+        let mut buf = vec![];
+        let first = f.next_chunk(&mut buf).unwrap().unwrap();
+        assert_eq!(first.continues, None);
+        let mut seen = 0;
+        while let Some(info) = f.next_chunk(&mut buf).unwrap() {
+            if buf == b"next\n" {
+                assert_eq!(info.continues, None);
+            } else {
+                let head = info.continues.expect("continuation");
+                assert!(head.starts_with(b"[01/Jan/2026:00:00:00 +0000] x y"), "{head:?}");
+                seen += 1;
+            }
+        }
+        assert!(seen > 3);
     }
 
     #[test]

@@ -1,0 +1,1019 @@
+//! Integration tests: run the real `logscrub` binary on the files in `testdata/` and check
+//! its output against expectations computed independently of the crate (hand-written lines,
+//! replacement tables, an independent leak checker, a small JSON parser).
+
+mod util;
+
+use std::path::Path;
+use util::*;
+
+/// Every real log copied into `testdata/` (see `testdata/SOURCES.md`).
+const REAL_LOGS: &[&str] = &[
+    "access/elastic_apache_logs_2015.log.gz",
+    "access/honeynet_redhat71_httpd_2004.log.gz",
+    "access/crowdsec_hub_tests_clf_lines.log",
+    "access/elastic_beats/apache_darwin-2.4.23.log",
+    "access/elastic_beats/apache_ssl-request.log",
+    "access/elastic_beats/apache_test.log",
+    "access/elastic_beats/nginx_access.log",
+    "access/elastic_beats/nginx_test-with-host.log",
+    "access/elastic_beats/nginx_test.log",
+    "access/lnav/logfile_access_log.0",
+    "access/lnav/logfile_bad_access_log.0",
+    "json/crowdsec_hub_tests_json_lines.jsonl",
+];
+
+/// Real logs small enough to run many times (thread × chunk-size matrix).
+const SMALL_REAL_LOGS: &[&str] = &[
+    "access/crowdsec_hub_tests_clf_lines.log",
+    "json/crowdsec_hub_tests_json_lines.jsonl",
+];
+
+/// Hand-made files whose output goes through the leak checks too.
+const HAND_MADE: &[&str] = &[
+    "sample.log",
+    "crlf.log",
+    "no_final_newline.log",
+    "invalid_utf8.log",
+    "empty_lines.log",
+    "multi_member.log.gz",
+    "plain_named.gz",
+    "gzip_no_suffix",
+    "long_line.log",
+    "hard_lines.log",
+];
+
+// ---------------------------------------------------------------------------------------
+// Real logs: line counts and leaks
+
+#[test]
+fn real_logs_keep_their_line_count_from_file() {
+    for rel in REAL_LOGS {
+        let input = read_testdata_plain(rel);
+        let output = default_output(rel);
+        assert_eq!(
+            lines(&output).len(),
+            lines(&input).len(),
+            "{rel}: line count changed"
+        );
+        assert_eq!(
+            output.ends_with(b"\n"),
+            input.ends_with(b"\n"),
+            "{rel}: final newline changed"
+        );
+    }
+}
+
+#[test]
+fn real_logs_from_stdin_plain_and_gzip_match_file_output() {
+    for rel in REAL_LOGS {
+        let raw = read_testdata(rel);
+        let from_file = default_output(rel);
+        let from_stdin = logscrub().stdin(raw.clone()).run();
+        assert_same_bytes(from_stdin.ok(), &from_file, &format!("{rel} on stdin"));
+        // The other encoding on stdin: plain logs gzipped here, gzip logs decompressed here
+        // (the big ones only once, to keep the debug-build run short).
+        if rel.ends_with(".gz") && rel.contains("honeynet") {
+            continue;
+        }
+        let other = if is_gzip(&raw) {
+            gunzip(&raw)
+        } else {
+            gzip(&raw)
+        };
+        let run = logscrub().stdin(other).run();
+        assert_same_bytes(run.ok(), &from_file, &format!("{rel} re-encoded on stdin"));
+    }
+}
+
+#[test]
+fn real_logs_leak_no_ip_address_beyond_the_default_prefixes() {
+    for rel in REAL_LOGS {
+        let leaks = ip_leaks(&default_output(rel), 24, 48);
+        assert!(
+            leaks.is_empty(),
+            "{rel}: {} IP leaks, first ones: {:#?}",
+            leaks.len(),
+            &leaks[..leaks.len().min(20)]
+        );
+    }
+}
+
+#[test]
+fn real_logs_leak_no_email_address() {
+    for rel in REAL_LOGS {
+        let leaks = email_leaks(&default_output(rel));
+        assert!(
+            leaks.is_empty(),
+            "{rel}: {} email leaks, first ones: {:#?}",
+            leaks.len(),
+            &leaks[..leaks.len().min(20)]
+        );
+    }
+}
+
+#[test]
+fn hand_made_files_leak_nothing() {
+    for rel in HAND_MADE {
+        let out = default_output(rel);
+        let ip = ip_leaks(&out, 24, 48);
+        assert!(ip.is_empty(), "{rel}: IP leaks {ip:#?}");
+        let email = email_leaks(&out);
+        assert!(email.is_empty(), "{rel}: email leaks {email:#?}");
+    }
+}
+
+/// The leak checkers must find what they look for, or the leak tests prove nothing.
+#[test]
+fn leak_checkers_flag_unscrubbed_input() {
+    let sample = read_testdata("sample.log");
+    // Addresses in sample.log keeping host bits at /24 and /48 (every one of them).
+    let ip = ip_leaks(&sample, 24, 48);
+    for must in [
+        "203.0.113.77",
+        "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+        "::ffff:192.0.2.77",
+        "2001:db8::1",
+        "fe80::1",
+        "2001:db8:cafe:1::17",
+        "10.0.0.8",
+        "::1",
+        "198.51.100.200",
+        "2001:0db8:0000:0000:0000:ff00:0042:8329",
+        "2001:DB8:ABCD:12::1",
+        "203.0.113.250",
+        "::ffff:198.51.100.9",
+        "172.16.254.1",
+    ] {
+        assert!(
+            ip.iter().any(|l| l.contains(&format!(": {must} in"))),
+            "checker missed {must}: {ip:#?}"
+        );
+    }
+    let email = email_leaks(&sample);
+    assert_eq!(email.len(), 4, "plain emails in sample.log: {email:#?}"); // %40 is not `@`
+    assert!(ip_leaks(&read_testdata("hard_lines.log"), 24, 48).is_empty());
+    assert!(email_leaks(&read_testdata("hard_lines.log")).is_empty());
+    // Masked forms pass; the same text one bit off does not.
+    assert!(ip_leaks(
+        b"203.0.113.0 2001:db8:85a3:: ::ffff:192.0.2.0 [2001:db8::]:443 fe80::%eth0 ::\n",
+        24,
+        48
+    )
+    .is_empty());
+    assert_eq!(
+        ip_leaks(
+            b"203.0.113.1 2001:db8:85a3:0:1:: ::ffff:192.0.2.1 10.0.0.1:80\n",
+            24,
+            48
+        )
+        .len(),
+        4
+    );
+    for rel in REAL_LOGS {
+        assert!(
+            !ip_leaks(&read_testdata_plain(rel), 24, 48).is_empty(),
+            "{rel}: checker finds no address"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact output of the hand-made files
+
+/// sample.log's output, line by line, written and checked by hand.
+const SAMPLE_EXPECTED: &[&str] = &[
+    r#"203.0.113.0 - - [25/Nov/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5120 "https://www.example.com/" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36""#,
+    r#"2001:db8:85a3:: - - [25/Nov/2026:13:55:37 +0000] "GET /about HTTP/2.0" 200 2326 "-" "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:121.0) Gecko/20100101 Firefox/121.0""#,
+    r#"::ffff:192.0.2.0 - alice [25/Nov/2026:13:55:38 +0000] "POST /login HTTP/1.1" 302 0 "https://www.example.com/login" "curl/8.5.0""#,
+    r#"198.51.100.0 - - [25/Nov/2026:13:55:39 +0000] "GET /newsletter/subscribe?email=[email] HTTP/1.1" 200 128 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0""#,
+    r#"192.0.2.0 - [email] [25/Nov/2026:13:55:40 +0000] "GET /account HTTP/1.1" 200 932 "-" "Mozilla/5.0""#,
+    r#"10.20.30.0 - - [25/Nov/2026:13:55:41 +0000] "GET /api/v1/items HTTP/1.1" 200 77 "-" "Go-http-client/1.1" upstream=[2001:db8::]:443"#,
+    r#"fe80::%eth0 - - [25/Nov/2026:13:55:42 +0000] "GET /metrics HTTP/1.1" 200 4096 "-" "Prometheus/2.48.0""#,
+    r#"192.0.2.0 - - [25/Nov/2026:13:55:43 +0000] "GET /cart HTTP/1.1" 200 1534 "https://shop.example.com/" "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X)" "203.0.113.0, 2001:db8:cafe::, 10.0.0.0""#,
+    r#"203.0.113.0, 198.51.100.0, 10.1.2.0 - - [25/Nov/2026:13:55:44 +0000] "GET /ocelot HTTP/1.1" 200 571 "-" "Mozilla/5.0""#,
+    r#":: - - [25/Nov/2026:13:55:45 +0000] "GET /server-status HTTP/1.1" 200 45 "-" "-""#,
+    r#"198.51.100.0:52814 - - [25/Nov/2026:13:55:46 +0000] "GET /ws HTTP/1.1" 101 0 "-" "Mozilla/5.0""#,
+    r#"2001:db8:: - - [25/Nov/2026:13:55:47 +0000] "GET /feed.xml HTTP/1.1" 304 0 "-" "Feedly/1.0""#,
+    r#"2001:db8:abcd:: - - [25/Nov/2026:13:55:48 +0000] "GET /favicon.ico HTTP/1.1" 404 209 "-" "Mozilla/5.0""#,
+    r#"192.0.2.0 - - [25/Nov/2026:13:55:49 +0000] "GET /geo?ip=203.0.113.0&lang=en HTTP/1.1" 200 64 "-" "python-requests/2.31.0""#,
+    r#"198.51.100.0 - - [25/Nov/2026:13:55:50 +0000] "GET /contact HTTP/1.1" 200 3117 "mailto:[email]" "Mozilla/5.0""#,
+    r#"203.0.113.0 - - [25/Nov/2026:13:55:51 +0000] "GET /robots.txt HTTP/1.1" 200 68 "-" "ExampleBot/2.1 (+mailto:[email])""#,
+    r#"crawler.example.com - - [25/Nov/2026:13:55:52 +0000] "GET /sitemap.xml HTTP/1.1" 200 1802 "-" "ExampleBot/2.1 (+https://example.com/bot)""#,
+    r#"- - - [25/Nov/2026:13:55:53 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29""#,
+    r#"[::ffff:198.51.100.0]:8080 - - [25/Nov/2026:13:55:54 +0000] "GET /status HTTP/1.1" 200 12 "-" "-""#,
+    r#"172.16.254.0 - carol [25/Nov/2026:13:55:55 +0000] "GET /download?file=report.pdf&to=[email] HTTP/1.1" 200 48213 "-" "Wget/1.21.4""#,
+    r#"2001:db8:4538:: - - [25/Nov/2026:13:55:56 +0000] "GET /video/intro.mp4 HTTP/2.0" 206 1048576 "https://www.example.com/" "VLC/3.0.20 LibVLC/3.0.20""#,
+];
+
+#[test]
+fn sample_log_exact_output() {
+    let out = default_output("sample.log");
+    let input = read_testdata("sample.log");
+    let got = lines(&out);
+    assert_eq!(got.len(), SAMPLE_EXPECTED.len(), "line count");
+    // Report every wrong line at once: each line exercises a different form.
+    let wrong: Vec<String> = lines(&input)
+        .iter()
+        .zip(got.iter().zip(SAMPLE_EXPECTED))
+        .filter(|(_, (g, e))| **g != e.as_bytes())
+        .map(|(i, (g, e))| {
+            format!(
+                "\n  input:    {}\n  actual:   {}\n  expected: {e}",
+                show(i),
+                show(g)
+            )
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} lines wrong:{}",
+        wrong.len(),
+        got.len(),
+        wrong.concat()
+    );
+    assert!(out.ends_with(b"\n"));
+}
+
+#[test]
+fn hard_lines_stay_byte_identical() {
+    let input = read_testdata("hard_lines.log");
+    let output = default_output("hard_lines.log");
+    // Report every trap that fired, not just the first.
+    let wrong: Vec<String> = lines(&input)
+        .iter()
+        .zip(lines(&output))
+        .filter(|(i, o)| **i != *o)
+        .map(|(i, o)| format!("\n  input:  {}\n  output: {}", show(i), show(o)))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} false positives in hard_lines.log:{}",
+        wrong.len(),
+        wrong.concat()
+    );
+    assert_same_bytes(&output, &input, "hard_lines.log");
+}
+
+/// Found in the real logs: `UP.Link/6.3.1.13.0` (crowdsec) and Google tracking tokens
+/// (elastic 2015) lost a number because a 4-number window of a longer dotted run was masked.
+#[test]
+fn dotted_quads_inside_longer_dotted_runs_are_masked_because_privacy_wins() {
+    // Issue 2: "a valid dotted quad is an address wherever it stands … followed by .port".
+    // In a longer chain of dotted numbers, the first window of four valid octets is masked,
+    // then the search goes on after it; runs with no such window stay as they are.
+    let text = concat!(
+        "\"UP.Link/6.3.1.13.0\" oid=1.3.6.1.2.1.1.3.0 v=1.2.3.4.5 v=0.1.2.3.4.5.6.7 ",
+        "ei=mobile-gws-serp.1.0.41.22321.23291.0.25794.13.5.0.1.1.0.255.255.2-1.1.0 ",
+        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.7 ok\n"
+    );
+    let want = concat!(
+        "\"UP.Link/6.3.1.0.0\" oid=1.3.6.0.2.1.1.0.0 v=1.2.3.0.5 v=0.1.2.0.4.5.6.0 ",
+        "ei=mobile-gws-serp.1.0.41.22321.23291.0.25794.13.5.0.0.1.0.255.0.2-1.1.0 ",
+        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.0 ok\n"
+    );
+    let out = logscrub().stdin(text).run();
+    assert_eq!(String::from_utf8_lossy(out.ok()), want);
+}
+
+#[test]
+fn crlf_line_ends_are_kept() {
+    let input = read_testdata("crlf.log");
+    let expected = replace_all(
+        &input,
+        &[
+            ("203.0.113.7", "203.0.113.0"),
+            ("2001:db8:aaaa:bbbb::7", "2001:db8:aaaa::"),
+            ("ops@example.com", "[email]"),
+            ("198.51.100.66", "198.51.100.0"),
+            ("192.0.2.99", "192.0.2.0"),
+        ],
+    );
+    let out = default_output("crlf.log");
+    assert_same_bytes(&out, &expected, "crlf.log");
+    assert_eq!(out.windows(2).filter(|w| w == b"\r\n").count(), 5);
+}
+
+#[test]
+fn missing_final_newline_is_kept() {
+    let input = read_testdata("no_final_newline.log");
+    let expected = replace_all(
+        &input,
+        &[
+            ("203.0.113.8", "203.0.113.0"),
+            ("sam@example.org", "[email]"),
+            ("198.51.100.77", "198.51.100.0"),
+        ],
+    );
+    let out = default_output("no_final_newline.log");
+    assert_same_bytes(&out, &expected, "no_final_newline.log");
+    assert!(
+        out.ends_with(b"198.51.100.0"),
+        "output must end right after the last address"
+    );
+    // The same on stdin, and for a single line without newline.
+    assert_same_bytes(
+        logscrub().stdin(input).run().ok(),
+        &expected,
+        "no_final_newline.log on stdin",
+    );
+    assert_eq!(
+        logscrub().stdin("x 203.0.113.9").run().ok(),
+        b"x 203.0.113.0"
+    );
+}
+
+#[test]
+fn invalid_utf8_bytes_are_kept() {
+    let input = read_testdata("invalid_utf8.log");
+    let expected = replace_all(
+        &input,
+        &[
+            ("203.0.113.21", "203.0.113.0"),
+            ("203.0.113.22", "203.0.113.0"),
+            ("2001:db8:1:2::22", "2001:db8:1::"),
+            ("eve@example.com", "[email]"),
+            ("198.51.100.23", "198.51.100.0"),
+            ("2001:db8:beef:5::1", "2001:db8:beef::"),
+            ("::ffff:192.0.2.200", "::ffff:192.0.2.0"),
+        ],
+    );
+    assert_same_bytes(
+        &default_output("invalid_utf8.log"),
+        &expected,
+        "invalid_utf8.log",
+    );
+}
+
+#[test]
+fn empty_and_blank_lines_are_kept() {
+    let input = read_testdata("empty_lines.log");
+    let expected = replace_all(
+        &input,
+        &[
+            ("203.0.113.30", "203.0.113.0"),
+            ("2001:db8:77::30", "2001:db8:77::"),
+        ],
+    );
+    assert_same_bytes(
+        &default_output("empty_lines.log"),
+        &expected,
+        "empty_lines.log",
+    );
+    assert_eq!(logscrub().stdin("\n\n\n").run().ok(), b"\n\n\n");
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    assert_eq!(logscrub().run().ok(), b"", "empty stdin");
+    let dir = tempdir();
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(logscrub().arg(&empty).run().ok(), b"", "empty file");
+}
+
+/// Values in long_line.log (mirrors the generator), each between `=` and `&`.
+const LONG_LINE_VALUES: &[(&str, &str)] = &[
+    ("=198.51.100.101&", "=198.51.100.0&"),
+    (
+        "=2001:db8:1111:2222:3333:4444:5555:6666&",
+        "=2001:db8:1111::&",
+    ),
+    ("=long.one@example.com&", "=[email]&"),
+    ("=203.0.113.102&", "=203.0.113.0&"),
+    ("=2001:db8:aaaa:bbbb::102&", "=2001:db8:aaaa::&"),
+    ("=192.0.2.103&", "=192.0.2.0&"),
+    ("=long.two@example.org&", "=[email]&"),
+    ("=::ffff:198.51.100.104&", "=::ffff:198.51.100.0&"),
+    ("=fe80::104%eth1&", "=fe80::%eth1&"),
+    ("=203.0.113.105&", "=203.0.113.0&"),
+    ("=2001:db8:cccc:dddd:eeee:ffff:1:105&", "=2001:db8:cccc::&"),
+    ("=198.51.100.106&", "=198.51.100.0&"),
+    ("203.0.113.100 - - [", "203.0.113.0 - - ["),
+];
+
+#[test]
+fn long_line_exact_output() {
+    let input = read_testdata("long_line.log");
+    assert!(input.len() > 300_000 && lines(&input).len() == 1);
+    let expected = replace_all(&input, LONG_LINE_VALUES);
+    assert_ne!(expected, input);
+    assert_same_bytes(&default_output("long_line.log"), &expected, "long_line.log");
+}
+
+// ---------------------------------------------------------------------------------------
+// gzip input and output
+
+#[test]
+fn multi_member_gzip_is_read_to_the_end() {
+    let expected = replace_all(
+        &gunzip(&read_testdata("multi_member.log.gz")),
+        &[
+            ("203.0.113.41", "203.0.113.0"),
+            ("2001:db8:41::41", "2001:db8:41::"),
+            ("amy@example.com", "[email]"),
+            ("198.51.100.42", "198.51.100.0"),
+            ("[2001:db8:42::42]:8443", "[2001:db8:42::]:8443"),
+        ],
+    );
+    assert_eq!(lines(&expected).len(), 5, "both members");
+    assert_same_bytes(
+        &default_output("multi_member.log.gz"),
+        &expected,
+        "multi_member.log.gz",
+    );
+    let stdin = logscrub().stdin(read_testdata("multi_member.log.gz")).run();
+    assert_same_bytes(stdin.ok(), &expected, "multi_member.log.gz on stdin");
+}
+
+#[test]
+fn gzip_member_boundary_inside_a_line_and_an_address() {
+    // Members split in the middle of a line, inside an address, plus an empty member.
+    let text = b"203.0.113.77 first\n198.51.100.23 second 2001:db8:85a3:8d3::1 end\n";
+    let mut gz = Vec::new();
+    for part in [
+        &text[..9],
+        &text[9..30],
+        &b""[..],
+        &text[30..50],
+        &text[50..],
+    ] {
+        gz.extend(gzip(part));
+    }
+    let expected = b"203.0.113.0 first\n198.51.100.0 second 2001:db8:85a3:: end\n";
+    assert_eq!(logscrub().stdin(gz.clone()).run().ok(), expected);
+    let dir = tempdir();
+    let path = dir.path().join("split.log.gz");
+    std::fs::write(&path, &gz).unwrap();
+    assert_eq!(logscrub().arg(&path).run().ok(), expected);
+}
+
+#[test]
+fn gzip_is_recognised_by_magic_bytes_not_by_name() {
+    let plain = logscrub().arg(testdata("plain_named.gz")).run();
+    let expected = replace_all(
+        &read_testdata("plain_named.gz"),
+        &[
+            ("203.0.113.51", "203.0.113.0"),
+            ("2001:db8:51::51", "2001:db8:51::"),
+        ],
+    );
+    assert_same_bytes(plain.ok(), &expected, "plain_named.gz");
+
+    let raw = read_testdata("gzip_no_suffix");
+    assert!(is_gzip(&raw));
+    let expected = replace_all(
+        &gunzip(&raw),
+        &[
+            ("203.0.113.52", "203.0.113.0"),
+            ("2001:db8:52::52", "2001:db8:52::"),
+            ("ben@example.net", "[email]"),
+        ],
+    );
+    assert_same_bytes(
+        logscrub().arg(testdata("gzip_no_suffix")).run().ok(),
+        &expected,
+        "gzip_no_suffix",
+    );
+    assert_same_bytes(
+        logscrub().stdin(raw).run().ok(),
+        &expected,
+        "gzip_no_suffix on stdin",
+    );
+    assert_same_bytes(
+        logscrub().stdin(read_testdata("plain_named.gz")).run().ok(),
+        &default_output("plain_named.gz"),
+        "plain_named.gz on stdin",
+    );
+}
+
+#[test]
+fn output_named_gz_is_gzip_and_decompresses_to_the_stdout_output() {
+    let dir = tempdir();
+    for (input, level) in [
+        ("sample.log", None),
+        ("multi_member.log.gz", Some("1")),
+        ("crlf.log", Some("9")),
+    ] {
+        let out = dir.path().join(format!("{input}.out.gz"));
+        let mut cmd = logscrub().arg(testdata(input)).arg("-o").arg(&out);
+        if let Some(l) = level {
+            cmd = cmd.args(["--level", l]);
+        }
+        let run = cmd.run();
+        assert!(run.ok().is_empty(), "nothing on stdout when -o is given");
+        let written = std::fs::read(&out).unwrap();
+        assert!(is_gzip(&written), "{input}: -o *.gz must write gzip");
+        assert_same_bytes(&gunzip(&written), &default_output(input), input);
+    }
+}
+
+#[test]
+fn gzip_level_is_applied() {
+    let dir = tempdir();
+    let mut sizes = Vec::new();
+    for level in ["0", "9"] {
+        let out = dir.path().join(format!("l{level}.log.gz"));
+        logscrub()
+            .arg(testdata("long_line.log"))
+            .args(["--level", level, "-o"])
+            .arg(&out)
+            .run()
+            .ok();
+        let written = std::fs::read(&out).unwrap();
+        assert_same_bytes(
+            &gunzip(&written),
+            &default_output("long_line.log"),
+            &format!("--level {level}"),
+        );
+        sizes.push(written.len());
+    }
+    // Level 0 stores; level 9 squeezes the `xxx…` padding to almost nothing.
+    assert!(
+        sizes[0] > 300_000 && sizes[1] < 30_000,
+        "sizes for --level 0 and 9: {sizes:?}"
+    );
+}
+
+#[test]
+fn output_not_named_gz_is_plain_even_from_gzip_input() {
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    logscrub()
+        .arg(testdata("multi_member.log.gz"))
+        .arg("-o")
+        .arg(&out)
+        .run()
+        .ok();
+    let written = std::fs::read(&out).unwrap();
+    assert!(!is_gzip(&written));
+    assert_same_bytes(&written, &default_output("multi_member.log.gz"), "out.log");
+    assert_eq!(list_dir(dir.path()), ["out.log"], "no temp files left");
+}
+
+// ---------------------------------------------------------------------------------------
+// Several inputs, -o, overwriting, errors
+
+#[test]
+fn several_inputs_go_to_a_new_output_directory_keeping_names() {
+    let dir = tempdir();
+    let out_dir = dir.path().join("scrubbed");
+    let inputs = [
+        "sample.log",
+        "crlf.log",
+        "multi_member.log.gz",
+        "gzip_no_suffix",
+    ];
+    let run = logscrub()
+        .args(inputs.map(testdata))
+        .arg("-o")
+        .arg(&out_dir)
+        .run();
+    assert!(run.ok().is_empty());
+    let mut names = inputs.map(String::from).to_vec();
+    names.sort();
+    assert_eq!(
+        list_dir(&out_dir),
+        names,
+        "one output per input, no temp files"
+    );
+    for input in inputs {
+        let written = std::fs::read(out_dir.join(input)).unwrap();
+        let plain = if input.ends_with(".gz") {
+            assert!(
+                is_gzip(&written),
+                "{input}: output name ends in .gz, so gzip"
+            );
+            gunzip(&written)
+        } else {
+            assert!(
+                !is_gzip(&written),
+                "{input}: output name does not end in .gz, so plain"
+            );
+            written
+        };
+        assert_same_bytes(&plain, &default_output(input), input);
+    }
+}
+
+#[test]
+fn several_inputs_without_output_are_concatenated_on_stdout_in_order() {
+    let inputs = ["crlf.log", "sample.log", "multi_member.log.gz"];
+    let run = logscrub().args(inputs.map(testdata)).run();
+    let expected: Vec<u8> = inputs
+        .iter()
+        .flat_map(|i| default_output(i).to_vec())
+        .collect();
+    assert_same_bytes(run.ok(), &expected, "concatenated outputs");
+}
+
+#[test]
+fn dash_means_stdin() {
+    let input = read_testdata("sample.log");
+    assert_same_bytes(
+        logscrub().arg("-").stdin(input).run().ok(),
+        &default_output("sample.log"),
+        "-",
+    );
+}
+
+#[test]
+fn refuses_to_overwrite_its_input() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    let sample = read_testdata("sample.log");
+    let gz = read_testdata("multi_member.log.gz");
+    std::fs::write(d.join("in.log"), &sample).unwrap();
+    std::fs::write(d.join("in.log.gz"), &gz).unwrap();
+    let cases: &[&[&str]] = &[
+        &["in.log", "-o", "in.log"],
+        &["in.log", "-o", "./sub/../in.log"],
+        &["in.log.gz", "-o", "in.log.gz"],
+        &["in.log", "in.log.gz", "-o", "."],
+        &["--output", "in.log", "in.log"],
+    ];
+    for args in cases {
+        let run = logscrub().args(*args).current_dir(d).run();
+        run.fails_naming("in.log");
+        assert_eq!(
+            std::fs::read(d.join("in.log")).unwrap(),
+            sample,
+            "{args:?}: in.log changed"
+        );
+        assert_eq!(
+            std::fs::read(d.join("in.log.gz")).unwrap(),
+            gz,
+            "{args:?}: in.log.gz changed"
+        );
+        assert_eq!(
+            list_dir(d),
+            ["in.log", "in.log.gz", "sub"],
+            "{args:?}: files left behind"
+        );
+        assert!(list_dir(&d.join("sub")).is_empty());
+    }
+}
+
+#[test]
+fn missing_input_fails_with_exit_2_but_other_inputs_are_processed() {
+    let dir = tempdir();
+    let out_dir = dir.path().join("out");
+    let missing = dir.path().join("does-not-exist.log");
+    let run = logscrub()
+        .arg(testdata("sample.log"))
+        .arg(&missing)
+        .arg(testdata("crlf.log"))
+        .arg("-o")
+        .arg(&out_dir)
+        .run();
+    run.fails_naming("does-not-exist.log");
+    assert_eq!(
+        list_dir(&out_dir),
+        ["crlf.log", "sample.log"],
+        "outputs of the good inputs, nothing else"
+    );
+    for name in ["crlf.log", "sample.log"] {
+        assert_same_bytes(
+            &std::fs::read(out_dir.join(name)).unwrap(),
+            &default_output(name),
+            name,
+        );
+    }
+
+    // To stdout: the good input is still scrubbed.
+    let run = logscrub().arg(&missing).arg(testdata("sample.log")).run();
+    run.fails_naming("does-not-exist.log");
+    assert_same_bytes(
+        &run.stdout,
+        &default_output("sample.log"),
+        "stdout after a missing input",
+    );
+
+    // A single missing input.
+    logscrub()
+        .arg(&missing)
+        .run()
+        .fails_naming("does-not-exist.log");
+}
+
+#[test]
+fn truncated_gzip_fails_and_leaves_no_output_or_temp_file() {
+    let dir = tempdir();
+    let gz = read_testdata("multi_member.log.gz");
+    std::fs::write(dir.path().join("cut.log.gz"), &gz[..gz.len() - 12]).unwrap();
+    let run = logscrub()
+        .args(["cut.log.gz", "-o", "out.log"])
+        .current_dir(dir.path())
+        .run();
+    run.fails_naming("cut.log.gz");
+    assert_eq!(
+        list_dir(dir.path()),
+        ["cut.log.gz"],
+        "no output and no temp file after a failure"
+    );
+
+    let run = logscrub()
+        .args(["cut.log.gz", "-o", "out.log.gz"])
+        .current_dir(dir.path())
+        .run();
+    run.fails_naming("cut.log.gz");
+    assert_eq!(list_dir(dir.path()), ["cut.log.gz"]);
+}
+
+#[test]
+fn unwritable_output_fails_with_exit_2() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("file.txt"), b"not a directory").unwrap();
+    let run = logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(dir.path().join("file.txt").join("out.log"))
+        .run();
+    run.fails_naming("file.txt");
+    assert_eq!(list_dir(dir.path()), ["file.txt"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("file.txt")).unwrap(),
+        b"not a directory"
+    );
+}
+
+#[test]
+fn bad_option_values_exit_2_without_output() {
+    for args in [
+        &["--ipv4-prefix", "33"][..],
+        &["--ipv6-prefix", "129"],
+        &["--ipv4-prefix", "-1"],
+        &["--ip", "bogus"],
+        &["--email", "bogus"],
+        &["--level", "10"],
+        &["--chunk-size", "banana"],
+        &["--threads", "many"],
+        &["--no-such-flag"],
+    ] {
+        let run = logscrub().args(args).stdin("203.0.113.77\n").run();
+        assert_eq!(
+            run.code,
+            Some(2),
+            "{args:?} must be rejected; stderr: {}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.is_empty(),
+            "{args:?}: no output before the options are valid"
+        );
+        assert!(!run.stderr.trim().is_empty(), "{args:?}: say what is wrong");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions and prefixes
+
+#[test]
+fn redact_and_keep_actions() {
+    let text =
+        "a 203.0.113.77 b 2001:db8::1 c 198.51.100.7:8080 d [2001:db8::1]:443 e bob@example.com\n";
+    let run = |args: &[&str]| logscrub().args(args).stdin(text).run().ok().to_vec();
+    assert_eq!(
+        String::from_utf8(run(&["--ip", "redact"])).unwrap(),
+        "a [ipv4] b [ipv6] c [ipv4]:8080 d [[ipv6]]:443 e [email]\n"
+    );
+    assert_eq!(
+        String::from_utf8(run(&["--email", "keep"])).unwrap(),
+        "a 203.0.113.0 b 2001:db8:: c 198.51.100.0:8080 d [2001:db8::]:443 e bob@example.com\n"
+    );
+    assert_eq!(
+        String::from_utf8(run(&["--ip", "keep", "--email", "redact"])).unwrap(),
+        "a 203.0.113.77 b 2001:db8::1 c 198.51.100.7:8080 d [2001:db8::1]:443 e [email]\n"
+    );
+    assert_eq!(
+        String::from_utf8(run(&["--ip", "mask"])).unwrap(),
+        "a 203.0.113.0 b 2001:db8:: c 198.51.100.0:8080 d [2001:db8::]:443 e [email]\n"
+    );
+}
+
+#[test]
+fn keeping_everything_is_the_identity() {
+    for rel in [
+        "sample.log",
+        "hard_lines.log",
+        "invalid_utf8.log",
+        "crlf.log",
+        "no_final_newline.log",
+        "long_line.log",
+    ] {
+        let run = logscrub()
+            .args(["--ip", "keep", "--email", "keep"])
+            .arg(testdata(rel))
+            .run();
+        assert_same_bytes(
+            run.ok(),
+            &read_testdata(rel),
+            &format!("{rel} with --ip keep --email keep"),
+        );
+    }
+}
+
+#[test]
+fn prefix_options() {
+    let text = "203.0.113.77 2001:db8:85a3:8d3:1319:8a2e:370:7348 ::ffff:192.0.2.77\n";
+    let run = |v4: &str, v6: &str| {
+        let out = logscrub()
+            .args(["--ipv4-prefix", v4, "--ipv6-prefix", v6])
+            .stdin(text)
+            .run();
+        String::from_utf8(out.ok().to_vec()).unwrap()
+    };
+    assert_eq!(
+        run("24", "48"),
+        "203.0.113.0 2001:db8:85a3:: ::ffff:192.0.2.0\n"
+    );
+    assert_eq!(
+        run("16", "64"),
+        "203.0.0.0 2001:db8:85a3:8d3:: ::ffff:192.0.0.0\n"
+    );
+    assert_eq!(
+        run("20", "56"),
+        "203.0.112.0 2001:db8:85a3:800:: ::ffff:192.0.0.0\n"
+    );
+    assert_eq!(run("32", "128"), text);
+    assert_eq!(run("0", "0"), "0.0.0.0 :: ::ffff:0.0.0.0\n");
+
+    let out = logscrub()
+        .args(["--ipv4-prefix", "16", "--ipv6-prefix", "64"])
+        .arg(testdata("sample.log"))
+        .run();
+    let leaks = ip_leaks(out.ok(), 16, 64);
+    assert!(leaks.is_empty(), "sample.log at /16 and /64: {leaks:#?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Parallelism: identical bytes for every thread count and chunk size
+
+#[test]
+fn thread_counts_and_chunk_sizes_give_identical_bytes_on_small_inputs() {
+    let files = ["long_line.log", "sample.log"]
+        .iter()
+        .chain(SMALL_REAL_LOGS);
+    for rel in files {
+        let reference = default_output(rel);
+        for threads in ["1", "2", "4"] {
+            for chunk in ["4096", "1000", "1M"] {
+                let run = logscrub()
+                    .args(["-j", threads, "--chunk-size", chunk])
+                    .arg(testdata(rel))
+                    .run();
+                assert_same_bytes(
+                    run.ok(),
+                    &reference,
+                    &format!("{rel} -j {threads} --chunk-size {chunk}"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn thread_counts_and_chunk_sizes_give_identical_bytes_on_big_real_logs() {
+    for rel in [
+        "access/elastic_apache_logs_2015.log.gz",
+        "access/honeynet_redhat71_httpd_2004.log.gz",
+    ] {
+        let reference = default_output(rel);
+        for (threads, chunk) in [("1", "64K"), ("4", "4096")] {
+            let run = logscrub()
+                .args(["--threads", threads, "--chunk-size", chunk])
+                .arg(testdata(rel))
+                .run();
+            assert_same_bytes(
+                run.ok(),
+                &reference,
+                &format!("{rel} -j {threads} --chunk-size {chunk}"),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON lines
+
+#[test]
+fn json_lines_stay_valid_json_with_the_same_structure() {
+    let rel = "json/crowdsec_hub_tests_json_lines.jsonl";
+    let input = read_testdata(rel);
+    let output = default_output(rel);
+    let (inp, out) = (lines(&input), lines(&output));
+    assert_eq!(inp.len(), out.len());
+    let mut changed = 0;
+    for (n, (i, o)) in inp.iter().zip(&out).enumerate() {
+        let before =
+            parse_json(i).unwrap_or_else(|e| panic!("{rel} line {}: input not JSON: {e}", n + 1));
+        let after = parse_json(o).unwrap_or_else(|e| {
+            panic!(
+                "{rel} line {}: output is not JSON ({e}): {}",
+                n + 1,
+                show(o)
+            )
+        });
+        if let Err(e) = same_shape(&before, &after, "$") {
+            panic!("{rel} line {}: structure changed: {e}", n + 1);
+        }
+        changed += usize::from(i != o);
+    }
+    assert!(
+        changed > 100,
+        "only {changed} lines changed: is the JSON scrubbed at all?"
+    );
+}
+
+#[test]
+fn json_escapes_around_addresses_stay_valid() {
+    let line = concat!(
+        r#"{"remote_addr":"203.0.113.7","msg":"user \"bob@example.com\" from 2001:db8::1\n","#,
+        r#""xff":["198.51.100.1","[2001:db8:1:2::3]:443"],"esc":"\\203.0.113.8\\","n":1.5e3,"ok":true}"#,
+        "\n"
+    );
+    let out = logscrub().stdin(line).run();
+    let out = out.ok();
+    assert_eq!(
+        String::from_utf8_lossy(out),
+        concat!(
+            r#"{"remote_addr":"203.0.113.0","msg":"user \"[email]\" from 2001:db8::\n","#,
+            r#""xff":["198.51.100.0","[2001:db8:1::]:443"],"esc":"\\203.0.113.0\\","n":1.5e3,"ok":true}"#,
+            "\n"
+        )
+    );
+    let (before, after) = (
+        parse_json(line.as_bytes()).unwrap(),
+        parse_json(out).unwrap(),
+    );
+    same_shape(&before, &after, "$").unwrap();
+}
+
+/// The test binary's own helpers: the JSON checker must reject what it is meant to reject.
+#[test]
+fn json_checker_rejects_broken_json() {
+    for bad in [
+        r#"{"a":1"#,
+        r#"{"a":"x}"#,
+        r#"{"a":"\q"}"#,
+        r#"{"a" 1}"#,
+        "{\"a\":\"\x01\"}",
+        r#"[1,]"#,
+        r#"{} x"#,
+    ] {
+        assert!(parse_json(bad.as_bytes()).is_err(), "accepted {bad:?}");
+    }
+    let a = parse_json(br#"{"ip":"1.2.3.4","n":[1,{"k":null}]}"#).unwrap();
+    let b = parse_json(br#"{"ip":"1.2.3.0","n":[1,{"k":null}]}"#).unwrap();
+    let c = parse_json(br#"{"ip":"1.2.3.0","n":[2,{"k":null}]}"#).unwrap();
+    assert!(same_shape(&a, &b, "$").is_ok() && same_shape(&a, &c, "$").is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Files written beside the target
+
+#[test]
+fn existing_output_file_is_replaced_atomically_without_temp_files() {
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    std::fs::write(
+        &out,
+        b"old contents that are longer than nothing\n".repeat(1000),
+    )
+    .unwrap();
+    logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&out)
+        .run()
+        .ok();
+    assert_same_bytes(
+        &std::fs::read(&out).unwrap(),
+        &default_output("sample.log"),
+        "replaced output",
+    );
+    assert_eq!(list_dir(dir.path()), ["out.log"]);
+}
+
+#[test]
+fn relative_paths_resolve_against_the_working_directory() {
+    let dir = tempdir();
+    std::fs::copy(testdata("sample.log"), dir.path().join("access.log")).unwrap();
+    logscrub()
+        .args(["access.log", "-o", "access.scrubbed.log.gz"])
+        .current_dir(dir.path())
+        .run()
+        .ok();
+    let written = std::fs::read(dir.path().join("access.scrubbed.log.gz")).unwrap();
+    assert_same_bytes(
+        &gunzip(&written),
+        &default_output("sample.log"),
+        "relative paths",
+    );
+    assert_eq!(
+        list_dir(dir.path()),
+        ["access.log", "access.scrubbed.log.gz"]
+    );
+    assert!(Path::new(&dir.path().join("access.log")).exists());
+}
