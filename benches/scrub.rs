@@ -10,8 +10,10 @@ use std::io::Write;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use logscrub::action::Actions;
 use logscrub::detect::{Detector, Kind};
+use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::Framer;
-use logscrub::scrub::Scrubber;
+use logscrub::retention::{Undated, Window};
+use logscrub::scrub::{Retention, Scrubber};
 
 /// A deterministic combined-format log of about `bytes` bytes: IPv4 and IPv6 clients, browser
 /// user agents full of version numbers, an email in one line of 30.
@@ -30,11 +32,22 @@ fn combined_log(bytes: usize) -> Vec<u8> {
         x ^= x << 5;
         let [a, b, c, d] = x.to_be_bytes();
         if i % 5 == 0 {
-            write!(out, "2001:db8:{:x}:{:x}::{:x}", a, b, u16::from_be_bytes([c, d])).unwrap();
+            write!(
+                out,
+                "2001:db8:{:x}:{:x}::{:x}",
+                a,
+                b,
+                u16::from_be_bytes([c, d])
+            )
+            .unwrap();
         } else {
             write!(out, "{a}.{b}.{c}.{d}").unwrap();
         }
-        let query = if i % 30 == 0 { "?newsletter=anna.smith%40example.com" } else { "?page=2&limit=50" };
+        let query = if i % 30 == 0 {
+            "?newsletter=anna.smith%40example.com"
+        } else {
+            "?page=2&limit=50"
+        };
         writeln!(
             out,
             r#" - - [12/Jul/2026:00:{:02}:{:02} +0000] "GET /api/v1/users/{}/orders{query} HTTP/1.1" 200 {} "https://www.example.com/blog/2026/01/cable" "{}""#,
@@ -51,14 +64,31 @@ fn combined_log(bytes: usize) -> Vec<u8> {
 }
 
 fn dense(unit: &str, bytes: usize) -> Vec<u8> {
-    unit.as_bytes().iter().copied().cycle().take(bytes).collect()
+    unit.as_bytes()
+        .iter()
+        .copied()
+        .cycle()
+        .take(bytes)
+        .collect()
 }
 
 fn detectors(c: &mut Criterion) {
     let cases = [
-        ("ipv4", dense("client 203.0.113.77 port 80, ", 1 << 20), Kind::Ipv4),
-        ("ipv6", dense("peer [2001:db8:85a3::8a2e:370:7334]:443 ok ", 1 << 20), Kind::Ipv6),
-        ("email", dense("to=<anna.smith@example.com> from ", 1 << 20), Kind::Email),
+        (
+            "ipv4",
+            dense("client 203.0.113.77 port 80, ", 1 << 20),
+            Kind::Ipv4,
+        ),
+        (
+            "ipv6",
+            dense("peer [2001:db8:85a3::8a2e:370:7334]:443 ok ", 1 << 20),
+            Kind::Ipv6,
+        ),
+        (
+            "email",
+            dense("to=<anna.smith@example.com> from ", 1 << 20),
+            Kind::Email,
+        ),
         ("combined", combined_log(1 << 20), Kind::Ipv4),
     ];
     let mut g = c.benchmark_group("detect");
@@ -66,7 +96,10 @@ fn detectors(c: &mut Criterion) {
         let mut detector = Detector::new();
         let mut spans = Vec::new();
         detector.find(&text, &mut spans);
-        assert!(spans.iter().any(|s| s.kind == kind), "{name}: no {kind:?} found");
+        assert!(
+            spans.iter().any(|s| s.kind == kind),
+            "{name}: no {kind:?} found"
+        );
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| {
             b.iter(|| {
@@ -82,8 +115,11 @@ fn scrub_chunk(c: &mut Criterion) {
     let text = combined_log(1 << 20);
     let scrubber = Scrubber::new(Actions::default());
     let mut out = Vec::with_capacity(text.len() * 2);
-    let check = scrubber.scrub_to_vec(&text);
-    assert_eq!(check.iter().filter(|&&b| b == b'\n').count(), text.iter().filter(|&&b| b == b'\n').count());
+    let (check, _) = scrubber.scrub_to_vec(&text);
+    assert_eq!(
+        check.iter().filter(|&&b| b == b'\n').count(),
+        text.iter().filter(|&&b| b == b'\n').count()
+    );
     assert_ne!(check, text);
     let mut g = c.benchmark_group("scrub");
     g.throughput(Throughput::Bytes(text.len() as u64));
@@ -91,7 +127,30 @@ fn scrub_chunk(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             let mut stats = Default::default();
-            scrubber.scrub_chunk_local(black_box(&text), &mut out, &mut stats);
+            scrubber.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
+            out.len()
+        })
+    });
+    // The same with a retention window (issue 3: >= 0.9x). The window keeps every line, so the
+    // output is the same size and only the cost of judging lines shows.
+    const KEEP_SECS: u64 = 3600;
+    let retention = Retention {
+        window: Window::new(1_783_814_400 + 1800, KEEP_SECS), // now = 2026-07-12T00:30Z
+        undated: Undated::Drop,
+        finder: TimeFinder::new(Format::Auto, &[]),
+    };
+    let windowed = Scrubber::new(Actions::default()).with_retention(Some(retention));
+    let (check, stats) = windowed.scrub_to_vec(&text);
+    assert!(
+        stats.too_old == 0 && stats.lines_out == stats.lines_in && stats.undated == 0,
+        "{stats:?}"
+    );
+    assert_eq!(check, scrubber.scrub_to_vec(&text).0);
+    g.bench_function("chunk_1MiB_mask_max_age", |b| {
+        b.iter(|| {
+            out.clear();
+            let mut stats = Default::default();
+            windowed.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
             out.len()
         })
     });
@@ -116,7 +175,7 @@ fn pipeline(c: &mut Criterion) {
             while framer.next_chunk(&mut buf).unwrap().is_some() {
                 out.clear();
                 let mut stats = Default::default();
-                scrubber.scrub_chunk_local(&buf, &mut out, &mut stats);
+                scrubber.scrub_chunk_local(&buf, None, &mut out, &mut stats);
                 total += out.len();
             }
             assert!(total > text.len() / 2);

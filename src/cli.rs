@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::action::{Actions, EmailAction, IpAction, Prefix};
-use crate::config::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
+use crate::config::{default_threads, Plan, RetentionPlan, DEFAULT_CHUNK_SIZE};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::input::InputSpec;
+use crate::retention::{parse_duration, parse_now, Undated};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -18,6 +20,16 @@ Examples:
                                                many files, scrubbed side by side into a directory
   logscrub --ip redact --email keep x.log      replace addresses with [ipv4]/[ipv6], keep emails
   logscrub --ipv4-prefix 16 --ipv6-prefix 32   coarser masks
+  logscrub --max-age 90d access.log.*.gz -o out/
+                                               also drop every line older than 90 days
+  logscrub --max-age 36h --now 2026-11-25T00:00:00Z --undated keep x.log
+                                               a reproducible window; keep lines without a time
+
+Retention: with --max-age, each line is judged on its own time (real logs are not sorted): a line
+is kept when now - max-age <= its time. Times are read from the CLF field [24/Nov/2026:13:55:36
+-0700] or from a JSON field (time, timestamp, @timestamp, ts, time_local, time_iso8601, date, or
+--time-field) holding RFC 3339 text, CLF text or epoch seconds/milliseconds, within the first 4 KiB
+of the line. Dropped lines are counted per reason and reported on stderr.
 
 What is found, anywhere in a line: IPv4 dotted quads (also with :port, in brackets, in lists, glued
 to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [addr]:port), and
@@ -45,6 +57,28 @@ pub enum EmailArg {
     Redact,
     /// Leave emails as they are
     Keep,
+}
+
+/// What to do with lines that have no readable time while --max-age is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UndatedArg {
+    /// Drop them (an unreadable time may be an old one)
+    Drop,
+    /// Keep them
+    Keep,
+}
+
+/// How lines are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Per line: JSON if it starts with '{', CLF otherwise
+    Auto,
+    /// Common/Combined Log Format: time in [dd/Mon/yyyy:HH:MM:SS +zzzz]
+    Clf,
+    /// JSON lines: time in a field (see --time-field)
+    Json,
+    /// Any text: no time is read (not allowed with --max-age)
+    Text,
 }
 
 /// Scrub personal data (IP addresses, emails) from web-server access logs.
@@ -90,6 +124,28 @@ pub struct Cli {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
 
+    /// Drop lines older than this: 90d, 36h, 2w, 30m, 45s, or combined like 1d12h.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Retention")]
+    pub max_age: Option<u64>,
+
+    /// Fix "now" for --max-age (RFC 3339 like 2026-11-25T00:00:00Z, or Unix seconds like
+    /// @1795996800) for reproducible runs [default: the clock, read once at start].
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now, help_heading = "Retention")]
+    pub now: Option<i64>,
+
+    /// Lines without a readable time while --max-age is set. Their count is always reported.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = UndatedArg::Drop, help_heading = "Retention")]
+    pub undated: UndatedArg,
+
+    /// How lines are laid out, which says where their time is.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto, help_heading = "Retention")]
+    pub format: FormatArg,
+
+    /// JSON key holding a line's time (repeat for several, first found wins) [default: time,
+    /// timestamp, @timestamp, ts, time_local, time_iso8601, date].
+    #[arg(long, value_name = "NAME", help_heading = "Retention")]
+    pub time_field: Vec<String>,
+
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
     pub chunk_size: Option<usize>,
@@ -102,10 +158,15 @@ fn parse_size(s: &str) -> std::result::Result<usize, String> {
         Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
         _ => (s, 1),
     };
-    let n: usize = num.parse().map_err(|_| format!("expected a size like 4096, 64K or 1M, got {s:?}"))?;
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("expected a size like 4096, 64K or 1M, got {s:?}"))?;
     match n.checked_mul(mult) {
         Some(v) if v > 0 => Ok(v),
-        _ => Err(format!("size must be between 1 byte and {} bytes", usize::MAX)),
+        _ => Err(format!(
+            "size must be between 1 byte and {} bytes",
+            usize::MAX
+        )),
     }
 }
 
@@ -122,8 +183,10 @@ impl Cli {
                 EmailArg::Redact => EmailAction::Redact,
                 EmailArg::Keep => EmailAction::Keep,
             },
-            ipv4_prefix: Prefix::new(self.ipv4_prefix).ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
-            ipv6_prefix: Prefix::new(self.ipv6_prefix).ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?,
+            ipv4_prefix: Prefix::new(self.ipv4_prefix)
+                .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
+            ipv6_prefix: Prefix::new(self.ipv6_prefix)
+                .ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?,
         };
         let inputs = if self.files.is_empty() {
             vec![InputSpec::Stdin]
@@ -133,15 +196,39 @@ impl Cli {
         if inputs.iter().filter(|i| **i == InputSpec::Stdin).count() > 1 {
             return Err(Error::Usage("stdin (-) can be given only once".into()));
         }
-        Ok(Plan {
+        let retention = self.max_age.map(|age| {
+            let undated = match self.undated {
+                UndatedArg::Drop => Undated::Drop,
+                UndatedArg::Keep => Undated::Keep,
+            };
+            RetentionPlan::new(age, self.now.unwrap_or_else(clock_now), undated)
+        });
+        let plan = Plan {
             actions,
             threads: self.threads.map_or_else(default_threads, |t| t as usize),
             chunk_size: self.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE),
             level: self.level,
             inputs,
             output: self.output.clone(),
-        })
+            format: match self.format {
+                FormatArg::Auto => Format::Auto,
+                FormatArg::Clf => Format::Clf,
+                FormatArg::Json => Format::Json,
+                FormatArg::Text => Format::Text,
+            },
+            time_fields: self.time_field.clone(),
+            retention,
+        };
+        plan.validate()?;
+        Ok(plan)
     }
+}
+
+/// The clock, read once per run.
+fn clock_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[cfg(test)]
@@ -160,7 +247,17 @@ mod tests {
 
     #[test]
     fn flags_resolve_into_a_plan() {
-        let cli = Cli::parse_from(["logscrub", "--ip", "redact", "--ipv4-prefix", "16", "-j", "3", "a", "-"]);
+        let cli = Cli::parse_from([
+            "logscrub",
+            "--ip",
+            "redact",
+            "--ipv4-prefix",
+            "16",
+            "-j",
+            "3",
+            "a",
+            "-",
+        ]);
         let plan = cli.plan().unwrap();
         assert_eq!(plan.actions.ip, IpAction::Redact);
         assert_eq!(plan.actions.ipv4_prefix.len(), 16);
@@ -169,5 +266,35 @@ mod tests {
         assert!(Cli::try_parse_from(["logscrub", "--ipv4-prefix", "33"]).is_err());
         assert!(Cli::try_parse_from(["logscrub", "-j", "0"]).is_err());
         assert!(Cli::parse_from(["logscrub", "-", "-"]).plan().is_err());
+    }
+
+    #[test]
+    fn retention_flags() {
+        let plan = Cli::parse_from([
+            "logscrub",
+            "--max-age",
+            "1d",
+            "--now",
+            "@1000000",
+            "--undated",
+            "keep",
+        ])
+        .plan()
+        .unwrap();
+        let r = plan.retention.unwrap();
+        assert_eq!(
+            (r.max_age_secs, r.now, r.window.cutoff, r.undated),
+            (86_400, 1_000_000, 913_600, Undated::Keep)
+        );
+        assert!(Cli::parse_from(["logscrub"])
+            .plan()
+            .unwrap()
+            .retention
+            .is_none());
+        let e = Cli::parse_from(["logscrub", "--max-age", "1d", "--format", "text"])
+            .plan()
+            .unwrap_err();
+        assert!(e.to_string().contains("--format text"), "{e}");
+        assert!(Cli::try_parse_from(["logscrub", "--max-age", "3 days"]).is_err());
     }
 }

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use crate::action::Actions;
 use crate::error::{Error, Result};
+use crate::format::{Format, TimeFinder};
 use crate::input::InputSpec;
 use crate::output::Target;
+use crate::retention::{Undated, Window};
+use crate::scrub::Retention;
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
@@ -26,6 +29,33 @@ pub struct Plan {
     pub inputs: Vec<InputSpec>,
     /// `-o`: the output file (one input) or directory (several).
     pub output: Option<PathBuf>,
+    /// How lines are laid out (where their time is).
+    pub format: Format,
+    /// JSON keys holding the time; empty means the common names.
+    pub time_fields: Vec<String>,
+    /// The retention window, when `--max-age` is given.
+    pub retention: Option<RetentionPlan>,
+}
+
+/// `--max-age` resolved against one `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetentionPlan {
+    pub max_age_secs: u64,
+    /// "Now" in Unix seconds UTC: `--now`, or the clock read once at start.
+    pub now: i64,
+    pub window: Window,
+    pub undated: Undated,
+}
+
+impl RetentionPlan {
+    pub fn new(max_age_secs: u64, now: i64, undated: Undated) -> Self {
+        RetentionPlan {
+            max_age_secs,
+            now,
+            window: Window::new(now, max_age_secs),
+            undated,
+        }
+    }
 }
 
 impl Default for Plan {
@@ -37,6 +67,9 @@ impl Default for Plan {
             level: 6,
             inputs: vec![InputSpec::Stdin],
             output: None,
+            format: Format::Auto,
+            time_fields: Vec::new(),
+            retention: None,
         }
     }
 }
@@ -53,26 +86,61 @@ pub struct FileJob {
 }
 
 impl Plan {
+    /// Checks the combination of settings; called before any input is read.
+    pub fn validate(&self) -> Result<()> {
+        if self.retention.is_some() && self.format == Format::Text {
+            return Err(Error::Usage(
+                "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The runtime retention policy of this plan.
+    pub fn scrub_retention(&self) -> Option<Retention> {
+        self.retention.map(|r| Retention {
+            window: r.window,
+            undated: r.undated,
+            finder: TimeFinder::new(self.format, &self.time_fields),
+        })
+    }
+
     /// The jobs of this plan. Checks, before anything is read, that outputs are usable and that no
     /// output would overwrite an input.
     pub fn jobs(&self) -> Result<Vec<FileJob>> {
         let jobs: Vec<FileJob> = match (&self.output, self.inputs.as_slice()) {
-            (None, inputs) => inputs.iter().map(|i| FileJob { input: i.clone(), output: Target::Stdout }).collect(),
-            (Some(path), [one]) if !path.is_dir() => vec![FileJob { input: one.clone(), output: Target::File(path.clone()) }],
+            (None, inputs) => inputs
+                .iter()
+                .map(|i| FileJob {
+                    input: i.clone(),
+                    output: Target::Stdout,
+                })
+                .collect(),
+            (Some(path), [one]) if !path.is_dir() => vec![FileJob {
+                input: one.clone(),
+                output: Target::File(path.clone()),
+            }],
             (Some(dir), inputs) => {
                 if !dir.exists() {
-                    fs::create_dir_all(dir).map_err(|source| Error::OutputDir { path: dir.clone(), source })?;
+                    fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
+                        path: dir.clone(),
+                        source,
+                    })?;
                 }
                 let mut seen = HashSet::new();
                 let mut jobs = Vec::with_capacity(inputs.len());
                 for input in inputs {
                     let InputSpec::Path(p) = input else {
                         return Err(Error::Usage(
-                            "stdin cannot be written into an output directory: give -o a file name".into(),
+                            "stdin cannot be written into an output directory: give -o a file name"
+                                .into(),
                         ));
                     };
                     let Some(name) = p.file_name() else {
-                        return Err(Error::Usage(format!("{}: input has no file name", p.display())));
+                        return Err(Error::Usage(format!(
+                            "{}: input has no file name",
+                            p.display()
+                        )));
                     };
                     if !seen.insert(name.to_owned()) {
                         return Err(Error::Usage(format!(
@@ -81,7 +149,10 @@ impl Plan {
                             dir.display()
                         )));
                     }
-                    jobs.push(FileJob { input: input.clone(), output: Target::File(dir.join(name)) });
+                    jobs.push(FileJob {
+                        input: input.clone(),
+                        output: Target::File(dir.join(name)),
+                    });
                 }
                 jobs
             }
@@ -91,7 +162,10 @@ impl Plan {
                 for input in &self.inputs {
                     if let InputSpec::Path(inp) = input {
                         if same_file(out, inp) {
-                            return Err(Error::OutputIsInput { path: out.clone(), input: inp.display().to_string() });
+                            return Err(Error::OutputIsInput {
+                                path: out.clone(),
+                                input: inp.display().to_string(),
+                            });
                         }
                     }
                 }
@@ -123,9 +197,17 @@ mod tests {
         fs::write(&a, "x").unwrap();
         fs::write(&b, "x").unwrap();
         let out = dir.path().join("out");
-        let plan = Plan { inputs: vec![InputSpec::Path(a.clone())], output: Some(out.clone()), ..Plan::default() };
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(a.clone())],
+            output: Some(out.clone()),
+            ..Plan::default()
+        };
         assert_eq!(plan.jobs().unwrap()[0].output, Target::File(out.clone()));
-        let plan = Plan { inputs: vec![InputSpec::Path(a), InputSpec::Path(b)], output: Some(out.clone()), ..Plan::default() };
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(a), InputSpec::Path(b)],
+            output: Some(out.clone()),
+            ..Plan::default()
+        };
         let jobs = plan.jobs().unwrap();
         assert_eq!(jobs[1].output, Target::File(out.join("b.log.1.gz")));
         assert!(out.is_dir());
@@ -136,7 +218,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.log");
         fs::write(&a, "x").unwrap();
-        let plan = Plan { inputs: vec![InputSpec::Path(a.clone())], output: Some(a.clone()), ..Plan::default() };
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(a.clone())],
+            output: Some(a.clone()),
+            ..Plan::default()
+        };
         assert!(matches!(plan.jobs(), Err(Error::OutputIsInput { .. })));
         // Into a directory that holds the input.
         let plan = Plan {

@@ -9,7 +9,11 @@ pub enum Error {
     Open { path: String, source: io::Error },
 
     #[error("{path}: read failed at byte {offset} of its (decompressed) text: {source}")]
-    Read { path: String, offset: u64, source: io::Error },
+    Read {
+        path: String,
+        offset: u64,
+        source: io::Error,
+    },
 
     #[error("{path}: write failed: {source}")]
     Write { path: String, source: io::Error },
@@ -34,7 +38,10 @@ impl Error {
         if source.kind() == io::ErrorKind::BrokenPipe {
             Error::BrokenPipe
         } else {
-            Error::Write { path: path.to_string(), source }
+            Error::Write {
+                path: path.to_string(),
+                source,
+            }
         }
     }
 }

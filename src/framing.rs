@@ -124,7 +124,10 @@ impl<R: Read> Framer<R> {
                 Arc::from(&buf[start..buf.len().min(start + LINE_HEAD)])
             }));
         }
-        let info = ChunkInfo { offset: self.offset, continues };
+        let info = ChunkInfo {
+            offset: self.offset,
+            continues,
+        };
         self.offset += filled as u64;
         Ok(Some(info))
     }
@@ -146,18 +149,41 @@ impl<R: Read> Framer<R> {
 /// token can contain, or the whole buffer when there is none (nothing that long is personal data).
 fn safe_cut(buf: &[u8]) -> usize {
     let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
-    buf[from..].iter().rposition(|&b| !in_token(b)).map_or(buf.len(), |i| from + i + 1)
+    buf[from..]
+        .iter()
+        .rposition(|&b| !in_token(b))
+        .map_or(buf.len(), |i| from + i + 1)
 }
 
 /// Bytes that can be part of an address or email (or glue to one).
 fn in_token(b: u8) -> bool {
     b.is_ascii_alphanumeric()
-        || matches!(b, b'.' | b':' | b'%' | b'@' | b'[' | b']' | b'!' | b'#' | b'$' | b'*' | b'+' | b'^' | b'_' | b'~' | b'-')
+        || matches!(
+            b,
+            b'.' | b':'
+                | b'%'
+                | b'@'
+                | b'['
+                | b']'
+                | b'!'
+                | b'#'
+                | b'$'
+                | b'*'
+                | b'+'
+                | b'^'
+                | b'_'
+                | b'~'
+                | b'-'
+        )
 }
 
 /// Whether `fd` has data ready right now.
 fn data_waiting(fd: i32) -> bool {
-    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd, zero timeout.
     let r = unsafe { libc::poll(&mut pfd, 1, 0) };
     r > 0 && (pfd.revents & libc::POLLIN) != 0
@@ -172,7 +198,10 @@ mod tests {
         let mut out = vec![];
         let mut buf = vec![];
         while let Some(info) = f.next_chunk(&mut buf).unwrap() {
-            assert_eq!(info.offset as usize, out.iter().map(Vec::len).sum::<usize>());
+            assert_eq!(
+                info.offset as usize,
+                out.iter().map(Vec::len).sum::<usize>()
+            );
             out.push(buf.clone());
         }
         out
@@ -186,7 +215,10 @@ mod tests {
             assert_eq!(cs.concat(), input, "size {size}");
             for c in &cs[..cs.len() - 1] {
                 // Either a newline end, or a cut inside an over-long line at a non-token byte.
-                assert!(c.ends_with(b"\n") || !in_token(*c.last().unwrap()) || c.len() >= size, "size {size}: {c:?}");
+                assert!(
+                    c.ends_with(b"\n") || !in_token(*c.last().unwrap()) || c.len() >= size,
+                    "size {size}: {c:?}"
+                );
             }
         }
     }
@@ -208,7 +240,12 @@ mod tests {
 
     #[test]
     fn continuation_chunks_carry_the_head_of_their_line() {
-        let long = [b"[01/Jan/2026:00:00:00 +0000] ".as_slice(), &b"x y ".repeat(100), b"\nnext\n"].concat();
+        let long = [
+            b"[01/Jan/2026:00:00:00 +0000] ".as_slice(),
+            &b"x y ".repeat(100),
+            b"\nnext\n",
+        ]
+        .concat();
         let mut f = Framer::new(&long[..], 64);
         let mut buf = vec![];
         let first = f.next_chunk(&mut buf).unwrap().unwrap();
@@ -219,7 +256,10 @@ mod tests {
                 assert_eq!(info.continues, None);
             } else {
                 let head = info.continues.expect("continuation");
-                assert!(head.starts_with(b"[01/Jan/2026:00:00:00 +0000] x y"), "{head:?}");
+                assert!(
+                    head.starts_with(b"[01/Jan/2026:00:00:00 +0000] x y"),
+                    "{head:?}"
+                );
                 seen += 1;
             }
         }

@@ -53,7 +53,10 @@ pub struct Opened {
 /// Opens `spec`, sniffing gzip from the first two bytes.
 pub fn open(spec: &InputSpec) -> Result<Opened> {
     let name = spec.display();
-    let open_err = |source| Error::Open { path: name.clone(), source };
+    let open_err = |source| Error::Open {
+        path: name.clone(),
+        source,
+    };
     let (raw, live_fd, mode): (Box<dyn Read + Send>, Option<i32>, Option<u32>) = match spec {
         InputSpec::Stdin => {
             let live = stdin_is_live().then_some(0);
@@ -63,23 +66,45 @@ pub fn open(spec: &InputSpec) -> Result<Opened> {
             let file = File::open(p).map_err(open_err)?;
             let meta = file.metadata().map_err(open_err)?;
             if meta.is_dir() {
-                return Err(open_err(io::Error::new(io::ErrorKind::InvalidInput, "is a directory")));
+                return Err(open_err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "is a directory",
+                )));
             }
             use std::os::unix::fs::PermissionsExt;
-            (Box::new(file), None, Some(meta.permissions().mode() & 0o777))
+            (
+                Box::new(file),
+                None,
+                Some(meta.permissions().mode() & 0o777),
+            )
         }
     };
     let mut raw = raw;
     let mut head = Vec::with_capacity(2);
-    (&mut raw).take(2).read_to_end(&mut head).map_err(|source| Error::Read { path: name.clone(), offset: 0, source })?;
+    (&mut raw)
+        .take(2)
+        .read_to_end(&mut head)
+        .map_err(|source| Error::Read {
+            path: name.clone(),
+            offset: 0,
+            source,
+        })?;
     let gzip = head == GZIP_MAGIC;
     let stream = Cursor::new(head).chain(raw);
     let reader: Box<dyn Read + Send> = if gzip {
-        Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER, stream)))
+        Box::new(MultiGzDecoder::new(BufReader::with_capacity(
+            READ_BUFFER,
+            stream,
+        )))
     } else {
         Box::new(stream)
     };
-    Ok(Opened { reader, gzip, live_fd: if gzip { None } else { live_fd }, mode })
+    Ok(Opened {
+        reader,
+        gzip,
+        live_fd: if gzip { None } else { live_fd },
+        mode,
+    })
 }
 
 /// stdin is a pipe, socket or terminal (data may trickle in), not a regular file.
@@ -115,7 +140,10 @@ mod tests {
 
     #[test]
     fn gzip_is_sniffed_not_named() {
-        assert_eq!(read_path(&gz(b"a\nb\n"), "noext"), (true, b"a\nb\n".to_vec()));
+        assert_eq!(
+            read_path(&gz(b"a\nb\n"), "noext"),
+            (true, b"a\nb\n".to_vec())
+        );
         assert_eq!(read_path(b"plain\n", "x.gz"), (false, b"plain\n".to_vec()));
         assert_eq!(read_path(b"", "empty"), (false, vec![]));
         assert_eq!(read_path(b"\x1f", "one"), (false, b"\x1f".to_vec()));
@@ -124,12 +152,20 @@ mod tests {
     #[test]
     fn multi_member_gzip_is_read_to_the_end() {
         let both = [gz(b"first\n"), gz(b"second\n")].concat();
-        assert_eq!(read_path(&both, "m.gz"), (true, b"first\nsecond\n".to_vec()));
+        assert_eq!(
+            read_path(&both, "m.gz"),
+            (true, b"first\nsecond\n".to_vec())
+        );
     }
 
     #[test]
     fn missing_file_names_itself() {
-        let e = open(&InputSpec::Path("/nonexistent/x.log".into())).err().unwrap();
-        assert!(e.to_string().starts_with("/nonexistent/x.log: cannot open"), "{e}");
+        let e = open(&InputSpec::Path("/nonexistent/x.log".into()))
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string().starts_with("/nonexistent/x.log: cannot open"),
+            "{e}"
+        );
     }
 }

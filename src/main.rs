@@ -6,12 +6,16 @@ use clap::Parser;
 use logscrub::cli::Cli;
 use logscrub::error::Error;
 use logscrub::pipeline;
+use logscrub::report::{self, Stats};
 
 const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let jobs = match cli.plan().and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
+    let jobs = match cli
+        .plan()
+        .and_then(|plan| plan.jobs().map(|jobs| (plan, jobs)))
+    {
         Ok(x) => x,
         Err(e) => {
             eprintln!("logscrub: {e}");
@@ -20,15 +24,31 @@ fn main() -> ExitCode {
     };
     let (plan, jobs) = jobs;
     let mut failed = false;
+    let mut total = Stats::default();
+    let mut done = 0;
     for outcome in pipeline::run(&plan, &jobs) {
         match outcome.result {
-            Ok(_) => {}
+            Ok(stats) => {
+                if let Some(r) = &plan.retention {
+                    for line in report::retention_summary(&outcome.input, &stats, r) {
+                        eprintln!("logscrub: {line}");
+                    }
+                }
+                total += stats;
+                done += 1;
+            }
             Err(Error::BrokenPipe) => return ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("logscrub: {e}");
                 failed = true;
             }
         }
+    }
+    if let (Some(r), true) = (&plan.retention, done > 1) {
+        eprintln!(
+            "logscrub: {}",
+            report::retention_summary("total", &total, r)[0]
+        );
     }
     if failed {
         ExitCode::from(EXIT_FAILURE)

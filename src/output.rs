@@ -52,15 +52,27 @@ impl Sink {
     pub fn create(target: &Target, level: u32, mode: Option<u32>) -> Result<Sink> {
         let name = target.display();
         let path = match target {
-            Target::Stdout => return Ok(Sink { name, writer: Writer::Stdout(io::stdout()), temp: None }),
+            Target::Stdout => {
+                return Ok(Sink {
+                    name,
+                    writer: Writer::Stdout(io::stdout()),
+                    temp: None,
+                })
+            }
             Target::File(p) => p,
         };
-        let err = |source| Error::Write { path: name.clone(), source };
+        let err = |source| Error::Write {
+            path: name.clone(),
+            source,
+        };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{file_name}."))
             .suffix(".logscrub-tmp")
@@ -76,12 +88,20 @@ impl Sink {
         } else {
             Writer::Plain(file)
         };
-        Ok(Sink { name, writer, temp: Some((temp, path.clone())) })
+        Ok(Sink {
+            name,
+            writer,
+            temp: Some((temp, path.clone())),
+        })
     }
 
     /// A sink that collects the output in memory (tests, benches, library use).
     pub fn memory() -> Sink {
-        Sink { name: "<memory>".to_string(), writer: Writer::Memory(Vec::new()), temp: None }
+        Sink {
+            name: "<memory>".to_string(),
+            writer: Writer::Memory(Vec::new()),
+            temp: None,
+        }
     }
 
     /// The bytes collected by a [`Sink::memory`] sink (empty for any other).
@@ -174,6 +194,9 @@ mod tests {
         std::io::Read::read_to_string(&mut d, &mut text).unwrap();
         assert_eq!(text, "x\n");
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
     }
 }

@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
-use crate::framing::Framer;
+use crate::framing::{ChunkInfo, Framer};
 use crate::input;
 use crate::output::{Sink, Target};
 use crate::report::Stats;
-use crate::scrub::Scrubber;
+use crate::scrub::{count_tail, Scrubber, Tail};
 
 /// The outcome of one file.
 #[derive(Debug)]
@@ -30,27 +30,46 @@ pub struct FileOutcome {
 /// Scrubs every job of `plan`; outcomes are in job order. Files writing to stdout run one after the
 /// other; files writing to their own outputs run side by side.
 pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
-    let scrubber = Arc::new(Scrubber::new(plan.actions));
+    let scrubber = Arc::new(Scrubber::new(plan.actions).with_retention(plan.scrub_retention()));
     let pool = if plan.threads > 1 {
-        match rayon::ThreadPoolBuilder::new().num_threads(plan.threads).thread_name(|i| format!("scrub-{i}")).build() {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(plan.threads)
+            .thread_name(|i| format!("scrub-{i}"))
+            .build()
+        {
             Ok(p) => Some(p),
             Err(e) => {
-                let err = || Error::Usage(format!("cannot start {} worker threads: {e}", plan.threads));
-                return jobs.iter().map(|j| FileOutcome { input: j.input.display(), result: Err(err()) }).collect();
+                let err =
+                    || Error::Usage(format!("cannot start {} worker threads: {e}", plan.threads));
+                return jobs
+                    .iter()
+                    .map(|j| FileOutcome {
+                        input: j.input.display(),
+                        result: Err(err()),
+                    })
+                    .collect();
             }
         }
     } else {
         None
     };
-    let one = |job: &FileJob| FileOutcome { input: job.input.display(), result: run_file(plan, &scrubber, pool.as_ref(), job) };
+    let one = |job: &FileJob| FileOutcome {
+        input: job.input.display(),
+        result: run_file(plan, &scrubber, pool.as_ref(), job),
+    };
     let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
-    let side_by_side = if to_stdout || pool.is_none() { 1 } else { plan.threads.min(jobs.len()) };
+    let side_by_side = if to_stdout || pool.is_none() {
+        1
+    } else {
+        plan.threads.min(jobs.len())
+    };
     if side_by_side <= 1 {
         return jobs.iter().map(one).collect();
     }
     let next = AtomicUsize::new(0);
     let mut outcomes: Vec<Option<FileOutcome>> = jobs.iter().map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<&mut Option<FileOutcome>>> = outcomes.iter_mut().map(std::sync::Mutex::new).collect();
+    let slots: Vec<std::sync::Mutex<&mut Option<FileOutcome>>> =
+        outcomes.iter_mut().map(std::sync::Mutex::new).collect();
     std::thread::scope(|s| {
         for _ in 0..side_by_side {
             s.spawn(|| loop {
@@ -62,11 +81,19 @@ pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
         }
     });
     drop(slots);
-    outcomes.into_iter().map(|o| o.expect("every job ran")).collect()
+    outcomes
+        .into_iter()
+        .map(|o| o.expect("every job ran"))
+        .collect()
 }
 
 /// Scrubs one file from its input to its output.
-fn run_file(plan: &Plan, scrubber: &Arc<Scrubber>, pool: Option<&rayon::ThreadPool>, job: &FileJob) -> Result<Stats> {
+fn run_file(
+    plan: &Plan,
+    scrubber: &Arc<Scrubber>,
+    pool: Option<&rayon::ThreadPool>,
+    job: &FileJob,
+) -> Result<Stats> {
     let name = job.input.display();
     let opened = input::open(&job.input)?;
     let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
@@ -89,37 +116,37 @@ pub fn scrub_sequential<R: std::io::Read>(
     let mut stats = Stats::default();
     let mut buf = Vec::new();
     let mut out = Vec::new();
-    let mut last = b'\n';
-    while let Some(_info) = read_chunk(&mut framer, &mut buf, name)? {
+    let mut tail = Tail(None);
+    while let Some(info) = read_chunk(&mut framer, &mut buf, name)? {
         out.clear();
-        scrubber.scrub_chunk_local(&buf, &mut out, &mut stats);
-        last = *buf.last().unwrap_or(&last);
+        let mut chunk_stats = Stats::default();
+        tail =
+            scrubber.scrub_chunk_local(&buf, info.continues.as_deref(), &mut out, &mut chunk_stats);
+        stats += chunk_stats;
         sink.write_all(&out)?;
         sink.flush()?;
     }
-    count_unterminated_last_line(&mut stats, last);
+    count_tail(&mut stats, tail);
     Ok((stats, sink))
 }
 
-fn read_chunk<R: std::io::Read>(framer: &mut Framer<R>, buf: &mut Vec<u8>, name: &str) -> Result<Option<()>> {
-    match framer.next_chunk(buf) {
-        Ok(c) => Ok(c.map(|_| ())),
-        Err(source) => Err(Error::Read { path: name.to_string(), offset: framer.offset(), source }),
-    }
-}
-
-/// A stream whose last byte is not a newline has one more line than it has newlines.
-fn count_unterminated_last_line(stats: &mut Stats, last: u8) {
-    if last != b'\n' {
-        stats.lines_in += 1;
-        stats.lines_out += 1;
-    }
+fn read_chunk<R: std::io::Read>(
+    framer: &mut Framer<R>,
+    buf: &mut Vec<u8>,
+    name: &str,
+) -> Result<Option<ChunkInfo>> {
+    framer.next_chunk(buf).map_err(|source| Error::Read {
+        path: name.to_string(),
+        offset: framer.offset(),
+        source,
+    })
 }
 
 struct Done {
     input: Vec<u8>,
     output: Vec<u8>,
     stats: Stats,
+    tail: Tail,
 }
 
 /// The parallel path (see the module docs).
@@ -136,23 +163,24 @@ pub fn scrub_parallel<R: std::io::Read>(
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> Result<(Stats, Sink)> {
             let mut stats = Stats::default();
+            let mut tail = Tail(None);
             for rx in order_rx {
                 let Ok(done) = rx.recv() else { break };
                 sink.write_all(&done.output)?;
                 sink.flush()?;
                 stats += done.stats;
+                tail = done.tail;
                 let _ = free_tx.send((done.input, done.output));
             }
+            count_tail(&mut stats, tail);
             Ok((stats, sink))
         });
-        let mut last = b'\n';
         let read_result = (|| -> Result<()> {
             loop {
                 let (mut input, mut output) = free_rx.try_recv().unwrap_or_default();
-                if read_chunk(&mut framer, &mut input, name)?.is_none() {
+                let Some(info) = read_chunk(&mut framer, &mut input, name)? else {
                     return Ok(());
-                }
-                last = *input.last().unwrap_or(&last);
+                };
                 let (tx, rx): (SyncSender<Done>, Receiver<Done>) = mpsc::sync_channel(1);
                 if order_tx.send(rx).is_err() {
                     return Ok(()); // the writer stopped; its error is reported below
@@ -161,17 +189,27 @@ pub fn scrub_parallel<R: std::io::Read>(
                 pool.spawn(move || {
                     let mut stats = Stats::default();
                     output.clear();
-                    scrubber.scrub_chunk_local(&input, &mut output, &mut stats);
-                    let _ = tx.send(Done { input, output, stats });
+                    let tail = scrubber.scrub_chunk_local(
+                        &input,
+                        info.continues.as_deref(),
+                        &mut output,
+                        &mut stats,
+                    );
+                    let _ = tx.send(Done {
+                        input,
+                        output,
+                        stats,
+                        tail,
+                    });
                 });
             }
         })();
         drop(order_tx);
-        let written = writer.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let written = writer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
         read_result?;
-        let (mut stats, sink) = written?;
-        count_unterminated_last_line(&mut stats, last);
-        Ok((stats, sink))
+        written
     })
 }
 
@@ -183,15 +221,26 @@ mod tests {
 
     fn sequential(text: &[u8], chunk: usize) -> (Vec<u8>, Stats) {
         let scrubber = Scrubber::new(Actions::default());
-        let (stats, sink) = scrub_sequential(&scrubber, Framer::new(text, chunk), Sink::memory(), "t").unwrap();
+        let (stats, sink) =
+            scrub_sequential(&scrubber, Framer::new(text, chunk), Sink::memory(), "t").unwrap();
         (sink.into_memory(), stats)
     }
 
     fn parallel(text: &[u8], chunk: usize, threads: usize) -> (Vec<u8>, Stats) {
         let scrubber = Arc::new(Scrubber::new(Actions::default()));
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        let (stats, sink) =
-            scrub_parallel(&scrubber, &pool, threads * 2, Framer::new(text, chunk), Sink::memory(), "t").unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (stats, sink) = scrub_parallel(
+            &scrubber,
+            &pool,
+            threads * 2,
+            Framer::new(text, chunk),
+            Sink::memory(),
+            "t",
+        )
+        .unwrap();
         (sink.into_memory(), stats)
     }
 
@@ -226,12 +275,13 @@ mod tests {
 
         #[test]
         fn parallel_output_is_the_sequential_output(text in log_text(), chunk in 512usize..4000, threads in 2usize..5) {
-            let whole = Scrubber::new(Actions::default()).scrub_to_vec(&text);
+            let (whole, whole_stats) = Scrubber::new(Actions::default()).scrub_to_vec(&text);
             let (seq, seq_stats) = sequential(&text, chunk);
             let (par, par_stats) = parallel(&text, chunk, threads);
             prop_assert_eq!(&seq, &whole);
             prop_assert_eq!(&par, &whole);
             prop_assert_eq!(seq_stats, par_stats);
+            prop_assert_eq!(seq_stats, whole_stats);
             let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
             let lines = newlines + u64::from(!text.is_empty() && !text.ends_with(b"\n"));
             prop_assert_eq!(seq_stats.lines_in, lines);

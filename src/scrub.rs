@@ -1,10 +1,14 @@
-//! Scrubbing one chunk of whole lines: find spans, write the text with every span replaced.
+//! Scrubbing one chunk of lines: judge each line's time against the retention window (when one is
+//! set), find spans of personal data, write the kept lines with every span replaced.
 
 use std::cell::RefCell;
 
 use crate::action::Actions;
 use crate::detect::{Detector, Span};
-use crate::report::Stats;
+use crate::format::TimeFinder;
+use crate::framing::LINE_HEAD;
+use crate::report::{Fate, Stats};
+use crate::retention::{Undated, Window};
 
 /// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate.
 #[derive(Default)]
@@ -17,48 +21,268 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// The retention policy of a run.
+#[derive(Clone, Debug)]
+pub struct Retention {
+    pub window: Window,
+    pub undated: Undated,
+    /// A finder configured for the run's format and time fields; each chunk works on a copy.
+    pub finder: TimeFinder,
+}
+
+impl Retention {
+    /// The fate of a line with time `time`.
+    pub fn judge(&self, time: Option<i64>) -> Fate {
+        match (time, self.undated) {
+            (Some(t), _) if self.window.keeps(t) => Fate::Keep,
+            (Some(_), _) => Fate::DropTooOld,
+            (None, Undated::Keep) => Fate::KeepUndated,
+            (None, Undated::Drop) => Fate::DropUndated,
+        }
+    }
+}
+
+/// What a chunk left open: the fate of its last line when that line has no newline (yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tail(pub Option<Fate>);
+
 /// The immutable scrubbing state shared by all workers.
 #[derive(Clone, Debug)]
 pub struct Scrubber {
     actions: Actions,
+    retention: Option<Retention>,
 }
 
 impl Scrubber {
     pub fn new(actions: Actions) -> Self {
-        Scrubber { actions }
+        Scrubber {
+            actions,
+            retention: None,
+        }
     }
 
-    /// Appends the scrubbed `chunk` to `out` and counts what was done. Lines are counted by their
-    /// newlines; the caller accounts for a last line without one.
-    pub fn scrub_chunk(&self, chunk: &[u8], out: &mut Vec<u8>, scratch: &mut Scratch, stats: &mut Stats) {
+    pub fn with_retention(mut self, retention: Option<Retention>) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Appends the scrubbed `chunk` to `out` and counts what was done.
+    ///
+    /// `continues` is the head of the line the chunk starts inside of, when it continues a line
+    /// begun in an earlier chunk. Whole lines are counted at their newline; the fate of a last line
+    /// without one is returned, for the caller to count at the end of the stream.
+    pub fn scrub_chunk(
+        &self,
+        chunk: &[u8],
+        continues: Option<&[u8]>,
+        out: &mut Vec<u8>,
+        scratch: &mut Scratch,
+        stats: &mut Stats,
+    ) -> Tail {
         let Scratch { detector, spans } = scratch;
         detector.find(chunk, spans);
         out.reserve(chunk.len());
         let start_len = out.len();
-        let mut pos = 0;
-        for span in spans.iter() {
-            out.extend_from_slice(&chunk[pos..span.start]);
-            self.actions.write(span.kind, &chunk[span.start..span.end], out);
-            stats.count(span.kind);
-            pos = span.end;
-        }
-        out.extend_from_slice(&chunk[pos..]);
-        let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
-        stats.lines_in += lines;
-        stats.lines_out += lines;
         stats.bytes_in += chunk.len() as u64;
+        let tail = match &self.retention {
+            None => {
+                self.write_spans(chunk, 0, spans, out, stats);
+                let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
+                stats.lines_in += lines;
+                stats.lines_out += lines;
+                Tail((!chunk.is_empty() && !chunk.ends_with(b"\n")).then_some(Fate::Keep))
+            }
+            Some(retention) => self.scrub_lines(retention, chunk, continues, spans, out, stats),
+        };
         stats.bytes_out += (out.len() - start_len) as u64;
+        tail
+    }
+
+    /// The per-line path: each line is judged on its first [`LINE_HEAD`] bytes (the same bytes
+    /// whatever the chunking). Runs of kept lines are written in one go, so a window that keeps
+    /// everything costs little more than judging.
+    fn scrub_lines(
+        &self,
+        retention: &Retention,
+        chunk: &[u8],
+        continues: Option<&[u8]>,
+        spans: &[Span],
+        out: &mut Vec<u8>,
+        stats: &mut Stats,
+    ) -> Tail {
+        let mut finder = retention.finder.clone();
+        let mut first = 0; // index of the first span not yet written or skipped
+        let mut kept_from = 0; // start of the run of kept lines not yet written
+        let mut line_no = 0;
+        let mut start = 0;
+        let mut newlines = memchr::memchr_iter(b'\n', chunk);
+        let mut tail = Tail(None);
+        while start < chunk.len() {
+            let end = newlines.next().map_or(chunk.len(), |i| i + 1);
+            let head = match continues {
+                Some(head) if start == 0 => head,
+                _ => &chunk[start..end.min(start + LINE_HEAD)],
+            };
+            let fate = retention.judge(finder.find(head));
+            if !fate.keeps() {
+                // Write the run of kept lines before this one, then skip this line's spans.
+                let run_end = first
+                    + spans[first..]
+                        .iter()
+                        .take_while(|s| s.start < start)
+                        .count();
+                self.write_spans(
+                    &chunk[kept_from..start],
+                    kept_from,
+                    &spans[first..run_end],
+                    out,
+                    stats,
+                );
+                first = run_end
+                    + spans[run_end..]
+                        .iter()
+                        .take_while(|s| s.start < end)
+                        .count();
+                kept_from = end;
+            }
+            if chunk[end - 1] == b'\n' {
+                line_no += 1;
+                stats.count_line(fate, line_no);
+            } else {
+                tail = Tail(Some(fate));
+            }
+            start = end;
+        }
+        self.write_spans(&chunk[kept_from..], kept_from, &spans[first..], out, stats);
+        tail
+    }
+
+    /// Writes `text` (which starts at `offset` in the chunk the spans refer to) with its spans
+    /// replaced.
+    fn write_spans(
+        &self,
+        text: &[u8],
+        offset: usize,
+        spans: &[Span],
+        out: &mut Vec<u8>,
+        stats: &mut Stats,
+    ) {
+        let mut pos = 0;
+        for span in spans {
+            let (s, e) = (span.start - offset, span.end - offset);
+            out.extend_from_slice(&text[pos..s]);
+            self.actions.write(span.kind, &text[s..e], out);
+            stats.count(span.kind);
+            pos = e;
+        }
+        out.extend_from_slice(&text[pos..]);
     }
 
     /// [`Scrubber::scrub_chunk`] with this thread's scratch space.
-    pub fn scrub_chunk_local(&self, chunk: &[u8], out: &mut Vec<u8>, stats: &mut Stats) {
-        SCRATCH.with(|s| self.scrub_chunk(chunk, out, &mut s.borrow_mut(), stats));
+    pub fn scrub_chunk_local(
+        &self,
+        chunk: &[u8],
+        continues: Option<&[u8]>,
+        out: &mut Vec<u8>,
+        stats: &mut Stats,
+    ) -> Tail {
+        SCRATCH.with(|s| self.scrub_chunk(chunk, continues, out, &mut s.borrow_mut(), stats))
     }
 
-    /// Scrubs a whole text at once (tests, benches, small inputs).
-    pub fn scrub_to_vec(&self, text: &[u8]) -> Vec<u8> {
+    /// Scrubs a whole text at once (tests, benches, small inputs); the counts include a last line
+    /// without a newline.
+    pub fn scrub_to_vec(&self, text: &[u8]) -> (Vec<u8>, Stats) {
         let mut out = Vec::with_capacity(text.len());
-        self.scrub_chunk(text, &mut out, &mut Scratch::default(), &mut Stats::default());
-        out
+        let mut stats = Stats::default();
+        let tail = self.scrub_chunk(text, None, &mut out, &mut Scratch::default(), &mut stats);
+        count_tail(&mut stats, tail);
+        (out, stats)
+    }
+}
+
+/// Counts the last line of a stream when it had no newline.
+pub fn count_tail(stats: &mut Stats, tail: Tail) {
+    if let Tail(Some(fate)) = tail {
+        // `stats` covers the whole stream here, so the line's number is in the stream.
+        stats.count_line(fate, stats.lines_in + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+
+    fn retention(undated: Undated) -> Retention {
+        // now = 2026-11-25T00:00:00Z, max age 1 day
+        Retention {
+            window: Window::new(1_795_564_800, 86_400),
+            undated,
+            finder: TimeFinder::new(Format::Auto, &[]),
+        }
+    }
+
+    const LINES: &str = "\
+1.2.3.4 - - [24/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n\
+1.2.3.5 - - [23/Nov/2026:23:59:59 +0000] \"GET / HTTP/1.1\" 200 1\n\
+no time here 10.0.0.1\n\
+{\"ts\":1795996800,\"ip\":\"2001:db8::1\"}\n\
+1.2.3.6 - - [24/Nov/2026:01:00:00 +0100] \"GET / HTTP/1.1\" 200 1";
+
+    #[test]
+    fn drops_old_and_undated_lines_and_counts_them() {
+        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Drop)));
+        let (out, stats) = s.scrub_to_vec(LINES.as_bytes());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1.2.3.0 - - [24/Nov/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n{\"ts\":1795996800,\"ip\":\"2001:db8::\"}\n\
+             1.2.3.0 - - [24/Nov/2026:01:00:00 +0100] \"GET / HTTP/1.1\" 200 1"
+        );
+        assert_eq!(
+            (
+                stats.lines_in,
+                stats.lines_out,
+                stats.too_old,
+                stats.dropped_undated
+            ),
+            (5, 3, 1, 1)
+        );
+        assert_eq!(stats.first_undated, Some(3));
+        assert_eq!(stats.ipv4, 2, "addresses of dropped lines are not counted");
+    }
+
+    #[test]
+    fn undated_keep_keeps_and_counts() {
+        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Keep)));
+        let (out, stats) = s.scrub_to_vec(LINES.as_bytes());
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("no time here 10.0.0.0\n"));
+        assert_eq!(
+            (
+                stats.lines_in,
+                stats.lines_out,
+                stats.undated,
+                stats.dropped_undated
+            ),
+            (5, 4, 1, 0)
+        );
+    }
+
+    #[test]
+    fn an_unterminated_last_line_is_counted_once() {
+        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Drop)));
+        let (out, stats) = s.scrub_to_vec(b"undated last line");
+        assert_eq!(
+            (
+                out.len(),
+                stats.lines_in,
+                stats.dropped_undated,
+                stats.first_undated
+            ),
+            (0, 1, 1, Some(1))
+        );
+        let (_, stats) = Scrubber::new(Actions::default()).scrub_to_vec(b"a\nb");
+        assert_eq!((stats.lines_in, stats.lines_out), (2, 2));
     }
 }

@@ -201,9 +201,15 @@ mod tests {
         let a = Actions::default();
         assert_eq!(apply(&a, Kind::Ipv4, "203.0.113.77"), "203.0.113.0");
         assert_eq!(apply(&a, Kind::Ipv4, "010.001.002.003"), "10.1.2.0");
-        assert_eq!(apply(&a, Kind::Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348"), "2001:db8:85a3::");
+        assert_eq!(
+            apply(&a, Kind::Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348"),
+            "2001:db8:85a3::"
+        );
         assert_eq!(apply(&a, Kind::Ipv6, "2001:DB8::1"), "2001:db8::");
-        assert_eq!(apply(&a, Kind::Ipv6, "::ffff:192.0.2.77"), "::ffff:192.0.2.0");
+        assert_eq!(
+            apply(&a, Kind::Ipv6, "::ffff:192.0.2.77"),
+            "::ffff:192.0.2.0"
+        );
         assert_eq!(apply(&a, Kind::Email, "bob@example.com"), "[email]");
     }
 
@@ -226,7 +232,10 @@ mod tests {
 
     #[test]
     fn redact_and_keep() {
-        let mut a = Actions { ip: IpAction::Redact, ..Actions::default() };
+        let mut a = Actions {
+            ip: IpAction::Redact,
+            ..Actions::default()
+        };
         assert_eq!(apply(&a, Kind::Ipv4, "1.2.3.4"), "[ipv4]");
         assert_eq!(apply(&a, Kind::Ipv6, "::1"), "[ipv6]");
         a.ip = IpAction::Keep;

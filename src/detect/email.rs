@@ -15,8 +15,8 @@
 use super::is_alnum;
 
 const FILE_EXTENSIONS: &[&[u8]] = &[
-    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"avif", b"ico", b"bmp", b"css", b"js", b"mjs", b"map",
-    b"woff", b"woff2", b"ttf", b"eot", b"html", b"htm", b"php", b"json",
+    b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"avif", b"ico", b"bmp", b"css", b"js",
+    b"mjs", b"map", b"woff", b"woff2", b"ttf", b"eot", b"html", b"htm", b"php", b"json",
 ];
 
 /// RFC 5322 atext, the characters of a dot-atom besides the dot.
@@ -39,13 +39,21 @@ pub fn is_email(s: &[u8]) -> bool {
         return false;
     };
     let local = &s[..at];
-    let dot_atom = !local.is_empty() && local.split(|&b| b == b'.').all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)));
+    let dot_atom = !local.is_empty()
+        && local
+            .split(|&b| b == b'.')
+            .all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)));
     dot_atom && domain_end(s, at + 1) == Some(s.len())
 }
 
 /// Looks for an address around the `@` (or the `%40`, `at_len` 3) at `at`, whose local part does not
 /// start before `lo`. Returns the span and where scanning may resume.
-pub(crate) fn find_at(text: &[u8], at: usize, at_len: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
+pub(crate) fn find_at(
+    text: &[u8],
+    at: usize,
+    at_len: usize,
+    lo: usize,
+) -> (Option<(usize, usize)>, usize) {
     let resume = at + at_len;
     let Some(start) = local_start(text, at, lo) else {
         return (None, resume);
@@ -67,7 +75,10 @@ fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     let mut i = start;
     while i < at {
         if text[i] == b'%' {
-            let decoded = match (text.get(i + 1).and_then(|&b| hex_digit(b)), text.get(i + 2).and_then(|&b| hex_digit(b))) {
+            let decoded = match (
+                text.get(i + 1).and_then(|&b| hex_digit(b)),
+                text.get(i + 2).and_then(|&b| hex_digit(b)),
+            ) {
                 (Some(h), Some(l)) if i + 2 < at => Some((h << 4) | l),
                 _ => None,
             };
@@ -106,7 +117,10 @@ fn domain_end(text: &[u8], d: usize) -> Option<usize> {
     let mut labels = 0;
     let mut best = None;
     loop {
-        let len = text[i..].iter().take_while(|&&b| is_alnum(b) || b == b'-').count();
+        let len = text[i..]
+            .iter()
+            .take_while(|&&b| is_alnum(b) || b == b'-')
+            .count();
         if len == 0 || len > 63 || text[i] == b'-' || text[i + len - 1] == b'-' {
             break;
         }
@@ -128,7 +142,9 @@ fn domain_end(text: &[u8], d: usize) -> Option<usize> {
 fn is_tld(label: &[u8]) -> bool {
     label.len() >= 2
         && label.iter().all(u8::is_ascii_alphabetic)
-        && !FILE_EXTENSIONS.iter().any(|ext| label.eq_ignore_ascii_case(ext))
+        && !FILE_EXTENSIONS
+            .iter()
+            .any(|ext| label.eq_ignore_ascii_case(ext))
 }
 
 #[cfg(test)]
@@ -161,10 +177,38 @@ mod tests {
 
     #[test]
     fn whole_addresses() {
-        for s in ["{_test_}@iana.org", "customer/department=shipping@iana.org", "a@b-c.com", "a@b.co", "first.last@iana.org", "Foo+Bar@Example.COM", "x@[192.0.2.1]", "x@[IPv6:2001:db8::1]", "a_b-c@sub.example.co.uk"] {
+        for s in [
+            "{_test_}@iana.org",
+            "customer/department=shipping@iana.org",
+            "a@b-c.com",
+            "a@b.co",
+            "first.last@iana.org",
+            "Foo+Bar@Example.COM",
+            "x@[192.0.2.1]",
+            "x@[IPv6:2001:db8::1]",
+            "a_b-c@sub.example.co.uk",
+        ] {
             assert!(is_email(s.as_bytes()), "{s}");
         }
-        for s in ["", "@", "a@", "@b.com", "a@b", "a@b.c", "a@b.123", "a@@b.com", "test@docker", "icon@2x.png", "a@b.com.", "a b@c.com", "a.@b.com", ".a@b.com", "a..b@c.com", "a@-b.com", "a@b-.com"] {
+        for s in [
+            "",
+            "@",
+            "a@",
+            "@b.com",
+            "a@b",
+            "a@b.c",
+            "a@b.123",
+            "a@@b.com",
+            "test@docker",
+            "icon@2x.png",
+            "a@b.com.",
+            "a b@c.com",
+            "a.@b.com",
+            ".a@b.com",
+            "a..b@c.com",
+            "a@-b.com",
+            "a@b-.com",
+        ] {
             assert!(!is_email(s.as_bytes()), "{s}");
         }
     }
@@ -172,15 +216,27 @@ mod tests {
     #[test]
     fn finds_in_text() {
         assert_eq!(found("GET /?u=bob@example.com&x=1"), ["bob@example.com"]);
-        assert_eq!(found("/avatars/url/noreply%40test.fr HTTP"), ["noreply%40test.fr"]);
+        assert_eq!(
+            found("/avatars/url/noreply%40test.fr HTTP"),
+            ["noreply%40test.fr"]
+        );
         assert_eq!(found("q=a%2Bb%40example.com"), ["a%2Bb%40example.com"]);
         assert_eq!(found("boot.ini%20Hacker@hax0r.com"), ["Hacker@hax0r.com"]);
         assert_eq!(found("<mailto:Help@Moz.com>"), ["Help@Moz.com"]);
-        assert_eq!(found("\"email\":\"realuser@example.com\""), ["realuser@example.com"]);
-        assert_eq!(found("dimka511@[301:fd1:86e3:521c::13]:80"), ["dimka511@[301:fd1:86e3:521c::13]"]);
+        assert_eq!(
+            found("\"email\":\"realuser@example.com\""),
+            ["realuser@example.com"]
+        );
+        assert_eq!(
+            found("dimka511@[301:fd1:86e3:521c::13]:80"),
+            ["dimka511@[301:fd1:86e3:521c::13]"]
+        );
         assert_eq!(found("bob@example.com."), ["bob@example.com"]);
         assert_eq!(found("{_test_}@iana.org"), ["{_test_}@iana.org"]);
-        assert_eq!(found("/x?to=first..last@example.com&y"), ["first..last@example.com"]);
+        assert_eq!(
+            found("/x?to=first..last@example.com&y"),
+            ["first..last@example.com"]
+        );
         assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
     }
 

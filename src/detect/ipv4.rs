@@ -113,7 +113,17 @@ mod tests {
         assert_eq!(parse(b"0.0.0.0"), Some(Ipv4Addr::new(0, 0, 0, 0)));
         assert_eq!(parse(b"255.255.255.255"), Some(Ipv4Addr::BROADCAST));
         assert_eq!(parse(b"010.001.02.3"), Some(Ipv4Addr::new(10, 1, 2, 3)));
-        for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4567", "1..2.3", "a.b.c.d", "", "1.2.3.-4", "0x1.2.3.4"] {
+        for bad in [
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.",
+            "1.2.3.4567",
+            "1..2.3",
+            "a.b.c.d",
+            "",
+            "1.2.3.-4",
+            "0x1.2.3.4",
+        ] {
             assert_eq!(parse(bad.as_bytes()), None, "{bad}");
         }
     }
@@ -130,7 +140,14 @@ mod tests {
 
     #[test]
     fn leaves_non_addresses() {
-        for s in ["Chrome/120.0.6099.109", "2026.11.25", "1.2.3", "Firefox/3.6.13", "1.2.3.256", "13:55:36"] {
+        for s in [
+            "Chrome/120.0.6099.109",
+            "2026.11.25",
+            "1.2.3",
+            "Firefox/3.6.13",
+            "1.2.3.256",
+            "13:55:36",
+        ] {
             assert!(found(s).is_empty(), "{s}");
         }
     }

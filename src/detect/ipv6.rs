@@ -26,7 +26,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
     let mut groups = [0u16; 8];
     let mut n = 0usize; // groups parsed
     let mut gap: Option<usize> = None; // index in `groups` where `::` stands
-    // The longest complete address so far: (groups in it, its gap, its length).
+                                       // The longest complete address so far: (groups in it, its gap, its length).
     let mut best: Option<(usize, Option<usize>, usize)> = None;
     let mut i = 0usize;
     if s.starts_with(b"::") {
@@ -51,7 +51,11 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
         }
         if s.get(i + digits) == Some(&b'.') {
             // Embedded IPv4: only as the last 32 bits.
-            let fits = if gap.is_some() { n + 2 <= 7 } else { n + 2 == 8 };
+            let fits = if gap.is_some() {
+                n + 2 <= 7
+            } else {
+                n + 2 == 8
+            };
             if fits {
                 if let Some((v4, len)) = super::ipv4::parse_prefix(&s[i..]) {
                     let o = v4.octets();
@@ -198,15 +202,31 @@ mod tests {
             "64:ff9b::198.51.100.7",
             "2a03:0000:10ff:f00f:0000:0000:0:8000",
         ] {
-            assert_eq!(parse(s.as_bytes()), Some(Ipv6Addr::from_str(s).unwrap()), "{s}");
+            assert_eq!(
+                parse(s.as_bytes()),
+                Some(Ipv6Addr::from_str(s).unwrap()),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn rejects_malformed() {
         for s in [
-            "", ":", ":::", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "1:2:3:4::5:6:7:8",
-            ":1::", "1:", "g::", "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4", "::ffff:1.2.3.256",
+            "",
+            ":",
+            ":::",
+            "1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:8:9",
+            "1::2::3",
+            "12345::",
+            "1:2:3:4::5:6:7:8",
+            ":1::",
+            "1:",
+            "g::",
+            "::1.2.3",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::ffff:1.2.3.256",
         ] {
             assert_eq!(parse(s.as_bytes()), None, "{s}");
         }
@@ -215,7 +235,10 @@ mod tests {
     #[test]
     fn longest_prefix_stops_at_group_boundary() {
         assert_eq!(parse_prefix(b"2001:db8::1234:58430").map(|p| p.1), Some(14));
-        assert_eq!(parse_prefix(b"2a02:a33c:4538:1:bcf4:5264:e01c:f215:50718").map(|p| p.1), Some(36));
+        assert_eq!(
+            parse_prefix(b"2a02:a33c:4538:1:bcf4:5264:e01c:f215:50718").map(|p| p.1),
+            Some(36)
+        );
         assert_eq!(parse_prefix(b"::1:").map(|p| p.1), Some(3));
     }
 
@@ -233,8 +256,15 @@ mod tests {
     #[test]
     fn leaves_non_addresses() {
         for s in [
-            "std::vector", "')::html", "a :: b", "Foo::Bar", "13:55:36", "ab:ab:ab:ab:ab:ab",
-            "10/Oct/2026:08:32:31 +0000", "std::bad_alloc", "a::b::c",
+            "std::vector",
+            "')::html",
+            "a :: b",
+            "Foo::Bar",
+            "13:55:36",
+            "ab:ab:ab:ab:ab:ab",
+            "10/Oct/2026:08:32:31 +0000",
+            "std::bad_alloc",
+            "a::b::c",
         ] {
             assert!(found(s).is_empty(), "{s}: {:?}", found(s));
         }

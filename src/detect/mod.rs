@@ -138,7 +138,10 @@ mod tests {
     use super::*;
 
     fn texts(line: &str) -> Vec<(Kind, &str)> {
-        find_spans(line.as_bytes()).iter().map(|s| (s.kind, &line[s.start..s.end])).collect()
+        find_spans(line.as_bytes())
+            .iter()
+            .map(|s| (s.kind, &line[s.start..s.end]))
+            .collect()
     }
 
     #[test]
@@ -158,15 +161,27 @@ mod tests {
 
     #[test]
     fn overlapping_matches_merge_into_the_stronger_kind() {
-        assert_eq!(texts("1.2.3.4@example.com"), [(Kind::Email, "1.2.3.4@example.com")]);
-        assert_eq!(texts("x dimka511@[301:fd1:86e3:521c::13]:80"), [(Kind::Email, "dimka511@[301:fd1:86e3:521c::13]")]);
-        assert_eq!(texts("::ffff:192.0.2.1"), [(Kind::Ipv6, "::ffff:192.0.2.1")]);
+        assert_eq!(
+            texts("1.2.3.4@example.com"),
+            [(Kind::Email, "1.2.3.4@example.com")]
+        );
+        assert_eq!(
+            texts("x dimka511@[301:fd1:86e3:521c::13]:80"),
+            [(Kind::Email, "dimka511@[301:fd1:86e3:521c::13]")]
+        );
+        assert_eq!(
+            texts("::ffff:192.0.2.1"),
+            [(Kind::Ipv6, "::ffff:192.0.2.1")]
+        );
     }
 
     #[test]
     fn never_crosses_a_newline() {
         assert_eq!(texts("a 1.2.3\n4.5 b@c\nd.com"), []);
-        assert_eq!(texts("1.2.3.4\n::1\n"), [(Kind::Ipv4, "1.2.3.4"), (Kind::Ipv6, "::1")]);
+        assert_eq!(
+            texts("1.2.3.4\n::1\n"),
+            [(Kind::Ipv4, "1.2.3.4"), (Kind::Ipv6, "::1")]
+        );
     }
 
     #[test]

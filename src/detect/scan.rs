@@ -41,8 +41,16 @@ pub(crate) fn mark(text: &[u8], marks: &mut Vec<u64>) {
         let (d0, g0, e0) = a_cur;
         let (d1, g1, _) = a_next;
         // A quad needs three marked dots, an uncompressed IPv6 six marked colons.
-        let quads = if d0 == 0 { 0 } else { chain_starts(d0, d1, 2, QUAD, 2) };
-        let v6 = if g0 == 0 || g0.count_ones() + g1.count_ones() < 6 { 0 } else { chain_starts(g0, g1, 2, GROUP, 5) };
+        let quads = if d0 == 0 {
+            0
+        } else {
+            chain_starts(d0, d1, 2, QUAD, 2)
+        };
+        let v6 = if g0 == 0 || g0.count_ones() + g1.count_ones() < 6 {
+            0
+        } else {
+            chain_starts(g0, g1, 2, GROUP, 5)
+        };
         marks.push(quads | v6 | e0);
         prev = cur;
         cur = next;
@@ -143,7 +151,13 @@ fn classify_scalar(block: &[u8; 64]) -> Classes {
 unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
     use std::arch::x86_64::*;
     let splat = |b: u8| _mm_set1_epi8(b as i8);
-    let (dot, colon, at, pct, four) = (splat(b'.'), splat(b':'), splat(b'@'), splat(b'%'), splat(b'4'));
+    let (dot, colon, at, pct, four) = (
+        splat(b'.'),
+        splat(b':'),
+        splat(b'@'),
+        splat(b'%'),
+        splat(b'4'),
+    );
     let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
     let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
     let lower = splat(0x20);
@@ -176,7 +190,13 @@ unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
 unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
     use std::arch::x86_64::*;
     let splat = |b: u8| _mm256_set1_epi8(b as i8);
-    let (dot, colon, at, pct, four) = (splat(b'.'), splat(b':'), splat(b'@'), splat(b'%'), splat(b'4'));
+    let (dot, colon, at, pct, four) = (
+        splat(b'.'),
+        splat(b':'),
+        splat(b'@'),
+        splat(b'%'),
+        splat(b'4'),
+    );
     let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
     let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
     let lower = splat(0x20);
@@ -212,7 +232,9 @@ mod tests {
         let mut block = [0u8; 64];
         for seed in 0u32..2000 {
             for (i, b) in block.iter_mut().enumerate() {
-                let x = seed.wrapping_mul(2_654_435_761).wrapping_add(i as u32 * 40_503);
+                let x = seed
+                    .wrapping_mul(2_654_435_761)
+                    .wrapping_add(i as u32 * 40_503);
                 *b = b"0123456789abcdefABCDEFgG.:@%4\xff\x80 /"[(x >> 7) as usize % 31];
             }
             let s = classify_scalar(&block);
@@ -223,7 +245,10 @@ mod tests {
                     fast.push(unsafe { classify_avx2(&block) });
                 }
                 for f in fast {
-                    assert_eq!((s.dot, s.colon, s.at, s.digit, s.hex), (f.dot, f.colon, f.at, f.digit, f.hex));
+                    assert_eq!(
+                        (s.dot, s.colon, s.at, s.digit, s.hex),
+                        (f.dot, f.colon, f.at, f.digit, f.hex)
+                    );
                     assert_eq!(s.pct4 & !(1 << 63), f.pct4 & !(1 << 63));
                 }
             }
@@ -247,7 +272,10 @@ mod tests {
     #[test]
     fn marks_first_dot_of_quads_only() {
         assert_eq!(marked("x 1.2.3.4 y"), [3]);
-        assert_eq!(marked("Chrome/120.0.6099.109 2026.11.25"), Vec::<usize>::new());
+        assert_eq!(
+            marked("Chrome/120.0.6099.109 2026.11.25"),
+            Vec::<usize>::new()
+        );
         // across a block boundary
         let text = format!("{}10.20.30.40", " ".repeat(60));
         assert_eq!(marked(&text), [62]);

@@ -22,8 +22,12 @@ macro_rules! vector {
     ($name:literal) => {
         (
             $name,
-            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors/", $name))
-                .expect(concat!("cannot read testdata/vectors/", $name)),
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testdata/vectors/",
+                $name
+            ))
+            .expect(concat!("cannot read testdata/vectors/", $name)),
         )
     };
 }
@@ -41,7 +45,11 @@ struct Failures {
 
 impl Failures {
     fn new(test: &'static str) -> Self {
-        Failures { test, items: Vec::new(), checked: 0 }
+        Failures {
+            test,
+            items: Vec::new(),
+            checked: 0,
+        }
     }
 
     /// Counts one check; records `what()` if it failed.
@@ -60,7 +68,11 @@ impl Failures {
     fn finish(self, min_checks: usize) {
         let mut report = String::new();
         if !self.items.is_empty() {
-            report.push_str(&format!("{} failing case(s):\n  {}\n", self.items.len(), self.items.join("\n  ")));
+            report.push_str(&format!(
+                "{} failing case(s):\n  {}\n",
+                self.items.len(),
+                self.items.join("\n  ")
+            ));
         }
         if self.checked < min_checks {
             report.push_str(&format!(
@@ -79,11 +91,18 @@ struct Harness {
 }
 
 /// Left in the buffer before each call: `find` must clear `out`, so seeing it again is a bug.
-const STALE: Span = Span { start: usize::MAX - 1, end: usize::MAX, kind: Kind::Email };
+const STALE: Span = Span {
+    start: usize::MAX - 1,
+    end: usize::MAX,
+    kind: Kind::Email,
+};
 
 impl Harness {
     fn new() -> Self {
-        Harness { det: Detector::new(), out: Vec::new() }
+        Harness {
+            det: Detector::new(),
+            out: Vec::new(),
+        }
     }
 
     /// Runs `find` over `text`; records a failure under `ctx` if the spans are not cleared,
@@ -135,7 +154,11 @@ fn tsv_rows(data: &[u8]) -> Vec<(usize, Vec<&[u8]>)> {
 
 /// `(1-based line number, line)` of every non-empty line. No comment syntax: `#` is email atext.
 fn list_lines(data: &[u8]) -> Vec<(usize, &[u8])> {
-    data.split(|&b| b == b'\n').enumerate().filter(|(_, l)| !l.is_empty()).map(|(i, l)| (i + 1, l)).collect()
+    data.split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect()
 }
 
 fn std_v6(s: &[u8]) -> Option<Ipv6Addr> {
@@ -155,7 +178,9 @@ fn decimal_quad(s: &[u8]) -> Option<Ipv4Addr> {
         if n == 4 || field.is_empty() || field.len() > 3 || !field.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let value = field.iter().fold(0u16, |acc, &d| acc * 10 + u16::from(d - b'0'));
+        let value = field
+            .iter()
+            .fold(0u16, |acc, &d| acc * 10 + u16::from(d - b'0'));
         octets[n] = u8::try_from(value).ok()?;
         n += 1;
     }
@@ -221,7 +246,13 @@ fn address_rows<'a>(
     for (line, f) in tsv_rows(&cpython.1) {
         let at = format!("{}:{line}", cpython.0);
         let valid = field(&f, 0) == b"valid";
-        rows.push(AddrRow { at, input: field(&f, 1), valid, form: Form::Addr, verdict_for: Family::V6 });
+        rows.push(AddrRow {
+            at,
+            input: field(&f, 1),
+            valid,
+            form: Form::Addr,
+            verdict_for: Family::V6,
+        });
     }
     for (line, f) in tsv_rows(&go.1) {
         let at = format!("{}:{line}", go.0);
@@ -231,7 +262,13 @@ fn address_rows<'a>(
             b"valid-addrport" => (true, Form::Socket),
             other => panic!("{at}: unknown verdict {}", show(other)),
         };
-        rows.push(AddrRow { at, input: field(&f, 1), valid, form, verdict_for: Family::Any });
+        rows.push(AddrRow {
+            at,
+            input: field(&f, 1),
+            valid,
+            form,
+            verdict_for: Family::Any,
+        });
     }
     for (line, f) in tsv_rows(&rust.1) {
         let at = format!("{}:{line}", rust.0);
@@ -243,14 +280,24 @@ fn address_rows<'a>(
             b"SocketAddrV6" | b"SocketAddrV4" => continue,
             other => panic!("{at}: unknown parsed_as {}", show(other)),
         };
-        rows.push(AddrRow { at, input: field(&f, 2), valid, form, verdict_for });
+        rows.push(AddrRow {
+            at,
+            input: field(&f, 2),
+            valid,
+            form,
+            verdict_for,
+        });
     }
     rows
 }
 
 macro_rules! address_tables {
     () => {
-        (vector!("ipv6_cpython.tsv"), vector!("ipaddr_go_netip.tsv"), vector!("ipaddr_rust_core.tsv"))
+        (
+            vector!("ipv6_cpython.tsv"),
+            vector!("ipaddr_go_netip.tsv"),
+            vector!("ipaddr_rust_core.tsv"),
+        )
     };
 }
 
@@ -273,7 +320,10 @@ fn ipv6_parse_agrees_with_cpython_go_and_rust_tables() {
     for row in address_rows(&cpython, &go, &rust) {
         let got = ipv6::parse(row.input);
         let ctx = format!("{} ipv6::parse({})", row.at, show(row.input));
-        if let Some(&(_, decimal)) = EMBEDDED_IPV4_LEADING_ZERO.iter().find(|(i, _)| i.as_bytes() == row.input) {
+        if let Some(&(_, decimal)) = EMBEDDED_IPV4_LEADING_ZERO
+            .iter()
+            .find(|(i, _)| i.as_bytes() == row.input)
+        {
             seen_tolerated.push(row.input);
             let want: Ipv6Addr = decimal.parse().expect("decimal reading");
             f.check(got.is_none() || got == Some(want), || {
@@ -283,14 +333,24 @@ fn ipv6_parse_agrees_with_cpython_go_and_rust_tables() {
         }
         if row.form == Form::Socket || row.has_zone() {
             // Zone ids, brackets and ports are the in-text detector's job; parse takes bare text only.
-            f.check(got.is_none(), || format!("{ctx}: zone/bracket/port form must be rejected by parse, got {got:?}"));
+            f.check(got.is_none(), || {
+                format!("{ctx}: zone/bracket/port form must be rejected by parse, got {got:?}")
+            });
         } else if !row.valid || !row.looks_v6() {
-            let why = if row.valid { "an IPv4 row" } else { "invalid upstream" };
-            f.check(got.is_none(), || format!("{ctx}: {why}, expected None, got {got:?}"));
+            let why = if row.valid {
+                "an IPv4 row"
+            } else {
+                "invalid upstream"
+            };
+            f.check(got.is_none(), || {
+                format!("{ctx}: {why}, expected None, got {got:?}")
+            });
         } else {
             match (got, std_v6(row.input)) {
                 (None, _) => f.fail(format!("{ctx}: valid upstream, expected Some, got None")),
-                (Some(g), Some(s)) => f.check(g == s, || format!("{ctx}: expected {s} (std), got {g}")),
+                (Some(g), Some(s)) => {
+                    f.check(g == s, || format!("{ctx}: expected {s} (std), got {g}"))
+                }
                 (Some(_), None) => f.check(true, String::new), // std has no opinion to compare with
             }
         }
@@ -313,14 +373,22 @@ fn ipv4_parse_agrees_with_go_and_rust_tables_except_leading_zeros() {
         let got = ipv4::parse(row.input);
         let ctx = format!("{} ipv4::parse({})", row.at, show(row.input));
         if row.form == Form::Socket || row.has_zone() || row.looks_v6() {
-            let why = if row.looks_v6() { "IPv6 text" } else { "port/zone form" };
-            f.check(got.is_none(), || format!("{ctx}: {why}, expected None, got {got:?}"));
+            let why = if row.looks_v6() {
+                "IPv6 text"
+            } else {
+                "port/zone form"
+            };
+            f.check(got.is_none(), || {
+                format!("{ctx}: {why}, expected None, got {got:?}")
+            });
             continue;
         }
         let ours = decimal_quad(row.input);
         if row.verdict_for == Family::V6 {
             // An IPv6-only verdict (Rust `Ipv6Addr` rejecting "192.168.0.1") says nothing about IPv4.
-            f.check(got == ours, || format!("{ctx}: expected {ours:?} by the dotted-quad rule, got {got:?}"));
+            f.check(got == ours, || {
+                format!("{ctx}: expected {ours:?} by the dotted-quad rule, got {got:?}")
+            });
             continue;
         }
         v4_rows += 1;
@@ -329,7 +397,9 @@ fn ipv4_parse_agrees_with_go_and_rust_tables_except_leading_zeros() {
             f.check(want.is_some() && ours == want, || {
                 format!("{ctx}: vector/oracle mismatch: std {want:?}, rule {ours:?}")
             });
-            f.check(got == want, || format!("{ctx}: valid upstream, expected {want:?}, got {got:?}"));
+            f.check(got == want, || {
+                format!("{ctx}: valid upstream, expected {want:?}, got {got:?}")
+            });
         } else if let Some(decimal) = ours {
             // Intentional difference: upstream rejects leading zeros, we read them as decimal.
             leading_zero_rows.push(String::from_utf8_lossy(row.input).into_owned());
@@ -337,7 +407,9 @@ fn ipv4_parse_agrees_with_go_and_rust_tables_except_leading_zeros() {
                 format!("{ctx}: upstream rejects (leading zeros) but logscrub accepts on purpose: expected Some({decimal}), got {got:?}")
             });
         } else {
-            f.check(got.is_none(), || format!("{ctx}: invalid, expected None, got {got:?}"));
+            f.check(got.is_none(), || {
+                format!("{ctx}: invalid, expected None, got {got:?}")
+            });
         }
     }
     f.check(leading_zero_rows == INTENTIONAL_IPV4_LEADING_ZEROS, || {
@@ -376,8 +448,12 @@ fn ipv4_parse_hand_written_edges() {
     for &(input, want) in cases {
         let want = want.map(Ipv4Addr::from);
         let got = ipv4::parse(input.as_bytes());
-        f.check(got == want, || format!("ipv4::parse({input:?}): expected {want:?}, got {got:?}"));
-        f.check(decimal_quad(input.as_bytes()) == want, || format!("oracle disagrees on {input:?}"));
+        f.check(got == want, || {
+            format!("ipv4::parse({input:?}): expected {want:?}, got {got:?}")
+        });
+        f.check(decimal_quad(input.as_bytes()) == want, || {
+            format!("oracle disagrees on {input:?}")
+        });
     }
     f.finish(cases.len() * 2);
 }
@@ -391,17 +467,33 @@ fn find_reports_each_valid_table_address_as_one_whole_span() {
     let mut f = Failures::new("find_reports_each_valid_table_address_as_one_whole_span");
     let mut h = Harness::new();
     for row in address_rows(&cpython, &go, &rust) {
-        let leading_zero = INTENTIONAL_IPV4_LEADING_ZEROS.iter().any(|s| s.as_bytes() == row.input);
-        if row.form != Form::Addr || row.has_zone() || !(row.valid || leading_zero) || row.input == BARE_UNSPECIFIED {
+        let leading_zero = INTENTIONAL_IPV4_LEADING_ZEROS
+            .iter()
+            .any(|s| s.as_bytes() == row.input);
+        if row.form != Form::Addr
+            || row.has_zone()
+            || !(row.valid || leading_zero)
+            || row.input == BARE_UNSPECIFIED
+        {
             continue;
         }
-        let kind = if row.looks_v6() { Kind::Ipv6 } else { Kind::Ipv4 };
-        let want = [Span { start: 0, end: row.input.len(), kind }];
+        let kind = if row.looks_v6() {
+            Kind::Ipv6
+        } else {
+            Kind::Ipv4
+        };
+        let want = [Span {
+            start: 0,
+            end: row.input.len(),
+            kind,
+        }];
         let ctx = format!("{} find({})", row.at, show(row.input));
         let got = h.find(row.input, &mut f, &ctx);
         let ok = got == want;
         let got = render(row.input, got);
-        f.check(ok, || format!("{ctx}: expected one {kind:?} span over the whole text, got {got}"));
+        f.check(ok, || {
+            format!("{ctx}: expected one {kind:?} span over the whole text, got {got}")
+        });
     }
     f.finish(40);
 }
@@ -432,7 +524,11 @@ fn find_strips_zone_brackets_and_port_from_table_addresses() {
         }
         let (start, end) = address_part(row.input);
         let addr = &row.input[start..end];
-        let kind = if contains(addr, b':') { Kind::Ipv6 } else { Kind::Ipv4 };
+        let kind = if contains(addr, b':') {
+            Kind::Ipv6
+        } else {
+            Kind::Ipv4
+        };
         let ctx = format!("{} find({})", row.at, show(row.input));
         let parsed = match kind {
             Kind::Ipv6 => ipv6::parse(addr).map(|a| a.to_string()),
@@ -443,13 +539,21 @@ fn find_strips_zone_brackets_and_port_from_table_addresses() {
             _ => std_v4(addr).map(|a| a.to_string()),
         };
         f.check(parsed.is_some() && (std.is_none() || parsed == std), || {
-            format!("{ctx}: address part {} should parse as {std:?}, parse gave {parsed:?}", show(addr))
+            format!(
+                "{ctx}: address part {} should parse as {std:?}, parse gave {parsed:?}",
+                show(addr)
+            )
         });
         let want = [Span { start, end, kind }];
         let got = h.find(row.input, &mut f, &ctx);
         let ok = got == want;
         let got = render(row.input, got);
-        f.check(ok, || format!("{ctx}: expected exactly {kind:?} {} @{start}..{end}, got {got}", show(addr)));
+        f.check(ok, || {
+            format!(
+                "{ctx}: expected exactly {kind:?} {} @{start}..{end}, got {got}",
+                show(addr)
+            )
+        });
     }
     f.finish(30);
 }
@@ -467,7 +571,10 @@ const IPV4_MAPPED_CANONICAL_ROWS: usize = 3;
 /// The two accepted renderings of an IPv4-mapped address: dotted and all-hex.
 fn mapped_renderings(addr: Ipv6Addr, v4: Ipv4Addr) -> [String; 2] {
     let seg = addr.segments();
-    [format!("::ffff:{v4}"), format!("::ffff:{:x}:{:x}", seg[6], seg[7])]
+    [
+        format!("::ffff:{v4}"),
+        format!("::ffff:{:x}:{:x}", seg[6], seg[7]),
+    ]
 }
 
 #[test]
@@ -476,11 +583,17 @@ fn ipv6_parse_then_display_gives_canonical_text() {
     let mut f = Failures::new("ipv6_parse_then_display_gives_canonical_text");
     let mut mapped = 0;
     for (line, fields) in tsv_rows(&data) {
-        let (input, canonical, source) = (fields[0], fields[1], fields.get(2).copied().unwrap_or(b""));
-        let ctx = format!("{name}:{line} ({}) {}", String::from_utf8_lossy(source), show(input));
-        f.check(source.starts_with(b"cpython ") || source.starts_with(b"go "), || {
-            format!("{ctx}: source is not CPython or Go; only their rows may be in the project")
-        });
+        let (input, canonical, source) =
+            (fields[0], fields[1], fields.get(2).copied().unwrap_or(b""));
+        let ctx = format!(
+            "{name}:{line} ({}) {}",
+            String::from_utf8_lossy(source),
+            show(input)
+        );
+        f.check(
+            source.starts_with(b"cpython ") || source.starts_with(b"go "),
+            || format!("{ctx}: source is not CPython or Go; only their rows may be in the project"),
+        );
         // A zone id is carried through verbatim by both implementations; parse sees the address only.
         let (addr_in, zone_in) = match input.iter().position(|&b| b == b'%') {
             Some(p) => (&input[..p], &input[p..]),
@@ -491,10 +604,18 @@ fn ipv6_parse_then_display_gives_canonical_text() {
             None => (canonical, &b""[..]),
         };
         f.check(zone_in == zone_want, || {
-            format!("{ctx}: vector zone mismatch {} vs {}", show(zone_in), show(zone_want))
+            format!(
+                "{ctx}: vector zone mismatch {} vs {}",
+                show(zone_in),
+                show(zone_want)
+            )
         });
         let Some(addr) = ipv6::parse(addr_in) else {
-            f.fail(format!("{ctx}: ipv6::parse({}) = None, expected {}", show(addr_in), show(want)));
+            f.fail(format!(
+                "{ctx}: ipv6::parse({}) = None, expected {}",
+                show(addr_in),
+                show(want)
+            ));
             continue;
         };
         let got = addr.to_string();
@@ -502,10 +623,16 @@ fn ipv6_parse_then_display_gives_canonical_text() {
         if let Some(v4) = addr.to_ipv4_mapped() {
             mapped += 1;
             let ok = mapped_renderings(addr, v4);
-            f.check(ok.contains(&want), || format!("{ctx}: vector text {want:?} is neither of {ok:?}"));
-            f.check(ok.contains(&got), || format!("{ctx}: IPv4-mapped: expected one of {ok:?}, got {got:?}"));
+            f.check(ok.contains(&want), || {
+                format!("{ctx}: vector text {want:?} is neither of {ok:?}")
+            });
+            f.check(ok.contains(&got), || {
+                format!("{ctx}: IPv4-mapped: expected one of {ok:?}, got {got:?}")
+            });
         } else {
-            f.check(got == want, || format!("{ctx}: expected {want:?}, got {got:?}"));
+            f.check(got == want, || {
+                format!("{ctx}: expected {want:?}, got {got:?}")
+            });
         }
     }
     f.check(mapped == IPV4_MAPPED_CANONICAL_ROWS, || {
@@ -577,10 +704,14 @@ fn shape(s: &[u8]) -> Shape {
     if !s.is_ascii() {
         return Shape::NonAscii;
     }
-    let Some(at) = s.iter().rposition(|&b| b == b'@') else { return Shape::Malformed };
+    let Some(at) = s.iter().rposition(|&b| b == b'@') else {
+        return Shape::Malformed;
+    };
     let (local, domain) = (&s[..at], &s[at + 1..]);
-    let dot_atom =
-        !local.is_empty() && local.split(|&b| b == b'.').all(|p| !p.is_empty() && p.iter().all(|&b| is_atext(b)));
+    let dot_atom = !local.is_empty()
+        && local
+            .split(|&b| b == b'.')
+            .all(|p| !p.is_empty() && p.iter().all(|&b| is_atext(b)));
     if !dot_atom {
         return Shape::Malformed;
     }
@@ -589,7 +720,11 @@ fn shape(s: &[u8]) -> Shape {
             Some(v6) => std_v6(v6).is_some(),
             None => std_v4(body).is_some(),
         };
-        return if ok { Shape::IpLiteral } else { Shape::OtherLiteral };
+        return if ok {
+            Shape::IpLiteral
+        } else {
+            Shape::OtherLiteral
+        };
     }
     let labels: Vec<&[u8]> = domain.split(|&b| b == b'.').collect();
     let ldh = |l: &&[u8]| {
@@ -652,7 +787,9 @@ fn email_valid_vectors() {
         let accepted = email::is_email(s);
         match sh {
             Shape::Plain | Shape::ExoticAtext | Shape::IpLiteral => {
-                f.check(accepted, || format!("{ctx}: is_email expected true, got false"));
+                f.check(accepted, || {
+                    format!("{ctx}: is_email expected true, got false")
+                });
             }
             Shape::SingleLabel | Shape::NumericTld => {
                 f.check(!accepted, || {
@@ -662,23 +799,35 @@ fn email_valid_vectors() {
             _ => {}
         }
         let spans = h.find(s, &mut f, &ctx);
-        let whole = [Span { start: 0, end: s.len(), kind: Kind::Email }];
+        let whole = [Span {
+            start: 0,
+            end: s.len(),
+            kind: Kind::Email,
+        }];
         let at = s.iter().rposition(|&b| b == b'@').unwrap_or(0);
         let (ok, want) = match sh {
-            Shape::Plain | Shape::IpLiteral => (spans == whole, "exactly one Email span over the whole string"),
+            Shape::Plain | Shape::IpLiteral => (
+                spans == whole,
+                "exactly one Email span over the whole string",
+            ),
             Shape::ExoticAtext => (
-                spans.iter().any(|sp| sp.kind == Kind::Email && sp.start < at && sp.end == s.len()),
+                spans
+                    .iter()
+                    .any(|sp| sp.kind == Kind::Email && sp.start < at && sp.end == s.len()),
                 "an Email span from inside the local part to the end of the domain",
             ),
-            Shape::SingleLabel | Shape::NumericTld => {
-                (spans.iter().all(|sp| sp.kind != Kind::Email), "no Email span (not an email under the spec)")
-            }
+            Shape::SingleLabel | Shape::NumericTld => (
+                spans.iter().all(|sp| sp.kind != Kind::Email),
+                "no Email span (not an email under the spec)",
+            ),
             _ => continue,
         };
         let got = render(s, spans);
         f.check(ok, || format!("{ctx}: find expected {want}, got {got}"));
     }
-    f.check(counts == VALID_SHAPES, || format!("shape counts changed: expected {VALID_SHAPES:?}, got {counts:?}"));
+    f.check(counts == VALID_SHAPES, || {
+        format!("shape counts changed: expected {VALID_SHAPES:?}, got {counts:?}")
+    });
     f.finish(200);
 }
 
@@ -688,7 +837,8 @@ fn email_valid_vectors() {
 /// email, so `find` must report none.
 fn may_contain_email(s: &[u8]) -> bool {
     let local_byte = |b: u8| is_atext(b) || b == b'.' || !b.is_ascii();
-    let domain_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || !b.is_ascii();
+    let domain_byte =
+        |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || !b.is_ascii();
     (0..s.len()).any(|i| {
         let after = if s[i] == b'@' {
             i + 1
@@ -722,17 +872,25 @@ fn email_invalid_vectors() {
         let ctx = format!("{name}:{line} {} ({sh:?})", show(s));
         // Length limits and one-letter TLDs are outside the spec (see `Shape`): no verdict asserted.
         if !matches!(sh, Shape::Overlong | Shape::OneLetterTld) {
-            f.check(!email::is_email(s), || format!("{ctx}: is_email expected false, got true"));
+            f.check(!email::is_email(s), || {
+                format!("{ctx}: is_email expected false, got true")
+            });
         }
         if !may_contain_email(s) {
             asserted_none += 1;
             let spans = h.find(s, &mut f, &ctx);
             let ok = spans.iter().all(|sp| sp.kind != Kind::Email);
             let got = render(s, spans);
-            f.check(ok, || format!("{ctx}: no substring is a reasonable email, expected no Email span, got {got}"));
+            f.check(ok, || {
+                format!(
+                    "{ctx}: no substring is a reasonable email, expected no Email span, got {got}"
+                )
+            });
         }
     }
-    f.check(asserted_none >= 40, || format!("only {asserted_none} rows had a no-email find check"));
+    f.check(asserted_none >= 40, || {
+        format!("only {asserted_none} rows had a no-email find check")
+    });
     f.finish(200);
 }
 
@@ -754,7 +912,9 @@ fn may_contain_email_screen() {
         ("test@docker", false),
         ("test@[1.2.3.4", false),
     ] {
-        f.check(may_contain_email(s.as_bytes()) == want, || format!("may_contain_email({s:?}) should be {want}"));
+        f.check(may_contain_email(s.as_bytes()) == want, || {
+            format!("may_contain_email({s:?}) should be {want}")
+        });
     }
     f.finish(12);
 }
@@ -766,7 +926,9 @@ fn may_contain_email_screen() {
 /// Six colon-separated pairs of hex digits.
 fn is_mac(t: &[u8]) -> bool {
     t.len() == 17
-        && t.chunks(3).all(|c| c[0].is_ascii_hexdigit() && c[1].is_ascii_hexdigit() && (c.len() == 2 || c[2] == b':'))
+        && t.chunks(3).all(|c| {
+            c[0].is_ascii_hexdigit() && c[1].is_ascii_hexdigit() && (c.len() == 2 || c[2] == b':')
+        })
 }
 
 #[test]
@@ -779,7 +941,10 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
     let mut bare_unspecified = 0;
     let mut i = 0;
     while i < text.len() {
-        let run = text[i..].iter().take_while(|&&b| b.is_ascii_hexdigit() || b == b':' || b == b'.').count();
+        let run = text[i..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            .count();
         if run == 0 {
             i += 1;
             continue;
@@ -797,7 +962,11 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
             if t == BARE_UNSPECIFIED {
                 bare_unspecified += 1; // a bare `::` is not detected (semantics list)
             } else {
-                want.push(Span { start: i, end: i + t.len(), kind });
+                want.push(Span {
+                    start: i,
+                    end: i + t.len(),
+                    kind,
+                });
             }
             break;
         }
@@ -806,14 +975,27 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
         }
         i += run;
     }
-    f.check(want.len() == 29, || format!("expected 29 candidate addresses, the screen found {}", want.len()));
+    f.check(want.len() == 29, || {
+        format!(
+            "expected 29 candidate addresses, the screen found {}",
+            want.len()
+        )
+    });
     f.check(macs.len() == 3 && bare_unspecified == 1, || {
-        format!("expected 3 MACs and 1 bare `::`, got {} and {bare_unspecified}", macs.len())
+        format!(
+            "expected 3 MACs and 1 bare `::`, got {} and {bare_unspecified}",
+            macs.len()
+        )
     });
 
     let mut h = Harness::new();
     let got = h.find(&text, &mut f, name).to_vec();
-    let line_of = |pos: usize| 1 + text[..pos.min(text.len())].iter().filter(|&&b| b == b'\n').count();
+    let line_of = |pos: usize| {
+        1 + text[..pos.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
     for w in &want {
         f.check(got.contains(w), || {
             format!(
@@ -821,15 +1003,31 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
                 line_of(w.start),
                 w.kind,
                 show(&text[w.start..w.end]),
-                render(&text, &got.iter().copied().filter(|g| g.end > w.start && g.start < w.end).collect::<Vec<_>>())
+                render(
+                    &text,
+                    &got.iter()
+                        .copied()
+                        .filter(|g| g.end > w.start && g.start < w.end)
+                        .collect::<Vec<_>>()
+                )
             )
         });
     }
     for g in &got {
-        f.check(want.contains(g), || format!("{name}:{} unexpected span {}", line_of(g.start), render(&text, &[*g])));
+        f.check(want.contains(g), || {
+            format!(
+                "{name}:{} unexpected span {}",
+                line_of(g.start),
+                render(&text, &[*g])
+            )
+        });
     }
     for &(a, b) in &macs {
-        let hit: Vec<Span> = got.iter().copied().filter(|g| g.end > a && g.start < b).collect();
+        let hit: Vec<Span> = got
+            .iter()
+            .copied()
+            .filter(|g| g.end > a && g.start < b)
+            .collect();
         f.check(hit.is_empty(), || {
             format!(
                 "{name}:{} MAC address {} must not be detected, got {}",
@@ -851,7 +1049,9 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
         offset += line.len() + 1;
     }
     let (a, b) = (render(&text, &got), render(&text, &per_line));
-    f.check(got == per_line, || format!("{name}: whole-text spans {a} differ from line-by-line spans {b}"));
+    f.check(got == per_line, || {
+        format!("{name}: whole-text spans {a} differ from line-by-line spans {b}")
+    });
     f.finish(35);
 }
 
@@ -929,8 +1129,15 @@ fn in_text_hand_written_cases() {
         let mut want = Vec::new();
         let mut from = 0;
         for &(needle, kind) in expect {
-            let start = from + text[from..].find(needle).unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
-            want.push(Span { start, end: start + needle.len(), kind });
+            let start = from
+                + text[from..]
+                    .find(needle)
+                    .unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
+            want.push(Span {
+                start,
+                end: start + needle.len(),
+                kind,
+            });
             from = start + needle.len();
         }
         let ctx = format!("find({text:?})");
@@ -939,7 +1146,9 @@ fn in_text_hand_written_cases() {
         f.check(got == want, || format!("{ctx}: expected {w}, got {g}"));
         let wrapped = find_spans(bytes);
         let wr = render(bytes, &wrapped);
-        f.check(wrapped == got, || format!("{ctx}: find_spans gave {wr}, Detector::find gave {g}"));
+        f.check(wrapped == got, || {
+            format!("{ctx}: find_spans gave {wr}, Detector::find gave {g}")
+        });
     }
     f.finish(IN_TEXT.len() * 2);
 }
