@@ -129,7 +129,7 @@ pub struct Cli {
     pub max_age: Option<u64>,
 
     /// Fix "now" for --max-age (RFC 3339 like 2026-11-25T00:00:00Z, or Unix seconds like
-    /// @1795996800) for reproducible runs [default: the clock, read once at start].
+    /// @1795564800) for reproducible runs [default: the clock, read once at start].
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now, help_heading = "Retention")]
     pub now: Option<i64>,
 

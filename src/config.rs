@@ -15,7 +15,7 @@ use crate::retention::{Undated, Window};
 use crate::scrub::Retention;
 
 /// Default bytes per chunk.
-pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
 
 /// Everything a run needs to know, resolved once.
 #[derive(Clone, Debug)]
@@ -88,6 +88,11 @@ pub struct FileJob {
 impl Plan {
     /// Checks the combination of settings; called before any input is read.
     pub fn validate(&self) -> Result<()> {
+        if let Some(bad) = self.time_fields.iter().find(|f| f.is_empty() || f.contains(['"', '\\'])) {
+            return Err(Error::Usage(format!(
+                "--time-field {bad:?}: give a JSON key name as written between its quotes, without quotes or backslashes"
+            )));
+        }
         if self.retention.is_some() && self.format == Format::Text {
             return Err(Error::Usage(
                 "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),

@@ -1280,3 +1280,35 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
+
+#[test]
+fn piped_lines_show_before_the_input_ends() {
+    // `tail -f access.log | logscrub`: a line must come out while the pipe stays open.
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logscrub"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    for (input, want) in [("203.0.113.77 first\n", "203.0.113.0 first"), ("bob@example.com second\n", "[email] second")] {
+        stdin.write_all(input.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        let got = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("no output while the input stays open");
+        assert_eq!(got, want);
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

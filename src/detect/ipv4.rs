@@ -37,16 +37,18 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv4Addr, usize)> {
     Some((Ipv4Addr::from(octets), i))
 }
 
-/// The decimal run at `s[i..]`: its value (saturating, only meaningful up to 3 digits) and length.
+/// The decimal run at `s[i..]`: its value (only meaningful up to 3 digits: longer runs wrap) and
+/// its length.
 #[inline]
 fn number_at(s: &[u8], i: usize) -> (u32, usize) {
     let mut j = i;
     let mut v = 0u32;
     while let Some(&b) = s.get(j) {
-        if !b.is_ascii_digit() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             break;
         }
-        v = (v * 10 + u32::from(b - b'0')).min(10_000);
+        v = v.wrapping_mul(10).wrapping_add(u32::from(d));
         j += 1;
     }
     (v, j - i)
