@@ -1,0 +1,618 @@
+//! The secret key of keyed pseudonyms: loading it, checking it, making a fresh one.
+//!
+//! A key file holds 32 bytes written as 64 hex characters (either case), optionally followed by one
+//! newline (`\n` or `\r\n`); nothing else. It is named by `--key-file FILE`, else by the environment
+//! variable `LOGSCRUB_KEY_FILE`, never given on the command line itself. `logscrub keygen > FILE`
+//! makes one from `/dev/urandom` and restricts the file to its owner (mode 0600).
+//!
+//! A key is never printed, logged or put in a report: [`Key`] has no `Display`, its `Debug` is
+//! `Key(<redacted>)`, and no [`KeyError`] message holds any of the file's text, only its path,
+//! lengths and positions. Its bytes are zeroed when it is dropped, and so is the buffer a key file
+//! is read into.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The environment variable naming the key file when `--key-file` is not given.
+pub const KEY_FILE_ENV: &str = "LOGSCRUB_KEY_FILE";
+
+/// Hex characters in a key file.
+pub const KEY_HEX_LEN: usize = 64;
+
+/// 32 secret bytes.
+#[derive(Clone)]
+pub struct Key {
+    bytes: [u8; 32],
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Key(<redacted>)")
+    }
+}
+
+impl Drop for Key {
+    fn drop(&mut self) {
+        wipe(&mut self.bytes);
+    }
+}
+
+/// What is wrong with a key file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyProblem {
+    Empty,
+    /// Holds this many characters (besides a final newline), all hex, fewer than 64.
+    TooShort(usize),
+    /// The character at this 1-based position is not a hex digit.
+    NotHex(usize),
+    /// More than 64 characters besides a final newline.
+    TooLong,
+}
+
+impl fmt::Display for KeyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            KeyProblem::Empty => f.write_str("is empty"),
+            KeyProblem::TooShort(n) => {
+                write!(
+                    f,
+                    "is too short: {n} hex characters, expected {KEY_HEX_LEN}"
+                )
+            }
+            KeyProblem::NotHex(i) => write!(f, "character {i} is not a hex digit (0-9, a-f)"),
+            KeyProblem::TooLong => write!(
+                f,
+                "is too long: more than {KEY_HEX_LEN} characters before the end or a final newline"
+            ),
+        }
+    }
+}
+
+/// Where a key file was named: `--key-file` or [`KEY_FILE_ENV`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFile {
+    pub path: PathBuf,
+    pub from_env: bool,
+}
+
+impl fmt::Display for KeyFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key file {}", self.path.display())?;
+        if self.from_env {
+            write!(f, " (from {KEY_FILE_ENV})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why there is no usable key. Messages name the file, say what is wrong and what to do, and never
+/// hold any of the key file's text.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "no key: pass --key-file FILE or set {KEY_FILE_ENV}=FILE; make a key with `logscrub keygen > FILE`"
+    )]
+    Missing,
+
+    #[error("{KEY_FILE_ENV} is set but empty: set it to the path of a key file, or pass --key-file FILE")]
+    EnvEmpty,
+
+    #[error("{file}: cannot read: {source}; make a key with `logscrub keygen > {}`", file.path.display())]
+    Read { file: KeyFile, source: io::Error },
+
+    /// A key file's text is not a key. `file` is `None` for text not read from a file.
+    #[error("{}", invalid_message(file.as_ref(), *problem))]
+    Invalid {
+        file: Option<KeyFile>,
+        problem: KeyProblem,
+    },
+
+    #[error(
+        "{}: already exists; refusing to overwrite a key (pseudonyms made with it could no longer \
+         be recomputed): choose another path or remove the file first",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+
+    #[error(
+        "standard output is a file that is not empty; write the key to a new file: `logscrub keygen > FILE`"
+    )]
+    StdoutNotEmpty,
+
+    #[error("{}: cannot write the key: {source}", where_written(path.as_deref()))]
+    Write {
+        path: Option<PathBuf>,
+        source: io::Error,
+    },
+
+    #[error("cannot read random bytes from /dev/urandom: {0}")]
+    Random(io::Error),
+}
+
+fn invalid_message(file: Option<&KeyFile>, problem: KeyProblem) -> String {
+    let what = match file {
+        Some(file) => file.to_string(),
+        None => "key".to_string(),
+    };
+    let target = file.map_or_else(|| "FILE".to_string(), |f| f.path.display().to_string());
+    format!(
+        "{what} {problem}; a key file holds {KEY_HEX_LEN} hex characters (32 bytes) and at most a \
+         final newline: make one with `logscrub keygen > {target}`"
+    )
+}
+
+fn where_written(path: Option<&Path>) -> String {
+    match path {
+        Some(p) => p.display().to_string(),
+        None => "standard output".to_string(),
+    }
+}
+
+impl Key {
+    /// Parses exactly 64 hex characters (either case), optionally followed by `\n` or `\r\n`.
+    /// Errors say which of empty, too short, not hex (at which position) or too long; never what
+    /// the text was.
+    pub fn from_hex(text: &[u8]) -> Result<Key, KeyError> {
+        let invalid = |problem| KeyError::Invalid {
+            file: None,
+            problem,
+        };
+        let text = text
+            .strip_suffix(b"\r\n")
+            .or_else(|| text.strip_suffix(b"\n"))
+            .unwrap_or(text);
+        if text.is_empty() {
+            return Err(invalid(KeyProblem::Empty));
+        }
+        let mut key = Key { bytes: [0; 32] };
+        for (i, &c) in text.iter().take(KEY_HEX_LEN).enumerate() {
+            let Some(nibble) = hex_value(c) else {
+                return Err(invalid(KeyProblem::NotHex(i + 1)));
+            };
+            key.bytes[i / 2] |= nibble << if i % 2 == 0 { 4 } else { 0 };
+        }
+        match text.len() {
+            n if n < KEY_HEX_LEN => Err(invalid(KeyProblem::TooShort(n))),
+            KEY_HEX_LEN => Ok(key),
+            _ => Err(invalid(KeyProblem::TooLong)),
+        }
+    }
+
+    /// The contents of a key file: 64 hex characters (see [`Key::from_hex`]), or exactly 32 raw
+    /// bytes as some tools write them (`head -c 32 /dev/urandom > key`). Raw bytes that are all
+    /// hex digits are read as a too-short hex key, not as raw: 32 hex characters are a common
+    /// mistake (a 128-bit key), and taking them as raw bytes would hide it.
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<Key, KeyError> {
+        if bytes.len() == 32 && !bytes.iter().all(|b| b.is_ascii_hexdigit()) {
+            let mut key = Key { bytes: [0; 32] };
+            key.bytes.copy_from_slice(bytes);
+            return Ok(key);
+        }
+        Key::from_hex(bytes)
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
+    /// 32 bytes from `/dev/urandom`.
+    pub fn generate() -> io::Result<Key> {
+        let mut key = Key { bytes: [0; 32] };
+        File::open("/dev/urandom")?.read_exact(&mut key.bytes)?;
+        Ok(key)
+    }
+
+    /// The 64 lowercase hex characters of a key file, without the newline. Only for writing a key
+    /// file: never print, log or report it.
+    pub fn to_hex_for_keygen(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(KEY_HEX_LEN + 1);
+        for &b in &self.bytes {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        s
+    }
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Zeroes `buf` in a way the compiler may not elide as a dead store.
+fn wipe(buf: &mut [u8]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, aligned, exclusive reference to a byte.
+        unsafe { std::ptr::write_volatile(b, 0) };
+    }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The key named by `--key-file` if given, else by `$LOGSCRUB_KEY_FILE` (pass
+/// `std::env::var_os(KEY_FILE_ENV)`), else an error saying how to provide one.
+pub fn load(flag: Option<&Path>, env: Option<OsString>) -> Result<Key, KeyError> {
+    let file = match (flag, env) {
+        (Some(path), _) => KeyFile {
+            path: path.to_path_buf(),
+            from_env: false,
+        },
+        (None, Some(env)) if env.is_empty() => return Err(KeyError::EnvEmpty),
+        (None, Some(env)) => KeyFile {
+            path: PathBuf::from(env),
+            from_env: true,
+        },
+        (None, None) => return Err(KeyError::Missing),
+    };
+    // Enough for a key and a CRLF, and one byte more to tell "too long"; never reads a huge file.
+    let mut buf = [0u8; KEY_HEX_LEN + 3];
+    let read = File::open(&file.path).and_then(|mut f| read_up_to(&mut f, &mut buf));
+    let result = match read {
+        Ok(n) => Key::from_file_bytes(&buf[..n]).map_err(|e| match e {
+            KeyError::Invalid { problem, .. } => KeyError::Invalid {
+                file: Some(file),
+                problem,
+            },
+            other => other,
+        }),
+        Err(source) => Err(KeyError::Read { file, source }),
+    };
+    wipe(&mut buf);
+    result
+}
+
+/// Reads until `buf` is full or the end of the input; returns how many bytes were read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Writes a fresh key and a newline to `path`, created with mode 0600 (an existing file is never
+/// overwritten), or to standard output when `None`. When standard output is a regular file
+/// (`logscrub keygen > key`), it must be empty and is restricted to mode 0600 before the key is
+/// written.
+pub fn keygen(path: Option<&Path>) -> Result<(), KeyError> {
+    let key = Key::generate().map_err(KeyError::Random)?;
+    let mut text = key.to_hex_for_keygen().into_bytes();
+    text.push(b'\n');
+    let result = match path {
+        Some(path) => write_new_file(path, &text),
+        None => write_stdout(&text),
+    };
+    wipe(&mut text);
+    result
+}
+
+fn write_new_file(path: &Path, text: &[u8]) -> Result<(), KeyError> {
+    let mut options = File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|source| match source.kind() {
+        io::ErrorKind::AlreadyExists => KeyError::Exists {
+            path: path.to_path_buf(),
+        },
+        _ => KeyError::Write {
+            path: Some(path.to_path_buf()),
+            source,
+        },
+    })?;
+    file.write_all(text)
+        .and_then(|()| file.sync_all())
+        .map_err(|source| {
+            // Leave no half-written key behind.
+            let _ = std::fs::remove_file(path);
+            KeyError::Write {
+                path: Some(path.to_path_buf()),
+                source,
+            }
+        })
+}
+
+fn write_stdout(text: &[u8]) -> Result<(), KeyError> {
+    let write_err = |source| KeyError::Write { path: None, source };
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let file = File::from(lock.as_fd().try_clone_to_owned().map_err(write_err)?);
+        restrict_if_file(&file)?;
+    }
+    lock.write_all(text)
+        .and_then(|()| lock.flush())
+        .map_err(write_err)
+}
+
+/// When `out` is a regular file: refuses it unless empty, and sets its mode to 0600. Pipes and
+/// terminals are left as they are.
+#[cfg(unix)]
+fn restrict_if_file(out: &File) -> Result<(), KeyError> {
+    use std::os::unix::fs::PermissionsExt;
+    let write_err = |source| KeyError::Write { path: None, source };
+    let meta = out.metadata().map_err(write_err)?;
+    if !meta.is_file() {
+        return Ok(());
+    }
+    if meta.len() > 0 {
+        return Err(KeyError::StdoutNotEmpty);
+    }
+    out.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(write_err)
+}
+
+#[cfg(test)]
+mod raw_key_tests {
+    use super::*;
+
+    #[test]
+    fn thirty_two_raw_bytes_are_a_key_but_thirty_two_hex_characters_are_too_short() {
+        let raw: Vec<u8> = (0u8..32).collect();
+        assert_eq!(Key::from_file_bytes(&raw).unwrap().bytes()[..], raw[..]);
+        let hex = [b'a'; 32];
+        assert!(matches!(
+            Key::from_file_bytes(&hex),
+            Err(KeyError::Invalid {
+                problem: KeyProblem::TooShort(32),
+                ..
+            })
+        ));
+        let full = "ab".repeat(32);
+        assert_eq!(
+            Key::from_file_bytes(full.as_bytes()).unwrap().bytes(),
+            &[0xab; 32]
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hex of letters only, so a message holding any run of it is easy to spot.
+    const SECRET: &str = "fbdacebfadbcefdbacfebdcafbedacbfdaebcfdbeacfdbaecbfadcebfdacbeaf";
+
+    fn key_of(text: &str) -> Result<Key, KeyError> {
+        Key::from_hex(text.as_bytes())
+    }
+
+    /// No run of four characters of `secret` appears in `message` (paths taken out first).
+    fn assert_no_key_text(message: &str, secret: &str, path: Option<&Path>) {
+        let mut m = message.to_lowercase();
+        if let Some(p) = path {
+            m = m.replace(&p.display().to_string().to_lowercase(), "<path>");
+        }
+        let s = secret.to_lowercase();
+        for i in 0..s.len().saturating_sub(3) {
+            let window = &s[i..i + 4];
+            assert!(!m.contains(window), "{message:?} holds key text {window:?}");
+        }
+    }
+
+    fn problem(r: Result<Key, KeyError>) -> KeyProblem {
+        match r {
+            Err(KeyError::Invalid { problem, .. }) => problem,
+            other => panic!("expected an invalid key, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn valid_keys_with_and_without_newline() {
+        let want: [u8; 32] = std::array::from_fn(|i| {
+            let j = 2 * i;
+            u8::from_str_radix(&SECRET[j..j + 2], 16).unwrap()
+        });
+        for text in [
+            SECRET.to_string(),
+            format!("{SECRET}\n"),
+            format!("{SECRET}\r\n"),
+            SECRET.to_uppercase(),
+        ] {
+            assert_eq!(key_of(&text).unwrap().bytes(), &want, "{text:?}");
+        }
+        let zeros = "0".repeat(64);
+        assert_eq!(key_of(&zeros).unwrap().bytes(), &[0; 32]);
+    }
+
+    #[test]
+    fn bad_keys_say_what_is_wrong() {
+        assert_eq!(problem(key_of("")), KeyProblem::Empty);
+        assert_eq!(problem(key_of("\n")), KeyProblem::Empty);
+        assert_eq!(problem(key_of("\r\n")), KeyProblem::Empty);
+        assert_eq!(problem(key_of(&SECRET[..63])), KeyProblem::TooShort(63));
+        assert_eq!(
+            problem(key_of(&format!("{}\n", &SECRET[..63]))),
+            KeyProblem::TooShort(63)
+        );
+        assert_eq!(problem(key_of(&format!("{SECRET}a"))), KeyProblem::TooLong);
+        assert_eq!(
+            problem(key_of(&format!("{SECRET}\n\n"))),
+            KeyProblem::TooLong
+        );
+        assert_eq!(problem(key_of(&format!("{SECRET} "))), KeyProblem::TooLong);
+        let mut bad = SECRET.to_string();
+        bad.replace_range(9..10, "g");
+        assert_eq!(problem(key_of(&bad)), KeyProblem::NotHex(10));
+        assert_eq!(
+            problem(key_of(&format!(" {SECRET}"))),
+            KeyProblem::NotHex(1)
+        );
+        assert_eq!(problem(key_of("0x12")), KeyProblem::NotHex(2));
+        assert_eq!(
+            problem(key_of(&format!("{}\r", &SECRET[..63]))),
+            KeyProblem::NotHex(64)
+        );
+        // A passphrase is not a key, whatever its length.
+        assert_eq!(problem(key_of("correct horse")), KeyProblem::NotHex(2));
+    }
+
+    #[test]
+    fn messages_never_hold_key_text() {
+        let mut bad = SECRET.to_string();
+        bad.replace_range(40..41, "z");
+        let cases = [
+            String::new(),
+            SECRET[..63].to_string(),
+            format!("{SECRET}a"),
+            bad,
+        ];
+        for text in &cases {
+            let e = key_of(text).unwrap_err();
+            let m = e.to_string();
+            assert!(m.contains("logscrub keygen"), "{m}");
+            assert_no_key_text(&m, SECRET, None);
+            assert_no_key_text(&format!("{e:?}"), SECRET, None);
+        }
+        assert_eq!(format!("{:?}", key_of(SECRET).unwrap()), "Key(<redacted>)");
+        let dir = tempfile::tempdir().unwrap();
+        for text in &cases {
+            let path = dir.path().join("k");
+            std::fs::write(&path, text).unwrap();
+            let e = load(Some(&path), None).unwrap_err();
+            let m = e.to_string();
+            assert!(m.contains(&path.display().to_string()), "{m}");
+            assert!(
+                m.contains(&format!("logscrub keygen > {}", path.display())),
+                "{m}"
+            );
+            assert_no_key_text(&m, SECRET, Some(&path));
+            assert_no_key_text(&format!("{e:?}"), SECRET, Some(&path));
+        }
+    }
+
+    #[test]
+    fn messages_for_each_problem() {
+        let m = |t: &str| key_of(t).unwrap_err().to_string();
+        assert!(m("").contains("key is empty"), "{}", m(""));
+        assert!(m(&SECRET[..63]).contains("too short: 63 hex characters, expected 64"));
+        assert!(m(&format!("{SECRET}0")).contains("too long"));
+        assert!(m("abg").contains("character 3 is not a hex digit"));
+    }
+
+    #[test]
+    fn flag_wins_over_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::write(&a, format!("{SECRET}\n")).unwrap();
+        std::fs::write(&b, "0".repeat(64)).unwrap();
+        let from_flag = load(Some(&a), Some(b.clone().into_os_string())).unwrap();
+        assert_eq!(from_flag.bytes()[0], 0xfb);
+        let from_env = load(None, Some(b.clone().into_os_string())).unwrap();
+        assert_eq!(from_env.bytes(), &[0; 32]);
+        // A flag naming a bad file is an error even when the environment names a good one.
+        let missing = dir.path().join("missing");
+        match load(Some(&missing), Some(b.into_os_string())) {
+            Err(KeyError::Read { file, .. }) => assert!(!file.from_env && file.path == missing),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_key_says_how_to_give_one() {
+        let m = load(None, None).unwrap_err().to_string();
+        assert!(
+            m.contains("--key-file") && m.contains(KEY_FILE_ENV) && m.contains("keygen"),
+            "{m}"
+        );
+        let m = load(None, Some(OsString::new())).unwrap_err().to_string();
+        assert!(m.contains("set but empty"), "{m}");
+        let m = load(None, Some("/nonexistent/logscrub.key".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with(
+                "key file /nonexistent/logscrub.key (from LOGSCRUB_KEY_FILE): cannot read:"
+            ),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_huge_key_file_is_too_long_not_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        std::fs::write(&path, "a".repeat(1 << 20)).unwrap();
+        let e = load(Some(&path), None).unwrap_err();
+        assert!(matches!(
+            e,
+            KeyError::Invalid {
+                problem: KeyProblem::TooLong,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn generated_keys_round_trip_and_differ() {
+        let a = Key::generate().unwrap();
+        let b = Key::generate().unwrap();
+        assert_ne!(a.bytes(), b.bytes());
+        let hex = a.to_hex_for_keygen();
+        assert_eq!(hex.len(), 64);
+        assert!(hex
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(Key::from_hex(hex.as_bytes()).unwrap().bytes(), a.bytes());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keygen_writes_mode_0600_and_refuses_to_overwrite() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        keygen(Some(&path)).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        let text = std::fs::read(&path).unwrap();
+        assert_eq!(text.len(), 65);
+        assert_eq!(text[64], b'\n');
+        let key = load(Some(&path), None).unwrap();
+        match keygen(Some(&path)) {
+            Err(e @ KeyError::Exists { .. }) => {
+                assert!(e.to_string().contains("refusing to overwrite"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+        assert_eq!(load(Some(&path), None).unwrap().bytes(), key.bytes());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stdout_redirected_to_a_file_is_restricted_and_must_be_empty() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        let file = File::create(&path).unwrap();
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .unwrap();
+        restrict_if_file(&file).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&path, "x").unwrap();
+        let file = File::options().append(true).open(&path).unwrap();
+        assert!(matches!(
+            restrict_if_file(&file),
+            Err(KeyError::StdoutNotEmpty)
+        ));
+        // Not a regular file: left alone.
+        restrict_if_file(&File::open("/dev/null").unwrap()).unwrap();
+    }
+}
