@@ -137,9 +137,9 @@ fn scrub_chunk(c: &mut Criterion) {
     let retention = Retention {
         window: Window::new(1_783_814_400 + 1800, KEEP_SECS), // now = 2026-07-12T00:30Z
         undated: Undated::Drop,
-        finder: TimeFinder::new(Format::Auto, &[]),
     };
-    let windowed = Scrubber::new(Actions::default()).with_retention(Some(retention));
+    let windowed = Scrubber::new(Actions::default())
+        .with_retention(Some(retention), TimeFinder::new(Format::Auto, &[]));
     let (check, stats) = windowed.scrub_to_vec(&text);
     assert!(
         stats.too_old == 0 && stats.lines_out == stats.lines_in && stats.undated == 0,

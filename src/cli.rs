@@ -3,13 +3,18 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use std::sync::Arc;
 
-use crate::action::{Actions, EmailAction, IpAction, Prefix};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::action::{Actions, EmailAction, IpAction, Keyed, Prefix};
 use crate::config::{default_threads, Plan, RetentionPlan, DEFAULT_CHUNK_SIZE};
+use crate::crypt::{Cipher, PrefixCipher};
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::input::InputSpec;
+use crate::key;
+use crate::pseudo::{Pseudonyms, Rotation};
 use crate::retention::{parse_duration, parse_now, Undated};
 
 const EXAMPLES: &str = "\
@@ -24,6 +29,11 @@ Examples:
                                                also drop every line older than 90 days
   logscrub --max-age 36h --now 2026-11-25T00:00:00Z --undated keep x.log
                                                a reproducible window; keep lines without a time
+  logscrub keygen -o /etc/logscrub/key         make a key (mode 0600)
+  logscrub --key-file /etc/logscrub/key --ip hash --email hash --rotate daily x.log
+                                               keyed pseudonyms, linkable within a day only
+  logscrub --key-file KEY --ip encrypt x.log > enc.log; logscrub reveal --key-file KEY enc.log
+                                               prefix-preserving encryption, and its inverse
 
 Retention: with --max-age, each line is judged on its own time (real logs are not sorted): a line
 is kept when now - max-age <= its time. Times are read from the CLF field [24/Nov/2026:13:55:36
@@ -48,6 +58,10 @@ pub enum IpArg {
     Redact,
     /// Leave addresses as they are
     Keep,
+    /// Keyed pseudonym: ip4-/ip6- and 16 hex digits of HMAC-SHA256 (needs a key)
+    Hash,
+    /// Prefix-preserving encryption, IPv4 stays IPv4 (needs a key; undo with `logscrub reveal`)
+    Encrypt,
 }
 
 /// What to do with email addresses.
@@ -57,6 +71,61 @@ pub enum EmailArg {
     Redact,
     /// Leave emails as they are
     Keep,
+    /// Keyed pseudonym: email- and 16 hex digits of HMAC-SHA256 (needs a key)
+    Hash,
+}
+
+/// The prefix-preserving cipher of --ip encrypt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CipherArg {
+    /// ipcrypt-pfx (draft-denis-ipcrypt)
+    IpcryptPfx,
+    /// Crypto-PAn (Xu, Fan, Ammar, Moon)
+    Cryptopan,
+}
+
+/// When the pseudonym key changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RotateArg {
+    /// One key for all time: a visitor is linkable across days
+    Never,
+    /// A key per UTC day of the line: linkable within a day only
+    Daily,
+    /// A key per UTC month of the line
+    Monthly,
+}
+
+/// Commands besides scrubbing.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a fresh random 32-byte key as 64 hex characters (to stdout, or a new file with mode 0600)
+    Keygen {
+        /// Create this file (refused if it exists) instead of writing to stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Decrypt addresses encrypted by --ip encrypt (incident response; needs the key)
+    Reveal(RevealArgs),
+}
+
+/// Flags of `logscrub reveal`.
+#[derive(Debug, Args)]
+pub struct RevealArgs {
+    /// Encrypted logs (gzip or plain). None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// Write here instead of stdout (as for scrubbing).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The key file the logs were encrypted with.
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The cipher the logs were encrypted with.
+    #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx)]
+    pub ip_cipher: CipherArg,
+    /// Worker threads [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
 }
 
 /// What to do with lines that have no readable time while --max-age is set.
@@ -87,8 +156,11 @@ pub enum FormatArg {
 /// text — and masks every IP address and redacts every email address in every line, keeping every
 /// other byte as it was.
 #[derive(Debug, Parser)]
-#[command(name = "logscrub", version, after_help = EXAMPLES, max_term_width = 100)]
+#[command(name = "logscrub", version, after_help = EXAMPLES, max_term_width = 100, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Input files, gzip (recognised by content, not name) or plain. None, or "-", reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
@@ -128,7 +200,7 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Retention")]
     pub max_age: Option<u64>,
 
-    /// Fix "now" for --max-age (RFC 3339 like 2026-11-25T00:00:00Z, or Unix seconds like
+    /// Fix "now" for --max-age and for undated lines under --rotate (RFC 3339 like 2026-11-25T00:00:00Z, or Unix seconds like
     /// @1795564800) for reproducible runs [default: the clock, read once at start].
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now, help_heading = "Retention")]
     pub now: Option<i64>,
@@ -146,9 +218,42 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", help_heading = "Retention")]
     pub time_field: Vec<String>,
 
+    /// File holding the 32-byte key of --ip hash|encrypt and --email hash, as 64 hex characters
+    /// (make one with `logscrub keygen`). Keys are never taken on the command line.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "LOGSCRUB_KEY_FILE",
+        help_heading = "Keys"
+    )]
+    pub key_file: Option<PathBuf>,
+
+    /// When pseudonyms of --ip hash / --email hash change: the key is derived from the master key
+    /// and each line's UTC date; lines without a time use the run's date.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never, help_heading = "Keys")]
+    pub rotate: RotateArg,
+
+    /// The prefix-preserving cipher of --ip encrypt.
+    #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx, help_heading = "Keys")]
+    pub ip_cipher: CipherArg,
+
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
     pub chunk_size: Option<usize>,
+}
+
+impl RevealArgs {
+    /// The plan of a reveal run: decrypt addresses, leave everything else.
+    pub fn plan(&self) -> Result<Plan> {
+        let mut cli = Cli::parse_from(["logscrub"]);
+        cli.files = self.files.clone();
+        cli.output = self.output.clone();
+        cli.key_file = self.key_file.clone();
+        cli.ip_cipher = self.ip_cipher;
+        cli.threads = self.threads;
+        cli.email = EmailArg::Keep;
+        cli.plan_with(IpAction::Decrypt)
+    }
 }
 
 /// `4096`, `64K`, `1M` (binary multiples).
@@ -171,18 +276,32 @@ fn parse_size(s: &str) -> std::result::Result<usize, String> {
 }
 
 impl Cli {
-    /// Resolves the flags into a plan.
+    /// Resolves the flags into a plan (the keys are read here, before any input).
     pub fn plan(&self) -> Result<Plan> {
-        let actions = Actions {
-            ip: match self.ip {
-                IpArg::Mask => IpAction::Mask,
-                IpArg::Redact => IpAction::Redact,
-                IpArg::Keep => IpAction::Keep,
-            },
+        let ip = match self.ip {
+            IpArg::Mask => IpAction::Mask,
+            IpArg::Redact => IpAction::Redact,
+            IpArg::Keep => IpAction::Keep,
+            IpArg::Hash => IpAction::Hash,
+            IpArg::Encrypt => IpAction::Encrypt,
+        };
+        self.plan_with(ip)
+    }
+
+    fn plan_with(&self, ip: IpAction) -> Result<Plan> {
+        let mut actions = Actions {
+            ip,
             email: match self.email {
                 EmailArg::Redact => EmailAction::Redact,
                 EmailArg::Keep => EmailAction::Keep,
+                EmailArg::Hash => EmailAction::Hash,
             },
+            rotation: match self.rotate {
+                RotateArg::Never => Rotation::Never,
+                RotateArg::Daily => Rotation::Daily,
+                RotateArg::Monthly => Rotation::Monthly,
+            },
+            keyed: None,
             ipv4_prefix: Prefix::new(self.ipv4_prefix)
                 .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
             ipv6_prefix: Prefix::new(self.ipv6_prefix)
@@ -196,12 +315,39 @@ impl Cli {
         if inputs.iter().filter(|i| **i == InputSpec::Stdin).count() > 1 {
             return Err(Error::Usage("stdin (-) can be given only once".into()));
         }
+        if actions.needs_key() {
+            // The environment variable is read by clap into key_file.
+            let key = key::load(self.key_file.as_deref(), None)
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            let hash = actions.ip == IpAction::Hash || actions.email == EmailAction::Hash;
+            let crypt = matches!(actions.ip, IpAction::Encrypt | IpAction::Decrypt);
+            let cipher = match self.ip_cipher {
+                CipherArg::IpcryptPfx => Cipher::IpcryptPfx,
+                CipherArg::Cryptopan => Cipher::CryptoPan,
+            };
+            if crypt {
+                cipher.check_key(key.bytes()).map_err(|e| {
+                    Error::Usage(format!(
+                        "{}: {e}",
+                        self.key_file
+                            .as_deref()
+                            .unwrap_or(std::path::Path::new("key"))
+                            .display()
+                    ))
+                })?;
+            }
+            actions.keyed = Some(Arc::new(Keyed::new(
+                hash.then(|| Pseudonyms::new(&key, actions.rotation)),
+                crypt.then(|| PrefixCipher::new(cipher, key.bytes())),
+            )));
+        }
+        let now = self.now.unwrap_or_else(clock_now);
         let retention = self.max_age.map(|age| {
             let undated = match self.undated {
                 UndatedArg::Drop => Undated::Drop,
                 UndatedArg::Keep => Undated::Keep,
             };
-            RetentionPlan::new(age, self.now.unwrap_or_else(clock_now), undated)
+            RetentionPlan::new(age, now, undated)
         });
         let plan = Plan {
             actions,
@@ -218,6 +364,7 @@ impl Cli {
             },
             time_fields: self.time_field.clone(),
             retention,
+            now,
         };
         plan.validate()?;
         Ok(plan)

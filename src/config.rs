@@ -12,7 +12,7 @@ use crate::format::{Format, TimeFinder};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::retention::{Undated, Window};
-use crate::scrub::Retention;
+use crate::scrub::{Retention, Scrubber};
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
@@ -35,6 +35,8 @@ pub struct Plan {
     pub time_fields: Vec<String>,
     /// The retention window, when `--max-age` is given.
     pub retention: Option<RetentionPlan>,
+    /// "Now" of the run in Unix seconds UTC (`--now`, or the clock read once at start).
+    pub now: i64,
 }
 
 /// `--max-age` resolved against one `now`.
@@ -70,6 +72,7 @@ impl Default for Plan {
             format: Format::Auto,
             time_fields: Vec::new(),
             retention: None,
+            now: 0,
         }
     }
 }
@@ -88,7 +91,11 @@ pub struct FileJob {
 impl Plan {
     /// Checks the combination of settings; called before any input is read.
     pub fn validate(&self) -> Result<()> {
-        if let Some(bad) = self.time_fields.iter().find(|f| f.is_empty() || f.contains(['"', '\\'])) {
+        if let Some(bad) = self
+            .time_fields
+            .iter()
+            .find(|f| f.is_empty() || f.contains(['"', '\\']))
+        {
             return Err(Error::Usage(format!(
                 "--time-field {bad:?}: give a JSON key name as written between its quotes, without quotes or backslashes"
             )));
@@ -101,13 +108,15 @@ impl Plan {
         Ok(())
     }
 
-    /// The runtime retention policy of this plan.
-    pub fn scrub_retention(&self) -> Option<Retention> {
-        self.retention.map(|r| Retention {
+    /// The scrubber of this plan: actions, retention window, how times are read, "now".
+    pub fn scrubber(&self) -> Scrubber {
+        let retention = self.retention.map(|r| Retention {
             window: r.window,
             undated: r.undated,
-            finder: TimeFinder::new(self.format, &self.time_fields),
-        })
+        });
+        Scrubber::new(self.actions.clone())
+            .with_retention(retention, TimeFinder::new(self.format, &self.time_fields))
+            .with_now(self.now)
     }
 
     /// The jobs of this plan. Checks, before anything is read, that outputs are usable and that no

@@ -18,13 +18,16 @@
 pub mod action;
 pub mod cli;
 pub mod config;
+pub mod crypt;
 pub mod detect;
 pub mod error;
 pub mod format;
 pub mod framing;
 pub mod input;
+pub mod key;
 pub mod output;
 pub mod pipeline;
+pub mod pseudo;
 pub mod report;
 pub mod retention;
 pub mod scrub;

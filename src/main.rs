@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use logscrub::cli::Cli;
+use logscrub::cli::{Cli, Command};
 use logscrub::error::Error;
+use logscrub::key;
 use logscrub::pipeline;
 use logscrub::report::{self, Stats};
 
@@ -12,10 +13,20 @@ const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let jobs = match cli
-        .plan()
-        .and_then(|plan| plan.jobs().map(|jobs| (plan, jobs)))
-    {
+    let plan = match &cli.command {
+        Some(Command::Keygen { output }) => {
+            return match key::keygen(output.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("logscrub: {e}");
+                    ExitCode::from(EXIT_FAILURE)
+                }
+            };
+        }
+        Some(Command::Reveal(args)) => args.plan(),
+        None => cli.plan(),
+    };
+    let jobs = match plan.and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("logscrub: {e}");
@@ -33,6 +44,14 @@ fn main() -> ExitCode {
                     for line in report::retention_summary(&outcome.input, &stats, r) {
                         eprintln!("logscrub: {line}");
                     }
+                } else if plan.actions.needs_time() && stats.undated > 0 {
+                    eprintln!(
+                        "logscrub: {}: {} lines have no readable time; their pseudonyms use the run's date ({}){}",
+                        outcome.input,
+                        stats.undated,
+                        &report::format_utc(plan.now)[..10],
+                        stats.first_undated.map(|l| format!("; the first is line {l}")).unwrap_or_default()
+                    );
                 }
                 total += stats;
                 done += 1;

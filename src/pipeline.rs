@@ -30,7 +30,7 @@ pub struct FileOutcome {
 /// Scrubs every job of `plan`; outcomes are in job order. Files writing to stdout run one after the
 /// other; files writing to their own outputs run side by side.
 pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
-    let scrubber = Arc::new(Scrubber::new(plan.actions).with_retention(plan.scrub_retention()));
+    let scrubber = Arc::new(plan.scrubber());
     let pool = if plan.threads > 1 {
         match rayon::ThreadPoolBuilder::new()
             .num_threads(plan.threads)

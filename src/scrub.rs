@@ -1,11 +1,12 @@
-//! Scrubbing one chunk of lines: judge each line's time against the retention window (when one is
-//! set), find spans of personal data, write the kept lines with every span replaced.
+//! Scrubbing one chunk of lines: read each line's time when something needs it (a retention
+//! window, pseudonyms that rotate by date), judge it, find spans of personal data, and write the
+//! kept lines with every span replaced.
 
 use std::cell::RefCell;
 
-use crate::action::Actions;
+use crate::action::{ActionCache, Actions};
 use crate::detect::{Detector, Span};
-use crate::format::TimeFinder;
+use crate::format::{Format, TimeFinder};
 use crate::framing::LINE_HEAD;
 use crate::report::{Fate, Stats};
 use crate::retention::{Undated, Window};
@@ -15,6 +16,7 @@ use crate::retention::{Undated, Window};
 pub struct Scratch {
     detector: Detector,
     spans: Vec<Span>,
+    actions: ActionCache,
 }
 
 thread_local! {
@@ -22,12 +24,10 @@ thread_local! {
 }
 
 /// The retention policy of a run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Retention {
     pub window: Window,
     pub undated: Undated,
-    /// A finder configured for the run's format and time fields; each chunk works on a copy.
-    pub finder: TimeFinder,
 }
 
 impl Retention {
@@ -51,6 +51,10 @@ pub struct Tail(pub Option<Fate>);
 pub struct Scrubber {
     actions: Actions,
     retention: Option<Retention>,
+    /// Reads line times (for retention and rotating pseudonyms); each chunk works on a copy.
+    finder: TimeFinder,
+    /// "Now" of the run: the time used for lines without one when pseudonyms rotate.
+    now: i64,
 }
 
 impl Scrubber {
@@ -58,12 +62,27 @@ impl Scrubber {
         Scrubber {
             actions,
             retention: None,
+            finder: TimeFinder::new(Format::Auto, &[]),
+            now: 0,
         }
     }
 
-    pub fn with_retention(mut self, retention: Option<Retention>) -> Self {
+    /// Sets the retention window and how line times are read.
+    pub fn with_retention(mut self, retention: Option<Retention>, finder: TimeFinder) -> Self {
         self.retention = retention;
+        self.finder = finder;
         self
+    }
+
+    /// Sets the run's "now".
+    pub fn with_now(mut self, now: i64) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// Whether lines are read one by one (for their time) rather than a chunk at a time.
+    fn per_line(&self) -> bool {
+        self.retention.is_some() || self.actions.needs_time()
     }
 
     /// Appends the scrubbed `chunk` to `out` and counts what was done.
@@ -79,38 +98,45 @@ impl Scrubber {
         scratch: &mut Scratch,
         stats: &mut Stats,
     ) -> Tail {
-        let Scratch { detector, spans } = scratch;
+        let Scratch {
+            detector,
+            spans,
+            actions,
+        } = scratch;
         detector.find(chunk, spans);
         out.reserve(chunk.len());
         let start_len = out.len();
         stats.bytes_in += chunk.len() as u64;
-        let tail = match &self.retention {
-            None => {
-                self.write_spans(chunk, 0, spans, out, stats);
+        let tail = match self.per_line() {
+            false => {
+                self.write_spans(chunk, 0, spans, self.now, actions, out, stats);
                 let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
                 stats.lines_in += lines;
                 stats.lines_out += lines;
                 Tail((!chunk.is_empty() && !chunk.ends_with(b"\n")).then_some(Fate::Keep))
             }
-            Some(retention) => self.scrub_lines(retention, chunk, continues, spans, out, stats),
+            true => self.scrub_lines(chunk, continues, spans, actions, out, stats),
         };
         stats.bytes_out += (out.len() - start_len) as u64;
         tail
     }
 
-    /// The per-line path: each line is judged on its first [`LINE_HEAD`] bytes (the same bytes
-    /// whatever the chunking). Runs of kept lines are written in one go, so a window that keeps
-    /// everything costs little more than judging.
+    /// The per-line path: each line's time is read from its first [`LINE_HEAD`] bytes (the same
+    /// bytes whatever the chunking), then the line is judged and written or dropped. Without
+    /// rotation, runs of kept lines are written in one go, so a window that keeps everything costs
+    /// little more than judging.
+    #[allow(clippy::too_many_arguments)]
     fn scrub_lines(
         &self,
-        retention: &Retention,
         chunk: &[u8],
         continues: Option<&[u8]>,
         spans: &[Span],
+        actions: &mut ActionCache,
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) -> Tail {
-        let mut finder = retention.finder.clone();
+        let mut finder = self.finder.clone();
+        let by_line = self.actions.needs_time();
         let mut first = 0; // index of the first span not yet written or skipped
         let mut kept_from = 0; // start of the run of kept lines not yet written
         let mut line_no = 0;
@@ -123,9 +149,14 @@ impl Scrubber {
                 Some(head) if start == 0 => head,
                 _ => &chunk[start..end.min(start + LINE_HEAD)],
             };
-            let fate = retention.judge(finder.find(head));
-            if !fate.keeps() {
-                // Write the run of kept lines before this one, then skip this line's spans.
+            let time = finder.find(head);
+            let fate = match (&self.retention, time) {
+                (Some(r), _) => r.judge(time),
+                (None, Some(_)) => Fate::Keep,
+                (None, None) => Fate::KeepUndated,
+            };
+            if !fate.keeps() || by_line {
+                // Write the run of kept lines before this one.
                 let run_end = first
                     + spans[first..]
                         .iter()
@@ -135,14 +166,29 @@ impl Scrubber {
                     &chunk[kept_from..start],
                     kept_from,
                     &spans[first..run_end],
+                    self.now,
+                    actions,
                     out,
                     stats,
                 );
-                first = run_end
+                let line_end = run_end
                     + spans[run_end..]
                         .iter()
                         .take_while(|s| s.start < end)
                         .count();
+                if fate.keeps() {
+                    let t = time.unwrap_or(self.now);
+                    self.write_spans(
+                        &chunk[start..end],
+                        start,
+                        &spans[run_end..line_end],
+                        t,
+                        actions,
+                        out,
+                        stats,
+                    );
+                }
+                first = line_end;
                 kept_from = end;
             }
             if chunk[end - 1] == b'\n' {
@@ -153,17 +199,28 @@ impl Scrubber {
             }
             start = end;
         }
-        self.write_spans(&chunk[kept_from..], kept_from, &spans[first..], out, stats);
+        self.write_spans(
+            &chunk[kept_from..],
+            kept_from,
+            &spans[first..],
+            self.now,
+            actions,
+            out,
+            stats,
+        );
         tail
     }
 
     /// Writes `text` (which starts at `offset` in the chunk the spans refer to) with its spans
-    /// replaced.
+    /// replaced; `t` is the time of the line(s).
+    #[allow(clippy::too_many_arguments)]
     fn write_spans(
         &self,
         text: &[u8],
         offset: usize,
         spans: &[Span],
+        t: i64,
+        actions: &mut ActionCache,
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
@@ -171,7 +228,7 @@ impl Scrubber {
         for span in spans {
             let (s, e) = (span.start - offset, span.end - offset);
             out.extend_from_slice(&text[pos..s]);
-            self.actions.write(span.kind, &text[s..e], out);
+            self.actions.write(actions, t, span.kind, &text[s..e], out);
             stats.count(span.kind);
             pos = e;
         }
@@ -211,15 +268,15 @@ pub fn count_tail(stats: &mut Stats, tail: Tail) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::Format;
 
-    fn retention(undated: Undated) -> Retention {
+    fn windowed(undated: Undated) -> Scrubber {
         // now = 2026-11-25T00:00:00Z, max age 1 day
-        Retention {
+        let retention = Retention {
             window: Window::new(1_795_564_800, 86_400),
             undated,
-            finder: TimeFinder::new(Format::Auto, &[]),
-        }
+        };
+        Scrubber::new(Actions::default())
+            .with_retention(Some(retention), TimeFinder::new(Format::Auto, &[]))
     }
 
     const LINES: &str = "\
@@ -231,7 +288,7 @@ no time here 10.0.0.1\n\
 
     #[test]
     fn drops_old_and_undated_lines_and_counts_them() {
-        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Drop)));
+        let s = windowed(Undated::Drop);
         let (out, stats) = s.scrub_to_vec(LINES.as_bytes());
         assert_eq!(
             String::from_utf8(out).unwrap(),
@@ -253,7 +310,7 @@ no time here 10.0.0.1\n\
 
     #[test]
     fn undated_keep_keeps_and_counts() {
-        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Keep)));
+        let s = windowed(Undated::Keep);
         let (out, stats) = s.scrub_to_vec(LINES.as_bytes());
         assert!(String::from_utf8(out)
             .unwrap()
@@ -271,7 +328,7 @@ no time here 10.0.0.1\n\
 
     #[test]
     fn an_unterminated_last_line_is_counted_once() {
-        let s = Scrubber::new(Actions::default()).with_retention(Some(retention(Undated::Drop)));
+        let s = windowed(Undated::Drop);
         let (out, stats) = s.scrub_to_vec(b"undated last line");
         assert_eq!(
             (

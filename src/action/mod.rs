@@ -1,12 +1,17 @@
 //! Actions: what replaces a span of personal data.
 //!
 //! The detectors say *what* is where; an action says what to write instead. Each kind of data has
-//! its own action enum, resolved once from the flags into [`Actions`]; adding an action (keyed
-//! hashing, encryption) is one more variant and one more match arm in [`Actions::write`].
+//! its own action enum, resolved once from the flags into [`Actions`]; an action is one more
+//! variant and one more match arm in [`Actions::write`]. Keyed actions (hash, encrypt, decrypt)
+//! share their key material through [`Keyed`] and keep per-worker caches in an [`ActionCache`].
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
+use crate::crypt::{CachedCipher, PrefixCipher};
 use crate::detect::{ipv4, ipv6, Kind};
+use crate::pseudo::{PseudonymCache, Pseudonyms, Rotation};
 
 /// The text written for an email under `--email redact`.
 pub const EMAIL_MARKER: &[u8] = b"[email]";
@@ -25,6 +30,12 @@ pub enum IpAction {
     Redact,
     /// Leave as found.
     Keep,
+    /// Replace with a keyed pseudonym (HMAC-SHA256).
+    Hash,
+    /// Prefix-preserving encryption (IPv4 stays IPv4, IPv6 stays IPv6).
+    Encrypt,
+    /// The inverse of `Encrypt` (`logscrub reveal`).
+    Decrypt,
 }
 
 /// What to do with email addresses.
@@ -35,6 +46,8 @@ pub enum EmailAction {
     Redact,
     /// Leave as found.
     Keep,
+    /// Replace with a keyed pseudonym (HMAC-SHA256).
+    Hash,
 }
 
 /// A prefix length, checked against its address family when it is made.
@@ -60,13 +73,64 @@ impl<const BITS: u8> Prefix<BITS> {
     }
 }
 
+/// Key material of the keyed actions, derived once and shared by every worker.
+pub struct Keyed {
+    /// Tells apart the `Keyed` of different runs (caches are per `Keyed`).
+    id: u64,
+    pseudonyms: Option<Arc<Pseudonyms>>,
+    cipher: Option<Arc<PrefixCipher>>,
+}
+
+impl Keyed {
+    pub fn new(pseudonyms: Option<Pseudonyms>, cipher: Option<PrefixCipher>) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Keyed {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            pseudonyms: pseudonyms.map(Arc::new),
+            cipher: cipher.map(Arc::new),
+        }
+    }
+}
+
+impl std::fmt::Debug for Keyed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyed")
+            .field("hash", &self.pseudonyms.is_some())
+            .field("cipher", &self.cipher.is_some())
+            .finish()
+    }
+}
+
+/// Per-worker caches of the keyed actions (recent pseudonyms and encryptions).
+#[derive(Default)]
+pub struct ActionCache {
+    id: u64,
+    hash: Option<PseudonymCache>,
+    crypt: Option<CachedCipher>,
+}
+
+impl ActionCache {
+    /// Makes the caches belong to `keyed` (rebuilt only when the run changes).
+    fn prepare(&mut self, keyed: &Keyed) {
+        if self.id != keyed.id {
+            self.id = keyed.id;
+            self.hash = keyed.pseudonyms.clone().map(PseudonymCache::new);
+            self.crypt = keyed.cipher.clone().map(CachedCipher::new);
+        }
+    }
+}
+
 /// The resolved actions of a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Actions {
     pub ip: IpAction,
     pub email: EmailAction,
     pub ipv4_prefix: Prefix<32>,
     pub ipv6_prefix: Prefix<128>,
+    /// Keys for hash, encrypt and decrypt; `None` when no keyed action is used.
+    pub keyed: Option<Arc<Keyed>>,
+    /// Pseudonym keys rotate with each line's date.
+    pub rotation: Rotation,
 }
 
 impl Default for Actions {
@@ -76,17 +140,50 @@ impl Default for Actions {
             email: EmailAction::Redact,
             ipv4_prefix: Prefix(24),
             ipv6_prefix: Prefix(48),
+            keyed: None,
+            rotation: Rotation::Never,
         }
     }
 }
 
 impl Actions {
-    /// Writes the replacement for `text`, a span of `kind`, to `out`.
-    pub fn write(&self, kind: Kind, text: &[u8], out: &mut Vec<u8>) {
+    /// Whether the replacement depends on each line's time (pseudonyms with rotation).
+    pub fn needs_time(&self) -> bool {
+        self.rotation != Rotation::Never
+            && (self.ip == IpAction::Hash || self.email == EmailAction::Hash)
+    }
+
+    /// Whether any action needs a key.
+    pub fn needs_key(&self) -> bool {
+        matches!(
+            self.ip,
+            IpAction::Hash | IpAction::Encrypt | IpAction::Decrypt
+        ) || self.email == EmailAction::Hash
+    }
+
+    /// Writes the replacement for `text`, a span of `kind` on a line of time `t` (Unix seconds UTC;
+    /// only pseudonyms with rotation look at it), to `out`.
+    pub fn write(
+        &self,
+        cache: &mut ActionCache,
+        t: i64,
+        kind: Kind,
+        text: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         match (kind, self.ip, self.email) {
             (Kind::Email, _, EmailAction::Keep) | (Kind::Ipv4 | Kind::Ipv6, IpAction::Keep, _) => {
                 out.extend_from_slice(text)
             }
+            (Kind::Email, _, EmailAction::Hash) => match self.keyed_cache(cache).hash.as_mut() {
+                Some(h) => h.email(t, text, out),
+                None => out.extend_from_slice(EMAIL_MARKER),
+            },
+            (
+                Kind::Ipv4 | Kind::Ipv6,
+                IpAction::Hash | IpAction::Encrypt | IpAction::Decrypt,
+                _,
+            ) => self.write_keyed_ip(cache, t, kind, text, out),
             (Kind::Email, _, EmailAction::Redact) => out.extend_from_slice(EMAIL_MARKER),
             (Kind::Ipv4, IpAction::Redact, _) => out.extend_from_slice(IPV4_MARKER),
             (Kind::Ipv6, IpAction::Redact, _) => out.extend_from_slice(IPV6_MARKER),
@@ -101,6 +198,41 @@ impl Actions {
         }
     }
 
+    fn keyed_cache<'c>(&self, cache: &'c mut ActionCache) -> &'c mut ActionCache {
+        if let Some(keyed) = &self.keyed {
+            cache.prepare(keyed);
+        }
+        cache
+    }
+
+    /// Hash, encrypt or decrypt an address. A span that does not parse as its kind (a merged span)
+    /// is redacted: it never passes through.
+    fn write_keyed_ip(
+        &self,
+        cache: &mut ActionCache,
+        t: i64,
+        kind: Kind,
+        text: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        let addr = match kind {
+            Kind::Ipv4 => ipv4::parse(text).map(IpAddr::V4),
+            _ => ipv6::parse(text).map(IpAddr::V6),
+        };
+        let ActionCache { hash, crypt, .. } = self.keyed_cache(cache);
+        match (addr, self.ip, hash.as_mut(), crypt.as_mut()) {
+            (Some(IpAddr::V4(a)), IpAction::Hash, Some(h), _) => h.ipv4(t, a, out),
+            (Some(IpAddr::V6(a)), IpAction::Hash, Some(h), _) => h.ipv6(t, a, out),
+            (Some(a), IpAction::Encrypt, _, Some(c)) => write_ip(c.encrypt(a), out),
+            (Some(a), IpAction::Decrypt, _, Some(c)) => write_ip(c.decrypt(a), out),
+            _ => out.extend_from_slice(if kind == Kind::Ipv4 {
+                IPV4_MARKER
+            } else {
+                IPV6_MARKER
+            }),
+        }
+    }
+
     pub fn mask_v4(&self, a: Ipv4Addr) -> Ipv4Addr {
         Ipv4Addr::from(u32::from(a) & self.ipv4_prefix.mask32())
     }
@@ -111,6 +243,13 @@ impl Actions {
             Some(v4) => self.mask_v4(v4).to_ipv6_mapped(),
             None => Ipv6Addr::from(u128::from(a) & self.ipv6_prefix.mask128()),
         }
+    }
+}
+
+fn write_ip(a: IpAddr, out: &mut Vec<u8>) {
+    match a {
+        IpAddr::V4(a) => write_ipv4(a, out),
+        IpAddr::V6(a) => write_ipv6(a, out),
     }
 }
 
@@ -192,7 +331,13 @@ mod tests {
 
     fn apply(actions: &Actions, kind: Kind, text: &str) -> String {
         let mut out = Vec::new();
-        actions.write(kind, text.as_bytes(), &mut out);
+        actions.write(
+            &mut ActionCache::default(),
+            0,
+            kind,
+            text.as_bytes(),
+            &mut out,
+        );
         String::from_utf8(out).unwrap()
     }
 

@@ -104,7 +104,9 @@ pub struct Cmd {
 pub fn logscrub() -> Cmd {
     let mut cmd = Command::new(BIN);
     // Keep the environment from changing behaviour (colours, backtraces in messages).
-    cmd.env_remove("RUST_BACKTRACE").env_remove("RUST_LOG");
+    cmd.env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG")
+        .env_remove("LOGSCRUB_KEY_FILE");
     Cmd {
         cmd,
         args: Vec::new(),
@@ -113,6 +115,16 @@ pub fn logscrub() -> Cmd {
 }
 
 impl Cmd {
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
     pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
         self.args.push(arg.as_ref().to_string_lossy().into_owned());
         self.cmd.arg(arg);
