@@ -1,5 +1,6 @@
 //! Email addresses in text: `local@domain.tld`, also URL-encoded (`bob%40example.com`,
-//! `a%2Bb%40example.com`), after `mailto:`, in any case, and `local@[ip-literal]`.
+//! `a%2Bb%40example.com`, and doubly encoded `bob%2540example.com` as in redirect parameters),
+//! after `mailto:`, in any case, and `local@[ip-literal]`.
 //!
 //! In text, the local part is a run of RFC 5322 atext characters, except those that delimit URLs and
 //! quoted text (`/ = ? & '`): `?to=bob@example.com` masks `bob@example.com`, not the parameter name.
@@ -46,7 +47,7 @@ pub fn is_email(s: &[u8]) -> bool {
     dot_atom && domain_end(s, at + 1) == Some(s.len())
 }
 
-/// Looks for an address around the `@` (or the `%40`, `at_len` 3) at `at`, whose local part does not
+/// Looks for an address around the `@` (or the `%40`, `at_len` 3, or `%2540`, 5) at `at`, whose local part does not
 /// start before `lo`. Returns the span and where scanning may resume.
 pub(crate) fn find_at(
     text: &[u8],

@@ -74,8 +74,11 @@ impl Detector {
                         mail_lo = resume;
                         span.map(|s| (s, Kind::Email))
                     }
-                    b'%' if p >= mail_lo && text[p..].starts_with(b"%40") => {
-                        let (span, resume) = email::find_at(text, p, 3, mail_lo);
+                    b'%' if p >= mail_lo
+                        && (text[p..].starts_with(b"%40") || text[p..].starts_with(b"%2540")) =>
+                    {
+                        let at_len = if text[p + 1] == b'4' { 3 } else { 5 };
+                        let (span, resume) = email::find_at(text, p, at_len, mail_lo);
                         mail_lo = resume;
                         span.map(|s| (s, Kind::Email))
                     }
@@ -173,6 +176,15 @@ mod tests {
             texts("::ffff:192.0.2.1"),
             [(Kind::Ipv6, "::ffff:192.0.2.1")]
         );
+    }
+
+    #[test]
+    fn doubly_url_encoded_emails_are_found() {
+        assert_eq!(
+            texts("/r?next=%2Fu%3Fm%3Djane%2540example.org"),
+            [(Kind::Email, "jane%2540example.org")]
+        );
+        assert_eq!(texts("%20 %2F %25 %2540 x%2540y"), []);
     }
 
     #[test]

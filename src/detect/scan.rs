@@ -7,7 +7,7 @@
 //!   dot of every dotted quad (`Chrome/120.0.6099.109` has no such chain);
 //! - a colon between hex digits that starts a chain of six such colons spaced 2–5 bytes apart (every
 //!   uncompressed IPv6 address has one), and every `::`;
-//! - every `@`, and every `%4` (a `%40`, checked by the caller).
+//! - every `@`, and every `%4` and `%2` (a `%40` or a doubly encoded `%2540`, checked by the caller).
 //!
 //! The exact detectors then run only at those positions.
 
@@ -17,7 +17,7 @@ struct Classes {
     dot: u64,
     colon: u64,
     at: u64,
-    pct4: u64, // '%' followed by '4'
+    pct4: u64, // '%' followed by '4' or '2' (a `%40`, or a doubly encoded `%2540`)
     digit: u64,
     hex: u64,
 }
@@ -133,7 +133,7 @@ fn classify_scalar(block: &[u8; 64]) -> Classes {
         if b == b'@' {
             c.at |= bit;
         }
-        if b == b'%' && next == b'4' {
+        if b == b'%' && (next == b'4' || next == b'2') {
             c.pct4 |= bit;
         }
         if b.is_ascii_digit() {
@@ -158,6 +158,7 @@ unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
         splat(b'%'),
         splat(b'4'),
     );
+    let two = splat(b'2');
     let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
     let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
     let lower = splat(0x20);
@@ -176,7 +177,10 @@ unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
         c.colon |= mask(_mm_cmpeq_epi8(v, colon));
         c.at |= mask(_mm_cmpeq_epi8(v, at));
         pcts |= mask(_mm_cmpeq_epi8(v, pct));
-        fours |= mask(_mm_cmpeq_epi8(v, four));
+        fours |= mask(_mm_or_si128(
+            _mm_cmpeq_epi8(v, four),
+            _mm_cmpeq_epi8(v, two),
+        ));
         c.digit |= mask(digit);
         c.hex |= mask(_mm_or_si128(digit, alpha));
     }
@@ -197,6 +201,7 @@ unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
         splat(b'%'),
         splat(b'4'),
     );
+    let two = splat(b'2');
     let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
     let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
     let lower = splat(0x20);
@@ -215,7 +220,10 @@ unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
         c.colon |= mask(_mm256_cmpeq_epi8(v, colon));
         c.at |= mask(_mm256_cmpeq_epi8(v, at));
         pcts |= mask(_mm256_cmpeq_epi8(v, pct));
-        fours |= mask(_mm256_cmpeq_epi8(v, four));
+        fours |= mask(_mm256_or_si256(
+            _mm256_cmpeq_epi8(v, four),
+            _mm256_cmpeq_epi8(v, two),
+        ));
         c.digit |= mask(digit);
         c.hex |= mask(_mm256_or_si256(digit, alpha));
     }
@@ -286,6 +294,7 @@ mod tests {
         assert_eq!(marked("1:2:3:4:5:6:7:8"), [1, 3]);
         assert_eq!(marked("13:55:36 ab:ab:ab:ab:ab:ab"), Vec::<usize>::new());
         assert_eq!(marked("a::b"), [1]);
-        assert_eq!(marked("x@y %40 %20"), [1, 4]);
+        // `%2` is marked for a doubly encoded `%2540`; the caller rejects `%20`.
+        assert_eq!(marked("x@y %40 %20 %3A"), [1, 4, 8]);
     }
 }
