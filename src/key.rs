@@ -10,6 +10,7 @@
 //! lengths and positions. Its bytes are zeroed when it is dropped, and so is the buffer a key file
 //! is read into.
 
+use crate::detect::hex_value;
 use std::ffi::OsString;
 use std::fmt;
 use std::fs::File;
@@ -215,15 +216,6 @@ impl Key {
             s.push(char::from(HEX[usize::from(b & 0xf)]));
         }
         s
-    }
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
     }
 }
 

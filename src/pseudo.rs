@@ -34,6 +34,8 @@
 //! pseudonyms, so a visitor's repeated requests cost a look-up (about 11 ns for an IP address).
 //! Nothing is allocated per call.
 
+use crate::detect::hex_value;
+use crate::format::time::{civil_from_days, days_from_civil};
 use std::fmt;
 use std::io::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -171,15 +173,6 @@ pub fn write_canonical_email(text: &[u8], out: &mut Vec<u8>) {
     out[start..].make_ascii_lowercase();
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// The master key and the rotation of a run: immutable, shared by all workers.
 pub struct Pseudonyms {
     master: Key,
@@ -285,30 +278,6 @@ fn month_of_period(period: i64) -> (i64, u32) {
         1970 + period.div_euclid(12),
         period.rem_euclid(12) as u32 + 1,
     )
-}
-
-/// Year, month (1..=12) and day (1..=31) of a count of days since 1970-01-01 (H. Hinnant).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// Days since 1970-01-01 of a civil date (H. Hinnant).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 // The tables are two-way set associative: a value may sit in either slot of its set, the most

@@ -98,18 +98,8 @@ impl AddAssign for Stats {
 
 /// Unix seconds as RFC 3339 UTC (`2026-11-25T00:00:00Z`).
 pub fn format_utc(t: i64) -> String {
-    let days = t.div_euclid(86_400);
+    let (year, month, day) = crate::format::time::civil_from_days(t.div_euclid(86_400));
     let secs = t.rem_euclid(86_400);
-    // Civil from days (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,

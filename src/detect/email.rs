@@ -30,10 +30,6 @@ fn is_local(b: u8) -> bool {
     b == b'.' || (is_atext(b) && !matches!(b, b'/' | b'=' | b'?' | b'&' | b'\''))
 }
 
-fn hex_digit(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
 /// Whether `s` as a whole is an email address in the sense above.
 pub fn is_email(s: &[u8]) -> bool {
     let Some(at) = s.iter().position(|&b| b == b'@') else {
@@ -77,8 +73,8 @@ fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     while i < at {
         if text[i] == b'%' {
             let decoded = match (
-                text.get(i + 1).and_then(|&b| hex_digit(b)),
-                text.get(i + 2).and_then(|&b| hex_digit(b)),
+                text.get(i + 1).and_then(|&b| super::hex_value(b)),
+                text.get(i + 2).and_then(|&b| super::hex_value(b)),
             ) {
                 (Some(h), Some(l)) if i + 2 < at => Some((h << 4) | l),
                 _ => None,

@@ -11,7 +11,7 @@
 
 use std::net::Ipv6Addr;
 
-use super::{is_hex, is_word};
+use super::{hex_value, is_hex, is_word};
 
 /// Parses `s` as a whole IPv6 address (no zone, brackets or port).
 pub fn parse(s: &[u8]) -> Option<Ipv6Addr> {
@@ -38,12 +38,12 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
         let mut digits = 0;
         let mut value = 0u16;
         while digits < 5 {
-            match s.get(i + digits) {
-                Some(&b) if is_hex(b) => {
-                    value = (value << 4) | u16::from(hex_value(b));
+            match s.get(i + digits).and_then(|&b| hex_value(b)) {
+                Some(v) => {
+                    value = (value << 4) | u16::from(v);
                     digits += 1;
                 }
-                _ => break,
+                None => break,
             }
         }
         if digits == 0 {
@@ -93,13 +93,6 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
         }
     }
     best.map(|(n, gap, len)| (assemble(&groups, n, gap), len))
-}
-
-fn hex_value(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        _ => (b | 0x20) - b'a' + 10,
-    }
 }
 
 /// Builds the address from `n` parsed groups with the `::` gap (if any) at `gap`.

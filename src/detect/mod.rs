@@ -127,6 +127,16 @@ pub(crate) fn is_hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
 }
 
+/// The value of a hex digit (either case).
+pub(crate) fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 pub(crate) fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
