@@ -44,14 +44,10 @@ fn main() -> ExitCode {
                     for line in report::retention_summary(&outcome.input, &stats, r) {
                         eprintln!("logscrub: {line}");
                     }
-                } else if plan.actions.needs_time() && stats.undated > 0 {
-                    eprintln!(
-                        "logscrub: {}: {} lines have no readable time; their pseudonyms use the run's date ({}){}",
-                        outcome.input,
-                        stats.undated,
-                        &report::format_utc(plan.now)[..10],
-                        stats.first_undated.map(|l| format!("; the first is line {l}")).unwrap_or_default()
-                    );
+                } else if plan.actions.needs_time() {
+                    if let Some(line) = report::rotation_summary(&outcome.input, &stats, plan.now) {
+                        eprintln!("logscrub: {line}");
+                    }
                 }
                 total += stats;
                 done += 1;

@@ -49,8 +49,7 @@ impl Stats {
     pub fn count_line(&mut self, fate: Fate, line: u64) {
         self.lines_in += 1;
         match fate {
-            Fate::Keep => self.lines_out += 1,
-            Fate::KeepUndated => self.lines_out += 1,
+            Fate::Keep | Fate::KeepUndated => self.lines_out += 1,
             Fate::DropTooOld => self.too_old += 1,
             Fate::DropUndated => self.dropped_undated += 1,
         }
@@ -123,16 +122,34 @@ pub fn retention_summary(name: &str, stats: &Stats, plan: &RetentionPlan) -> Vec
             Undated::Drop => "dropped",
             Undated::Keep => "kept (--undated keep)",
         };
-        let first = stats
-            .first_undated
-            .map(|l| format!("; the first is line {l}"))
-            .unwrap_or_default();
         out.push(format!(
-            "{name}: {} lines have no readable time, {what}{first}",
-            stats.undated
+            "{name}: {} lines have no readable time, {what}{}",
+            stats.undated,
+            first_undated(stats)
         ));
     }
     out
+}
+
+/// The stderr line about undated lines whose pseudonyms used the run's date (`--rotate` without
+/// `--max-age`), if there were any.
+pub fn rotation_summary(name: &str, stats: &Stats, now: i64) -> Option<String> {
+    (stats.undated > 0).then(|| {
+        format!(
+            "{name}: {} lines have no readable time; their pseudonyms use the run's date ({}){}",
+            stats.undated,
+            &format_utc(now)[..10],
+            first_undated(stats)
+        )
+    })
+}
+
+/// `; the first is line N`, or nothing.
+fn first_undated(stats: &Stats) -> String {
+    stats
+        .first_undated
+        .map(|l| format!("; the first is line {l}"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -31,10 +31,10 @@ pub(crate) fn mark(text: &[u8], marks: &mut Vec<u64>) {
     let blocks = text.len().div_ceil(64);
     marks.clear();
     marks.reserve(blocks);
-    let mut prev = Classes::default();
     let mut cur = classify_block(text, 0);
     let mut next = classify_block(text, 1);
-    let mut a_cur = stage_a(&prev, &cur, &next);
+    // Block 0 has nothing before it.
+    let mut a_cur = stage_a(&Classes::default(), &cur, &next);
     for k in 0..blocks {
         let next2 = classify_block(text, k + 2);
         let a_next = stage_a(&cur, &next, &next2);
@@ -52,12 +52,10 @@ pub(crate) fn mark(text: &[u8], marks: &mut Vec<u64>) {
             chain_starts(g0, g1, 2, GROUP, 5)
         };
         marks.push(quads | v6 | e0);
-        prev = cur;
         cur = next;
         next = next2;
         a_cur = a_next;
     }
-    let _ = prev;
 }
 
 /// Dots between digits, colons between hex digits, and the always-interesting bytes, of `cur`.
