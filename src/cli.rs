@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 use crate::action::{Actions, EmailAction, IpAction, Keyed, Prefix};
+use crate::config::file as config_file;
 use crate::config::{default_threads, Plan, RetentionPlan, DEFAULT_CHUNK_SIZE};
 use crate::crypt::{Cipher, PrefixCipher};
 use crate::error::{Error, Result};
@@ -34,6 +38,11 @@ Examples:
                                                keyed pseudonyms, linkable within a day only
   logscrub --key-file KEY --ip encrypt x.log > enc.log; logscrub reveal --key-file KEY enc.log
                                                prefix-preserving encryption, and its inverse
+  logscrub --config /etc/logscrub.toml --report run.json access.log.1.gz -o /srv/clean/
+                                               settings from a file, a JSON report of the run
+  logscrub --config /etc/logscrub.toml --print-config
+                                               show the settings a run would use (never the key)
+  logscrub check /srv/clean/*.gz               audit scrubbed output: exit 1 if anything leaked
 
 Retention: with --max-age, each line is judged on its own time (real logs are not sorted): a line
 is kept when now - max-age <= its time. Times are read from the CLF field [24/Nov/2026:13:55:36
@@ -46,8 +55,13 @@ to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [
 email addresses (also URL-encoded as %40). Everything else is copied byte for byte, whatever the
 encoding; one line comes out for every line that goes in, in the same order.
 
-Exit status: 0 when every input was scrubbed; 2 on a usage error or when any input failed (the
-others are still processed).";
+Configuration: --config FILE (or LOGSCRUB_CONFIG) reads TOML with one key per option, named as
+the long flag: ip = \"hash\", max-age = \"90d\", time-field = [\"ts\"], quiet = true. Flags override
+the file; the file overrides the defaults. `logscrub --print-config` prints every key.
+
+Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, or when any
+input failed (the others are still processed, and the report says which failed); 1 only from
+`logscrub check`, when it finds personal data.";
 
 /// What to do with IP addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -106,6 +120,46 @@ pub enum Command {
     },
     /// Decrypt addresses encrypted by --ip encrypt (incident response; needs the key)
     Reveal(RevealArgs),
+    /// Audit scrubbed logs: print every email and every IP address with host bits set, like grep
+    /// (file:line: kind: text); exit 1 if any, 0 if clean, 2 on error
+    Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1
+    Man,
+}
+
+/// Flags of `logscrub check`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+An IP address passes when its host bits beyond the prefixes are zero, as --ip mask leaves them
+(203.0.113.0 passes with --ipv4-prefix 24, 203.0.113.7 does not), so output scrubbed with the
+same prefixes passes, and output of --ip hash or --ip redact must hold no address at all. Output of
+--ip encrypt holds encrypted addresses, which look like real ones: check reports them. Every email
+is reported; pseudonyms (email-…) and markers ([email]) are not emails.
+
+Put it after the scrub in a nightly job:
+  logscrub access.log.1.gz -o clean/access.log.1.gz && logscrub check clean/access.log.1.gz")]
+pub struct CheckArgs {
+    /// Scrubbed logs (gzip or plain). None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// The configuration file whose ipv4-prefix and ipv6-prefix apply (flags override it).
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Leading bits of an IPv4 address that may be non-zero [default: 24].
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub ipv4_prefix: Option<u8>,
+    /// Leading bits of an IPv6 address that may be non-zero [default: 48].
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=128))]
+    pub ipv6_prefix: Option<u8>,
+    /// Print only the count of findings per file, not each finding.
+    #[arg(short, long)]
+    pub count: bool,
 }
 
 /// Flags of `logscrub reveal`.
@@ -236,6 +290,30 @@ pub struct Cli {
     /// The prefix-preserving cipher of --ip encrypt.
     #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx, help_heading = "Keys")]
     pub ip_cipher: CipherArg,
+
+    /// Read settings from this TOML file (see "Configuration" below). Flags override it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "LOGSCRUB_CONFIG",
+        help_heading = "Run"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Print the effective settings as TOML (a complete config file) and exit. Never prints a key,
+    /// only the key file's path.
+    #[arg(long, help_heading = "Run")]
+    pub print_config: bool,
+
+    /// Write a JSON report of the run here ("-" for stderr): per file and in total, lines in and
+    /// out, drops per reason, replacements per kind, bytes, duration, status and error. Written
+    /// even when inputs fail.
+    #[arg(long, value_name = "FILE", help_heading = "Run")]
+    pub report: Option<PathBuf>,
+
+    /// No progress bar and no summaries on stderr; errors are still printed.
+    #[arg(short, long, help_heading = "Run")]
+    pub quiet: bool,
 
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
@@ -369,6 +447,126 @@ impl Cli {
         plan.validate()?;
         Ok(plan)
     }
+}
+
+/// Why the command line could not be read.
+#[derive(Debug)]
+pub enum ArgsError {
+    /// Bad flags, or --help / --version: clap prints it and picks the exit status.
+    Clap(clap::Error),
+    /// A configuration file that cannot be read or holds a bad key or value.
+    Config(Error),
+}
+
+/// The command line, merged with its configuration file.
+#[derive(Debug)]
+pub struct Parsed {
+    pub cli: Cli,
+    /// The merged matches (for `--print-config`).
+    pub matches: ArgMatches,
+}
+
+/// Parses `argv` (program name first). A scrub run with `--config` (or `LOGSCRUB_CONFIG`) takes
+/// from the file every option the command line and its environment variables leave unset: the
+/// file's settings become flags placed before the command line's own.
+pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError> {
+    let cmd = Cli::command();
+    let matches = cmd
+        .clone()
+        .try_get_matches_from(&argv)
+        .map_err(ArgsError::Clap)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    let Some(path) = cli.config.clone().filter(|_| cli.command.is_none()) else {
+        return Ok(Parsed { cli, matches });
+    };
+    let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
+    let given = |key: &str| {
+        config_file::settable(&cmd)
+            .find(|a| a.get_long() == Some(key))
+            .and_then(|a| matches.value_source(a.get_id().as_str()))
+            .is_some_and(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
+    };
+    let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();
+    for setting in settings.iter().filter(|s| !given(&s.key)) {
+        merged.extend(setting.args());
+    }
+    merged.extend(argv.iter().skip(1).cloned());
+    let matches = cmd.try_get_matches_from(&merged).map_err(ArgsError::Clap)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    Ok(Parsed { cli, matches })
+}
+
+/// The effective settings of `matches` as a complete, commented TOML configuration file: every key,
+/// unset ones commented out. The key file appears as its path; no key is ever read here.
+pub fn effective_toml(matches: &ArgMatches) -> String {
+    let cmd = Cli::command();
+    let mut out = String::from(
+        "# logscrub settings, as printed by `logscrub --print-config`.\n\
+         # Use with --config FILE; flags given on the command line override these.\n",
+    );
+    for arg in config_file::settable(&cmd).filter(|a| !a.is_hide_set()) {
+        let (Some(key), id) = (arg.get_long(), arg.get_id().as_str()) else {
+            continue;
+        };
+        out.push('\n');
+        if let Some(help) = arg.get_help() {
+            for line in wrap(&help.to_string(), 96) {
+                out.push_str("# ");
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        let raw: Vec<String> = matches
+            .get_raw(id)
+            .map(|v| v.map(|s| s.to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        let line = match arg.get_action() {
+            ArgAction::SetTrue => format!("{key} = {}", matches.get_flag(id)),
+            ArgAction::Append if raw.is_empty() => format!("# {key} = []"),
+            ArgAction::Append => format!(
+                "{key} = [{}]",
+                raw.iter()
+                    .map(|v| toml_value(v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => match raw.first() {
+                Some(v) => format!("{key} = {}", toml_value(v)),
+                None => format!("# {key} = (not set)"),
+            },
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A whole number stays a number; anything else is a quoted TOML string.
+fn toml_value(v: &str) -> String {
+    if !v.is_empty() && v.len() < 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+        v.to_string()
+    } else {
+        toml::Value::String(v.to_string()).to_string()
+    }
+}
+
+/// Splits `text` into lines of at most `width` columns at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The clock, read once per run.

@@ -8,10 +8,13 @@ pub enum Error {
     #[error("{path}: cannot open: {source}")]
     Open { path: String, source: io::Error },
 
-    #[error("{path}: read failed at byte {offset} of its (decompressed) text: {source}")]
+    #[error("{path}: {}", read_error_text(*offset, *compressed, source))]
     Read {
         path: String,
+        /// Offset in the (decompressed) text.
         offset: u64,
+        /// For gzip: offset in the compressed file.
+        compressed: Option<u64>,
         source: io::Error,
     },
 
@@ -30,6 +33,15 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// A configuration file that cannot be read or holds a bad key or value.
+    #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
+    Config {
+        path: PathBuf,
+        line: Option<usize>,
+        key: Option<String>,
+        message: String,
+    },
 }
 
 impl Error {
@@ -43,6 +55,16 @@ impl Error {
                 source,
             }
         }
+    }
+}
+
+fn read_error_text(offset: u64, compressed: Option<u64>, source: &io::Error) -> String {
+    match compressed {
+        Some(c) => format!(
+            "corrupt or truncated gzip near compressed byte {c} (after {offset} bytes of text): \
+             {source}"
+        ),
+        None => format!("read failed at byte {offset}: {source}"),
     }
 }
 

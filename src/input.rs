@@ -2,9 +2,11 @@
 //! gzip read to the end, anything else passed through as text.
 
 use std::fs::File;
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -48,19 +50,66 @@ pub struct Opened {
     pub live_fd: Option<i32>,
     /// The file's mode bits, to give its output the same.
     pub mode: Option<u32>,
+    /// The file's size, when it is a regular file.
+    pub size: Option<u64>,
+    /// Bytes taken from the file so far: compressed bytes for gzip (the position of a corrupt
+    /// member), the text itself otherwise. Also added to the run's meter, for the progress bar.
+    pub consumed: Arc<AtomicU64>,
+}
+
+/// Counts what is consumed from the source, into the file's counter and the run's.
+struct Counted<R> {
+    inner: R,
+    file: Arc<AtomicU64>,
+    run: Option<Arc<AtomicU64>>,
+}
+
+impl<R> Counted<R> {
+    fn add(&self, n: usize) {
+        self.file.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(run) = &self.run {
+            run.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.add(n);
+        Ok(n)
+    }
+}
+
+/// For gzip: counts what the decoder has consumed, not what was read ahead into the buffer, so a
+/// corrupt member is located to within one inflate step.
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.add(amt);
+        self.inner.consume(amt);
+    }
 }
 
 /// Opens `spec`, sniffing gzip from the first two bytes.
 pub fn open(spec: &InputSpec) -> Result<Opened> {
+    open_metered(spec, None)
+}
+
+/// [`open`], also adding every byte consumed from the source to `run` (the progress meter).
+pub fn open_metered(spec: &InputSpec, run: Option<Arc<AtomicU64>>) -> Result<Opened> {
     let name = spec.display();
     let open_err = |source| Error::Open {
         path: name.clone(),
         source,
     };
-    let (raw, live_fd, mode): (Box<dyn Read + Send>, Option<i32>, Option<u32>) = match spec {
+    let (raw, live_fd, mode, size): (Box<dyn Read + Send>, _, _, _) = match spec {
         InputSpec::Stdin => {
             let live = stdin_is_live().then_some(0);
-            (Box::new(io::stdin()), live, None)
+            (Box::new(io::stdin()), live, None, None)
         }
         InputSpec::Path(p) => {
             let file = File::open(p).map_err(open_err)?;
@@ -76,6 +125,7 @@ pub fn open(spec: &InputSpec) -> Result<Opened> {
                 Box::new(file),
                 None,
                 Some(meta.permissions().mode() & 0o777),
+                meta.is_file().then_some(meta.len()),
             )
         }
     };
@@ -87,23 +137,32 @@ pub fn open(spec: &InputSpec) -> Result<Opened> {
         .map_err(|source| Error::Read {
             path: name.clone(),
             offset: 0,
+            compressed: None,
             source,
         })?;
     let gzip = head == GZIP_MAGIC;
     let stream = Cursor::new(head).chain(raw);
+    let consumed = Arc::new(AtomicU64::new(0));
     let reader: Box<dyn Read + Send> = if gzip {
-        Box::new(MultiGzDecoder::new(BufReader::with_capacity(
-            READ_BUFFER,
-            stream,
-        )))
+        Box::new(MultiGzDecoder::new(Counted {
+            inner: BufReader::with_capacity(READ_BUFFER, stream),
+            file: Arc::clone(&consumed),
+            run,
+        }))
     } else {
-        Box::new(stream)
+        Box::new(Counted {
+            inner: stream,
+            file: Arc::clone(&consumed),
+            run,
+        })
     };
     Ok(Opened {
         reader,
         gzip,
         live_fd: if gzip { None } else { live_fd },
         mode,
+        size,
+        consumed,
     })
 }
 
@@ -156,6 +215,30 @@ mod tests {
             read_path(&both, "m.gz"),
             (true, b"first\nsecond\n".to_vec())
         );
+    }
+
+    #[test]
+    fn consumed_counts_source_bytes_for_plain_and_gzip() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"203.0.113.7 - - x\n".repeat(5000);
+        let packed = gz(&text);
+        for (name, bytes) in [("p.log", &text[..]), ("z.gz", &packed[..])] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let run = Arc::new(AtomicU64::new(0));
+            let mut o = open_metered(&InputSpec::Path(path), Some(Arc::clone(&run))).unwrap();
+            assert_eq!(o.size, Some(bytes.len() as u64));
+            let mut out = vec![];
+            o.reader.read_to_end(&mut out).unwrap();
+            assert_eq!(out, text);
+            // The two sniffed bytes are not counted again; everything else is, once.
+            assert_eq!(
+                o.consumed.load(Ordering::Relaxed),
+                bytes.len() as u64,
+                "{name}"
+            );
+            assert_eq!(run.load(Ordering::Relaxed), bytes.len() as u64, "{name}");
+        }
     }
 
     #[test]

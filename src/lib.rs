@@ -16,6 +16,8 @@
 //! - [`cli`], [`config`], [`error`], [`report`]: flags, the plan, typed errors, counters.
 
 pub mod action;
+pub mod app;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod crypt;
@@ -27,6 +29,7 @@ pub mod input;
 pub mod key;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod pseudo;
 pub mod report;
 pub mod retention;

@@ -1,73 +1,54 @@
-//! The `logscrub` binary: parse flags, resolve the plan, run, report, choose the exit code.
+//! The `logscrub` binary: parse flags (merged with the config file), resolve the plan, run, report,
+//! choose the exit code.
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use logscrub::cli::{Cli, Command};
+use clap::CommandFactory;
+use logscrub::app;
+use logscrub::cli::{self, ArgsError, Cli, Command};
 use logscrub::error::Error;
 use logscrub::key;
-use logscrub::pipeline;
-use logscrub::report::{self, Stats};
-
-const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let plan = match &cli.command {
-        Some(Command::Keygen { output }) => {
-            return match key::keygen(output.as_deref()) {
+    let parsed = match cli::parse_args(std::env::args_os().collect()) {
+        Ok(p) => p,
+        Err(ArgsError::Clap(e)) => e.exit(),
+        Err(ArgsError::Config(e)) => return fail(&e),
+    };
+    let cli = &parsed.cli;
+    match &cli.command {
+        Some(Command::Keygen { output }) => match key::keygen(output.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        Some(Command::Reveal(args)) => ExitCode::from(app::scrub(args.plan(), None, cli.quiet)),
+        Some(Command::Check(args)) => ExitCode::from(app::run_check(args)),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "logscrub",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("logscrub: {e}");
-                    ExitCode::from(EXIT_FAILURE)
-                }
-            };
-        }
-        Some(Command::Reveal(args)) => args.plan(),
-        None => cli.plan(),
-    };
-    let jobs = match plan.and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("logscrub: {e}");
-            return ExitCode::from(EXIT_FAILURE);
-        }
-    };
-    let (plan, jobs) = jobs;
-    let mut failed = false;
-    let mut total = Stats::default();
-    let mut done = 0;
-    for outcome in pipeline::run(&plan, &jobs) {
-        match outcome.result {
-            Ok(stats) => {
-                if let Some(r) = &plan.retention {
-                    for line in report::retention_summary(&outcome.input, &stats, r) {
-                        eprintln!("logscrub: {line}");
-                    }
-                } else if plan.actions.needs_time() {
-                    if let Some(line) = report::rotation_summary(&outcome.input, &stats, plan.now) {
-                        eprintln!("logscrub: {line}");
-                    }
-                }
-                total += stats;
-                done += 1;
-            }
-            Err(Error::BrokenPipe) => return ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("logscrub: {e}");
-                failed = true;
+                Err(e) => fail(&Error::write("<stdout>", e)),
             }
         }
+        None if cli.print_config => match cli.plan() {
+            Ok(_) => {
+                print!("{}", cli::effective_toml(&parsed.matches));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        None => ExitCode::from(app::scrub(cli.plan(), cli.report.as_deref(), cli.quiet)),
     }
-    if let (Some(r), true) = (&plan.retention, done > 1) {
-        eprintln!(
-            "logscrub: {}",
-            report::retention_summary("total", &total, r)[0]
-        );
-    }
-    if failed {
-        ExitCode::from(EXIT_FAILURE)
-    } else {
-        ExitCode::SUCCESS
-    }
+}
+
+fn fail(e: &dyn std::fmt::Display) -> ExitCode {
+    ExitCode::from(app::fail(e))
 }

@@ -8,9 +8,10 @@
 //! from the writer to the reader for reuse. Several files run at once, each with its own reader and
 //! writer, sharing one worker pool.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
@@ -20,16 +21,31 @@ use crate::output::{Sink, Target};
 use crate::report::Stats;
 use crate::scrub::{count_tail, Scrubber, Tail};
 
-/// The outcome of one file.
+/// The outcome of one file. `stats` holds what was done before any failure; when a file target
+/// failed, its lines count as `failed` (its output was discarded), so the accounting still holds.
 #[derive(Debug)]
 pub struct FileOutcome {
     pub input: String,
-    pub result: Result<Stats>,
+    pub output: String,
+    pub stats: Stats,
+    pub error: Option<Error>,
+    pub duration: Duration,
+    /// Bytes taken from the input file (compressed bytes for gzip).
+    pub read_bytes: u64,
+}
+
+/// Counters a progress display can watch while a run goes on.
+#[derive(Debug, Default)]
+pub struct Meter {
+    /// Bytes taken from all inputs (compressed bytes for gzip).
+    pub read: Arc<AtomicU64>,
+    /// Files finished, well or not.
+    pub files_done: AtomicUsize,
 }
 
 /// Scrubs every job of `plan`; outcomes are in job order. Files writing to stdout run one after the
 /// other; files writing to their own outputs run side by side.
-pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
+pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
     let scrubber = Arc::new(plan.scrubber());
     let pool = if plan.threads > 1 {
         match rayon::ThreadPoolBuilder::new()
@@ -39,13 +55,18 @@ pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
         {
             Ok(p) => Some(p),
             Err(e) => {
-                let err =
-                    || Error::Usage(format!("cannot start {} worker threads: {e}", plan.threads));
                 return jobs
                     .iter()
                     .map(|j| FileOutcome {
                         input: j.input.display(),
-                        result: Err(err()),
+                        output: j.output.display(),
+                        stats: Stats::default(),
+                        error: Some(Error::Usage(format!(
+                            "cannot start {} worker threads: {e}",
+                            plan.threads
+                        ))),
+                        duration: Duration::ZERO,
+                        read_bytes: 0,
                     })
                     .collect();
             }
@@ -53,9 +74,10 @@ pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
     } else {
         None
     };
-    let one = |job: &FileJob| FileOutcome {
-        input: job.input.display(),
-        result: run_file(plan, &scrubber, pool.as_ref(), job),
+    let one = |job: &FileJob| {
+        let outcome = run_file(plan, &scrubber, pool.as_ref(), job, meter);
+        meter.files_done.fetch_add(1, Ordering::Relaxed);
+        outcome
     };
     let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
     let side_by_side = if to_stdout || pool.is_none() {
@@ -64,7 +86,17 @@ pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
         plan.threads.min(jobs.len())
     };
     if side_by_side <= 1 {
-        return jobs.iter().map(one).collect();
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let outcome = one(job);
+            // A closed stdout ends the run: nobody reads the rest.
+            let stop = matches!(outcome.error, Some(Error::BrokenPipe));
+            outcomes.push(outcome);
+            if stop {
+                break;
+            }
+        }
+        return outcomes;
     }
     let next = AtomicUsize::new(0);
     let mut outcomes: Vec<Option<FileOutcome>> = jobs.iter().map(|_| None).collect();
@@ -81,64 +113,126 @@ pub fn run(plan: &Plan, jobs: &[FileJob]) -> Vec<FileOutcome> {
         }
     });
     drop(slots);
-    outcomes
-        .into_iter()
-        .map(|o| o.expect("every job ran"))
-        .collect()
+    outcomes.into_iter().flatten().collect()
 }
 
-/// Scrubs one file from its input to its output.
+/// Scrubs one file from its input to its output, timing it and keeping its counters whatever
+/// happens.
 fn run_file(
     plan: &Plan,
     scrubber: &Arc<Scrubber>,
     pool: Option<&rayon::ThreadPool>,
     job: &FileJob,
-) -> Result<Stats> {
+    meter: &Meter,
+) -> FileOutcome {
+    let start = Instant::now();
     let name = job.input.display();
-    let opened = input::open(&job.input)?;
-    let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
-    let sink = Sink::create(&job.output, plan.level, opened.mode)?;
-    let (stats, sink) = match pool {
-        None => scrub_sequential(scrubber, framer, sink, &name)?,
-        Some(pool) => scrub_parallel(scrubber, pool, plan.threads * 2, framer, sink, &name)?,
-    };
-    sink.finish()?;
-    Ok(stats)
+    let mut stats = Stats::default();
+    let mut read_bytes = 0;
+    let result = (|| -> Result<()> {
+        let opened = input::open_metered(&job.input, Some(Arc::clone(&meter.read)))?;
+        let source = Source {
+            name: &name,
+            gzip: opened.gzip,
+            consumed: Arc::clone(&opened.consumed),
+        };
+        let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
+        let sink = Sink::create(&job.output, plan.level, opened.mode);
+        let result = sink.and_then(|sink| match pool {
+            None => sequential_into(scrubber, framer, sink, &source, &mut stats),
+            Some(pool) => parallel_into(
+                scrubber,
+                pool,
+                plan.threads * 2,
+                framer,
+                sink,
+                &source,
+                &mut stats,
+            ),
+        });
+        read_bytes = opened.consumed.load(Ordering::Relaxed);
+        result?.finish()
+    })();
+    let error = result.err();
+    if error.is_some() && job.output != Target::Stdout {
+        stats.discard_output();
+    }
+    FileOutcome {
+        input: name,
+        output: job.output.display(),
+        stats,
+        error,
+        duration: start.elapsed(),
+        read_bytes,
+    }
+}
+
+/// Where chunks come from, for error messages.
+struct Source<'a> {
+    name: &'a str,
+    gzip: bool,
+    /// Bytes consumed from the file (compressed, for gzip).
+    consumed: Arc<AtomicU64>,
+}
+
+impl Source<'_> {
+    fn anonymous(name: &str) -> Source<'_> {
+        Source {
+            name,
+            gzip: false,
+            consumed: Arc::default(),
+        }
+    }
 }
 
 /// The sequential path: read, scrub, write, one chunk at a time.
 pub fn scrub_sequential<R: std::io::Read>(
     scrubber: &Scrubber,
-    mut framer: Framer<R>,
-    mut sink: Sink,
+    framer: Framer<R>,
+    sink: Sink,
     name: &str,
 ) -> Result<(Stats, Sink)> {
     let mut stats = Stats::default();
+    let sink = sequential_into(scrubber, framer, sink, &Source::anonymous(name), &mut stats)?;
+    Ok((stats, sink))
+}
+
+/// The sequential path, adding to `stats` chunk by chunk (so they hold what was done before an
+/// error).
+fn sequential_into<R: std::io::Read>(
+    scrubber: &Scrubber,
+    mut framer: Framer<R>,
+    mut sink: Sink,
+    source: &Source,
+    stats: &mut Stats,
+) -> Result<Sink> {
     let mut buf = Vec::new();
     let mut out = Vec::new();
     let mut tail = Tail(None);
-    while let Some(info) = read_chunk(&mut framer, &mut buf, name)? {
+    while let Some(info) = read_chunk(&mut framer, &mut buf, source)? {
         out.clear();
         let mut chunk_stats = Stats::default();
-        tail =
+        let chunk_tail =
             scrubber.scrub_chunk_local(&buf, info.continues.as_deref(), &mut out, &mut chunk_stats);
-        stats += chunk_stats;
         sink.write_all(&out)?;
         sink.flush()?;
+        *stats += chunk_stats;
+        tail = chunk_tail;
     }
-    count_tail(&mut stats, tail);
-    Ok((stats, sink))
+    count_tail(stats, tail);
+    Ok(sink)
 }
 
 fn read_chunk<R: std::io::Read>(
     framer: &mut Framer<R>,
     buf: &mut Vec<u8>,
-    name: &str,
+    source: &Source,
 ) -> Result<Option<ChunkInfo>> {
-    framer.next_chunk(buf).map_err(|source| Error::Read {
-        path: name.to_string(),
+    framer.next_chunk(buf).map_err(|e| Error::Read {
+        path: source.name.to_string(),
         offset: framer.offset(),
-        source,
+        compressed: source.gzip.then(|| source.consumed.load(Ordering::Relaxed)),
+        source: e,
     })
 }
 
@@ -154,31 +248,56 @@ pub fn scrub_parallel<R: std::io::Read>(
     scrubber: &Arc<Scrubber>,
     pool: &rayon::ThreadPool,
     depth: usize,
-    mut framer: Framer<R>,
-    mut sink: Sink,
+    framer: Framer<R>,
+    sink: Sink,
     name: &str,
 ) -> Result<(Stats, Sink)> {
+    let mut stats = Stats::default();
+    let sink = parallel_into(
+        scrubber,
+        pool,
+        depth,
+        framer,
+        sink,
+        &Source::anonymous(name),
+        &mut stats,
+    )?;
+    Ok((stats, sink))
+}
+
+/// The parallel path, adding to `stats` what was written (so they hold what was done before an
+/// error).
+fn parallel_into<R: std::io::Read>(
+    scrubber: &Arc<Scrubber>,
+    pool: &rayon::ThreadPool,
+    depth: usize,
+    mut framer: Framer<R>,
+    mut sink: Sink,
+    source: &Source,
+    stats: &mut Stats,
+) -> Result<Sink> {
     let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(depth.max(1));
     let (free_tx, free_rx) = mpsc::channel::<(Vec<u8>, Vec<u8>)>();
     std::thread::scope(|s| {
-        let writer = s.spawn(move || -> Result<(Stats, Sink)> {
+        let writer = s.spawn(move || -> (Stats, Result<Sink>) {
             let mut stats = Stats::default();
             let mut tail = Tail(None);
             for rx in order_rx {
                 let Ok(done) = rx.recv() else { break };
-                sink.write_all(&done.output)?;
-                sink.flush()?;
+                if let Err(e) = sink.write_all(&done.output).and_then(|()| sink.flush()) {
+                    return (stats, Err(e));
+                }
                 stats += done.stats;
                 tail = done.tail;
                 let _ = free_tx.send((done.input, done.output));
             }
             count_tail(&mut stats, tail);
-            Ok((stats, sink))
+            (stats, Ok(sink))
         });
         let read_result = (|| -> Result<()> {
             loop {
                 let (mut input, mut output) = free_rx.try_recv().unwrap_or_default();
-                let Some(info) = read_chunk(&mut framer, &mut input, name)? else {
+                let Some(info) = read_chunk(&mut framer, &mut input, source)? else {
                     return Ok(());
                 };
                 let (tx, rx): (SyncSender<Done>, Receiver<Done>) = mpsc::sync_channel(1);
@@ -205,11 +324,14 @@ pub fn scrub_parallel<R: std::io::Read>(
             }
         })();
         drop(order_tx);
-        let written = writer
+        let (written, sink) = writer
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        *stats += written;
+        // A write error comes first: after it, the reader may only have stopped early.
+        let sink = sink?;
         read_result?;
-        written
+        Ok(sink)
     })
 }
 

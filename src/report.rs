@@ -2,12 +2,15 @@
 
 use std::ops::AddAssign;
 
+use serde::Serialize;
+
 use crate::config::RetentionPlan;
 use crate::detect::Kind;
+use crate::pipeline::FileOutcome;
 use crate::retention::Undated;
 
 /// What a chunk, a file or a whole run did. Always `lines_in = lines_out + too_old +
-/// dropped_undated`.
+/// dropped_undated + failed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     pub bytes_in: u64,
@@ -18,6 +21,8 @@ pub struct Stats {
     pub too_old: u64,
     /// Lines dropped because they have no readable time (`--undated drop`).
     pub dropped_undated: u64,
+    /// Lines read from a file that then failed, so that its output file was never written.
+    pub failed: u64,
     /// Lines without a readable time while a window is set, kept or dropped.
     pub undated: u64,
     /// The line number of the first of them. Within a chunk it counts from the chunk's first line;
@@ -61,7 +66,14 @@ impl Stats {
 
     /// Lines dropped for any reason.
     pub fn dropped(&self) -> u64 {
-        self.too_old + self.dropped_undated
+        self.too_old + self.dropped_undated + self.failed
+    }
+
+    /// Marks everything this file wrote as lost: its output was discarded after a failure.
+    pub fn discard_output(&mut self) {
+        self.failed += self.lines_out;
+        self.lines_out = 0;
+        self.bytes_out = 0;
     }
 
     pub fn count(&mut self, kind: Kind) {
@@ -84,6 +96,7 @@ impl AddAssign for Stats {
         }
         self.too_old += o.too_old;
         self.dropped_undated += o.dropped_undated;
+        self.failed += o.failed;
         self.undated += o.undated;
         self.bytes_in += o.bytes_in;
         self.bytes_out += o.bytes_out;
@@ -152,9 +165,228 @@ fn first_undated(stats: &Stats) -> String {
         .unwrap_or_default()
 }
 
+/// The counters of a file or of the run, as the JSON report shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// Bytes of text read (after decompression).
+    pub bytes_in: u64,
+    /// Bytes of text written (before compression).
+    pub bytes_out: u64,
+    pub lines_in: u64,
+    pub lines_out: u64,
+    /// Lines not written, per reason; `lines_in = lines_out + the sum of these`.
+    pub dropped: Dropped,
+    /// Lines without a readable time while --max-age was set (kept or dropped).
+    pub undated_lines: u64,
+    /// Personal data replaced, per kind.
+    pub replacements: Replacements,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    /// Older than the retention window.
+    pub too_old: u64,
+    /// Without a readable time, under `--undated drop`.
+    pub undated: u64,
+    /// Read from a file that then failed: its output was discarded.
+    pub failed: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Replacements {
+    pub ipv4: u64,
+    pub ipv6: u64,
+    pub email: u64,
+}
+
+impl From<&Stats> for Counters {
+    fn from(s: &Stats) -> Self {
+        Counters {
+            bytes_in: s.bytes_in,
+            bytes_out: s.bytes_out,
+            lines_in: s.lines_in,
+            lines_out: s.lines_out,
+            dropped: Dropped {
+                too_old: s.too_old,
+                undated: s.dropped_undated,
+                failed: s.failed,
+            },
+            undated_lines: s.undated,
+            replacements: Replacements {
+                ipv4: s.ipv4,
+                ipv6: s.ipv6,
+                email: s.email,
+            },
+        }
+    }
+}
+
+/// One input in the JSON report.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub output: String,
+    /// "ok" or "failed".
+    pub status: &'static str,
+    /// The error message when failed.
+    pub error: Option<String>,
+    pub duration_secs: f64,
+    /// Bytes taken from the input file (compressed bytes for gzip).
+    pub read_bytes: u64,
+    #[serde(flatten)]
+    pub counters: Counters,
+}
+
+/// The whole run in the JSON report.
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub logscrub: &'static str,
+    /// When the run started, RFC 3339 UTC.
+    pub started: String,
+    pub duration_secs: f64,
+    /// "ok" when every input was scrubbed, "failed" otherwise.
+    pub status: &'static str,
+    /// Why the run could not start (a usage or configuration error), if it could not.
+    pub error: Option<String>,
+    pub files_ok: usize,
+    pub files_failed: usize,
+    pub files: Vec<FileReport>,
+    pub total: TotalReport,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TotalReport {
+    pub read_bytes: u64,
+    #[serde(flatten)]
+    pub counters: Counters,
+}
+
+impl RunReport {
+    /// The report of `outcomes`, a run that started at `started` (Unix seconds) and took
+    /// `duration`.
+    pub fn new(outcomes: &[FileOutcome], started: i64, duration: std::time::Duration) -> Self {
+        let mut total = Stats::default();
+        let mut read_bytes = 0;
+        let files: Vec<FileReport> = outcomes
+            .iter()
+            .map(|o| {
+                total += o.stats;
+                read_bytes += o.read_bytes;
+                FileReport {
+                    path: o.input.clone(),
+                    output: o.output.clone(),
+                    status: if o.error.is_none() { "ok" } else { "failed" },
+                    error: o.error.as_ref().map(ToString::to_string),
+                    duration_secs: o.duration.as_secs_f64(),
+                    read_bytes: o.read_bytes,
+                    counters: Counters::from(&o.stats),
+                }
+            })
+            .collect();
+        let files_failed = files.iter().filter(|f| f.error.is_some()).count();
+        RunReport {
+            logscrub: env!("CARGO_PKG_VERSION"),
+            started: format_utc(started),
+            duration_secs: duration.as_secs_f64(),
+            status: if files_failed == 0 { "ok" } else { "failed" },
+            error: None,
+            files_ok: files.len() - files_failed,
+            files_failed,
+            files,
+            total: TotalReport {
+                read_bytes,
+                counters: Counters::from(&total),
+            },
+        }
+    }
+
+    /// Marks a run that could not start.
+    pub fn fail(&mut self, error: String) {
+        self.status = "failed";
+        self.error = Some(error);
+    }
+
+    /// Pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            // Serialising plain structs of numbers and strings cannot fail; say so if it does.
+            format!("{{\"error\": \"cannot serialise the report: {e}\"}}")
+        });
+        s.push('\n');
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_counts_each_file_and_the_total_and_marks_failures() {
+        let ok = Stats {
+            lines_in: 10,
+            lines_out: 7,
+            too_old: 2,
+            dropped_undated: 1,
+            undated: 1,
+            ipv4: 4,
+            email: 1,
+            ..Stats::default()
+        };
+        let mut bad = Stats {
+            lines_in: 5,
+            lines_out: 5,
+            ipv6: 2,
+            ..Stats::default()
+        };
+        bad.discard_output();
+        let outcome = |input: &str, stats, error| FileOutcome {
+            input: input.into(),
+            output: format!("out/{input}"),
+            stats,
+            error,
+            duration: std::time::Duration::from_millis(5),
+            read_bytes: 100,
+        };
+        let report = RunReport::new(
+            &[
+                outcome("a.log", ok, None),
+                outcome(
+                    "b.gz",
+                    bad,
+                    Some(crate::error::Error::Usage("broken".into())),
+                ),
+            ],
+            1_795_564_800,
+            std::time::Duration::from_secs(1),
+        );
+        assert_eq!(
+            (report.status, report.files_ok, report.files_failed),
+            ("failed", 1, 1)
+        );
+        assert_eq!(report.files[1].status, "failed");
+        assert_eq!(report.files[1].counters.dropped.failed, 5);
+        let t = report.total.counters;
+        assert_eq!(
+            (
+                t.lines_in,
+                t.lines_out,
+                t.replacements.ipv4,
+                t.replacements.ipv6
+            ),
+            (15, 7, 4, 2)
+        );
+        assert_eq!(
+            t.lines_in,
+            t.lines_out + t.dropped.too_old + t.dropped.undated + t.dropped.failed
+        );
+        assert_eq!(report.total.read_bytes, 200);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["files"][0]["dropped"]["too_old"], 2);
+        assert_eq!(json["files"][1]["error"], "broken");
+        assert_eq!(json["total"]["replacements"]["email"], 1);
+        assert_eq!(json["started"], "2026-11-25T00:00:00Z");
+    }
 
     #[test]
     fn utc_text() {

@@ -1,0 +1,247 @@
+//! What the binary runs, wired from the library's parts: a scrub (or reveal) run with its progress
+//! bar, summaries, JSON report and exit code, and the `check` audit.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::CommandFactory;
+
+use crate::action::{Actions, Prefix};
+use crate::check;
+use crate::cli::{CheckArgs, Cli};
+use crate::config::{file as config_file, FileJob, Plan};
+use crate::error::{Error, Result};
+use crate::input::InputSpec;
+use crate::output::Target;
+use crate::pipeline::{self, FileOutcome, Meter};
+use crate::progress::Progress;
+use crate::report::{self, RunReport, Stats};
+
+/// Every input scrubbed; or `check` found nothing.
+pub const EXIT_OK: u8 = 0;
+/// `check` found personal data.
+pub const EXIT_FOUND: u8 = 1;
+/// A usage, configuration or input error (other inputs were still processed).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Prints `e` as one line on stderr and returns the error exit code.
+pub fn fail(e: &dyn std::fmt::Display) -> u8 {
+    eprintln!("logscrub: {e}");
+    EXIT_ERROR
+}
+
+/// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit code.
+pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
+    let started = now_secs();
+    let clock = Instant::now();
+    let (plan, jobs) = match plan.and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
+        Ok(x) => x,
+        Err(e) => {
+            if let Some(path) = report_to {
+                let mut report = RunReport::new(&[], started, clock.elapsed());
+                report.fail(e.to_string());
+                write_report(path, &report);
+            }
+            return fail(&e);
+        }
+    };
+    let meter = Arc::new(Meter::default());
+    let progress = show_progress(quiet, &jobs)
+        .then(|| Progress::start(Arc::clone(&meter), total_size(&jobs), jobs.len()));
+    let outcomes = pipeline::run(&plan, &jobs, &meter);
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let closed = outcomes
+        .iter()
+        .any(|o| matches!(o.error, Some(Error::BrokenPipe)));
+    if !closed {
+        summarise(&plan, &outcomes, quiet);
+    }
+    if let Some(path) = report_to {
+        write_report(path, &RunReport::new(&outcomes, started, clock.elapsed()));
+    }
+    let failed = outcomes.iter().any(|o| {
+        o.error
+            .as_ref()
+            .is_some_and(|e| !matches!(e, Error::BrokenPipe))
+    });
+    if failed {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+/// One line per failed input, and unless quiet, what retention and rotation did.
+fn summarise(plan: &Plan, outcomes: &[FileOutcome], quiet: bool) {
+    let mut total = Stats::default();
+    let mut done = 0;
+    for o in outcomes {
+        match &o.error {
+            Some(e) => eprintln!("logscrub: {e}"),
+            None if quiet => {}
+            None => {
+                if let Some(r) = &plan.retention {
+                    for line in report::retention_summary(&o.input, &o.stats, r) {
+                        eprintln!("logscrub: {line}");
+                    }
+                } else if plan.actions.needs_time() {
+                    if let Some(line) = report::rotation_summary(&o.input, &o.stats, plan.now) {
+                        eprintln!("logscrub: {line}");
+                    }
+                }
+                total += o.stats;
+                done += 1;
+            }
+        }
+    }
+    if let (Some(r), true, false) = (&plan.retention, done > 1, quiet) {
+        eprintln!(
+            "logscrub: {}",
+            report::retention_summary("total", &total, r)[0]
+        );
+    }
+}
+
+/// The bar shows on a terminal stderr, unless --quiet or the scrubbed text itself goes to that
+/// terminal.
+fn show_progress(quiet: bool, jobs: &[FileJob]) -> bool {
+    let to_terminal =
+        jobs.iter().any(|j| j.output == Target::Stdout) && std::io::stdout().is_terminal();
+    !quiet && !to_terminal && std::io::stderr().is_terminal()
+}
+
+/// The total size of the inputs, when every one is a regular file.
+fn total_size(jobs: &[FileJob]) -> Option<u64> {
+    jobs.iter()
+        .map(|j| match &j.input {
+            InputSpec::Path(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+            InputSpec::Stdin => None,
+        })
+        .sum()
+}
+
+/// Writes the JSON report to `path` ("-": stderr), atomically.
+fn write_report(path: &Path, report: &RunReport) {
+    let json = report.to_json();
+    if path == Path::new("-") {
+        let _ = std::io::stderr().write_all(json.as_bytes());
+        return;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let written = tempfile::Builder::new()
+        .prefix(".logscrub-report.")
+        .tempfile_in(dir)
+        .and_then(|mut t| {
+            t.write_all(json.as_bytes())?;
+            t.persist(path).map(drop).map_err(|e| e.error)
+        });
+    if let Err(e) = written {
+        eprintln!("logscrub: {}: cannot write the report: {e}", path.display());
+    }
+}
+
+/// `logscrub check`: findings on stdout like grep, a count on stderr, exit 1 if any.
+pub fn run_check(args: &CheckArgs) -> u8 {
+    let actions = match check_actions(args) {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let inputs: Vec<InputSpec> = if args.files.is_empty() {
+        vec![InputSpec::Stdin]
+    } else {
+        args.files.iter().map(|f| InputSpec::from_arg(f)).collect()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut findings, mut files_with, mut failed) = (0u64, 0usize, false);
+    for input in &inputs {
+        let name = input.display();
+        let result = check::check_input(input, &actions, |f| {
+            if args.count {
+                return Ok(());
+            }
+            writeln!(
+                out,
+                "{name}:{}: {}: {}",
+                f.line,
+                check::kind_name(f.kind),
+                String::from_utf8_lossy(f.text)
+            )
+            .map_err(|e| Error::write("<stdout>", e))
+        });
+        match result {
+            Ok(n) => {
+                if args.count {
+                    let _ = writeln!(out, "{name}: {n}");
+                }
+                findings += n;
+                files_with += usize::from(n > 0);
+            }
+            Err(Error::BrokenPipe) => return EXIT_FOUND,
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("logscrub: {e}");
+                failed = true;
+            }
+        }
+    }
+    if let Err(e) = out.flush() {
+        if !matches!(Error::write("<stdout>", e), Error::BrokenPipe) {
+            failed = true;
+        }
+    }
+    if findings > 0 {
+        eprintln!(
+            "logscrub: check: {findings} finding(s) of personal data in {files_with} of {} input(s)",
+            inputs.len()
+        );
+    }
+    match (failed, findings) {
+        (true, _) => EXIT_ERROR,
+        (false, 0) => EXIT_OK,
+        (false, _) => EXIT_FOUND,
+    }
+}
+
+/// The prefixes of `check`: its flags, else the config file's, else the defaults.
+fn check_actions(args: &CheckArgs) -> Result<Actions> {
+    let mut v4 = Actions::default().ipv4_prefix.len();
+    let mut v6 = Actions::default().ipv6_prefix.len();
+    if let Some(path) = &args.config {
+        for s in config_file::load(path, &Cli::command())? {
+            match (
+                s.key.as_str(),
+                s.values.first().and_then(|v| v.parse::<u8>().ok()),
+            ) {
+                ("ipv4-prefix", Some(n)) => v4 = n,
+                ("ipv6-prefix", Some(n)) => v6 = n,
+                _ => {}
+            }
+        }
+    }
+    let v4 = args.ipv4_prefix.unwrap_or(v4);
+    let v6 = args.ipv6_prefix.unwrap_or(v6);
+    Ok(Actions {
+        ipv4_prefix: Prefix::new(v4)
+            .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
+        ipv6_prefix: Prefix::new(v6)
+            .ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?,
+        ..Actions::default()
+    })
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
