@@ -1690,3 +1690,651 @@ fn keys_come_only_from_a_file_and_never_show() {
     );
     assert!(!run.stderr.contains("0123456789abcdef"), "{}", run.stderr);
 }
+
+// ---------------------------------------------------------------------------------------
+// Running it in production: config file, JSON report, exit codes, check, recipes (issue 5)
+
+/// Lines in `bytes` counted independently: newlines, plus a last line without one.
+fn count_lines(bytes: &[u8]) -> u64 {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    n + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+}
+
+fn read_report(path: &Path) -> serde_json::Value {
+    let text = std::fs::read(path).unwrap_or_else(|e| panic!("no report {}: {e}", path.display()));
+    serde_json::from_slice(&text).unwrap_or_else(|e| panic!("report is not JSON: {e}"))
+}
+
+/// Asserts lines_in = lines_out + every drop, in a counters object of the report.
+#[track_caller]
+fn assert_accounting(c: &serde_json::Value) {
+    let n = |k: &str| c[k].as_u64().unwrap_or_else(|| panic!("no {k} in {c}"));
+    let dropped: u64 = c["dropped"]
+        .as_object()
+        .expect("dropped is an object")
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(n("lines_in"), n("lines_out") + dropped, "accounting in {c}");
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn config_file_sets_options_and_flags_override_it() {
+    let dir = tempdir();
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        b"# test\nip = \"redact\"\nipv4-prefix = 16\nemail = \"keep\"\n",
+    );
+    let line = "203.0.113.77 bob@example.com 2001:db8::1\n";
+    let out = logscrub().arg("--config").arg(&conf).stdin(line).run();
+    assert_eq!(out.ok(), b"[ipv4] bob@example.com [ipv6]\n");
+    // A flag beats the file, which beats the default (email stays "keep" from the file).
+    let out = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .args(["--ip", "mask"])
+        .stdin(line)
+        .run();
+    assert_eq!(out.ok(), b"203.0.0.0 bob@example.com 2001:db8::\n");
+    // The environment variable names the file too.
+    let out = logscrub().env("LOGSCRUB_CONFIG", &conf).stdin(line).run();
+    assert_eq!(out.ok(), b"[ipv4] bob@example.com [ipv6]\n");
+}
+
+#[test]
+fn config_errors_name_file_line_and_key_before_reading_input() {
+    let dir = tempdir();
+    let out_path = dir.path().join("out.log");
+    for (text, line, key) in [
+        ("ip = \"mask\"\n\nmax-agee = \"9d\"\n", 3, "max-agee"),
+        ("ip = \"mask\"\nip-cipher = \"rot13\"\n", 2, "ip-cipher"),
+        ("level = 11\n", 1, "level"),
+        ("max-age = \"3 days\"\n", 1, "max-age"),
+        ("quiet = \"yes\"\n", 1, "quiet"),
+    ] {
+        let conf = write_file(dir.path(), "bad.toml", text.as_bytes());
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&out_path)
+            .run();
+        let want = format!("{}:{line}: {key}: ", conf.display());
+        run.fails_naming(&want);
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+        assert!(!out_path.exists(), "no output for a bad config");
+    }
+    let run = logscrub()
+        .arg("--config")
+        .arg(dir.path().join("missing.toml"))
+        .run();
+    run.fails_naming("missing.toml");
+}
+
+#[test]
+fn print_config_is_a_complete_config_that_reads_back_the_same() {
+    let dir = tempdir();
+    let key = dir.path().join("secret.key");
+    std::fs::write(&key, "ab".repeat(32)).unwrap();
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!(
+            "ip = \"hash\"\nkey-file = \"{}\"\nmax-age = \"90d\"\ntime-field = [\"ts\", \"when\"]\n",
+            key.display()
+        )
+        .as_bytes(),
+    );
+    let first = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .args(["--ipv6-prefix", "32", "--print-config"])
+        .run();
+    let text = String::from_utf8(first.ok().to_vec()).unwrap();
+    for want in [
+        "ip = \"hash\"",
+        "ipv6-prefix = 32",
+        "ipv4-prefix = 24",
+        "max-age = \"90d\"",
+        "time-field = [\"ts\", \"when\"]",
+        "quiet = false",
+    ] {
+        assert!(text.lines().any(|l| l == want), "no {want:?} in\n{text}");
+    }
+    assert!(text.contains(&key.display().to_string()));
+    assert!(
+        !text.contains(&"ab".repeat(32)),
+        "the key itself never shows"
+    );
+    // Every option is there (set, or commented out when unset).
+    for key in [
+        "output",
+        "threads",
+        "now",
+        "report",
+        "rotate",
+        "ip-cipher",
+        "format",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{key} =")) || l.starts_with(&format!("# {key} ="))),
+            "no {key} in\n{text}"
+        );
+    }
+    let again = write_file(dir.path(), "again.toml", text.as_bytes());
+    let second = logscrub()
+        .arg("--config")
+        .arg(&again)
+        .arg("--print-config")
+        .run();
+    assert_eq!(String::from_utf8_lossy(second.ok()), text);
+}
+
+#[test]
+fn shipped_example_config_is_valid() {
+    let conf = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/logscrub.toml");
+    let run = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg("--print-config")
+        .run();
+    let text = String::from_utf8_lossy(run.ok()).into_owned();
+    assert!(text.contains("max-age = \"90d\""), "{text}");
+    assert!(text.contains("quiet = true"), "{text}");
+}
+
+#[test]
+fn report_accounts_for_every_line_on_every_path() {
+    let dir = tempdir();
+    let sample = read_testdata("sample.log");
+    let honeynet = "access/honeynet_redhat71_httpd_2004.log.gz";
+    let cases: Vec<(&str, Vec<String>, Option<Vec<u8>>, Vec<u64>)> = vec![
+        (
+            "plain",
+            vec![testdata("sample.log").display().to_string()],
+            None,
+            vec![count_lines(&sample)],
+        ),
+        (
+            "gz",
+            vec![testdata(honeynet).display().to_string()],
+            None,
+            vec![count_lines(&read_testdata_plain(honeynet))],
+        ),
+        (
+            "stdin",
+            vec![],
+            Some(sample.clone()),
+            vec![count_lines(&sample)],
+        ),
+        (
+            "several",
+            vec![
+                testdata("sample.log").display().to_string(),
+                testdata("multi_member.log.gz").display().to_string(),
+                testdata("no_final_newline.log").display().to_string(),
+            ],
+            None,
+            vec![
+                count_lines(&sample),
+                count_lines(&read_testdata_plain("multi_member.log.gz")),
+                count_lines(&read_testdata("no_final_newline.log")),
+            ],
+        ),
+    ];
+    for (what, files, stdin, want_lines) in cases {
+        for extra in [
+            &[][..],
+            &["--max-age", "30d", "--now", "2026-11-25T00:00:00Z"][..],
+        ] {
+            let report = dir.path().join(format!("{what}.json"));
+            let out_dir = dir.path().join(format!("out-{what}-{}", extra.len()));
+            let mut cmd = logscrub()
+                .arg("--report")
+                .arg(&report)
+                .args(extra)
+                .args(&files);
+            if files.len() > 1 {
+                cmd = cmd.arg("-o").arg(&out_dir);
+            }
+            if let Some(bytes) = &stdin {
+                cmd = cmd.stdin(bytes.clone());
+            }
+            let run = cmd.run();
+            run.ok();
+            let r = read_report(&report);
+            assert_eq!(r["status"], "ok", "{what}");
+            let files_r = r["files"].as_array().unwrap();
+            assert_eq!(files_r.len(), want_lines.len(), "{what}");
+            for (f, want) in files_r.iter().zip(&want_lines) {
+                assert_eq!(f["status"], "ok");
+                assert_eq!(f["lines_in"].as_u64(), Some(*want), "{what} {f}");
+                assert_accounting(f);
+            }
+            assert_eq!(
+                r["total"]["lines_in"].as_u64(),
+                Some(want_lines.iter().sum::<u64>()),
+                "{what}"
+            );
+            assert_accounting(&r["total"]);
+            if extra.is_empty() && files.len() == 1 {
+                // Every line out is a line of stdout.
+                assert_eq!(
+                    r["total"]["lines_out"].as_u64(),
+                    Some(count_lines(&run.stdout))
+                );
+                assert_eq!(
+                    r["total"]["bytes_out"].as_u64(),
+                    Some(run.stdout.len() as u64)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn retention_drops_are_counted_per_reason_in_the_report() {
+    let dir = tempdir();
+    let text = "203.0.113.1 - - [24/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n\
+                203.0.113.2 - - [01/Jan/2020:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n\
+                no time here bob@example.com\n\
+                2001:db8::7 - - [24/Nov/2026:11:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n";
+    let report = dir.path().join("r.json");
+    let run = logscrub()
+        .args([
+            "--max-age",
+            "30d",
+            "--now",
+            "2026-11-25T00:00:00Z",
+            "--report",
+        ])
+        .arg(&report)
+        .stdin(text)
+        .run();
+    assert_eq!(count_lines(run.ok()), 2);
+    let f = &read_report(&report)["files"][0];
+    assert_eq!(f["path"], "<stdin>");
+    assert_eq!(
+        (
+            f["lines_in"].as_u64(),
+            f["lines_out"].as_u64(),
+            f["dropped"]["too_old"].as_u64(),
+            f["dropped"]["undated"].as_u64(),
+            f["dropped"]["failed"].as_u64()
+        ),
+        (Some(4), Some(2), Some(1), Some(1), Some(0))
+    );
+    // Replacements count what was written: the dropped lines' data is not.
+    assert_eq!(f["replacements"]["ipv4"].as_u64(), Some(1));
+    assert_eq!(f["replacements"]["ipv6"].as_u64(), Some(1));
+    assert_eq!(f["replacements"]["email"].as_u64(), Some(0));
+}
+
+#[test]
+fn a_failed_input_exits_2_while_the_others_are_scrubbed_and_the_report_says_which() {
+    let dir = tempdir();
+    let good = testdata("sample.log");
+    let gz = gzip(&read_testdata("sample.log").repeat(50));
+    let truncated = write_file(dir.path(), "truncated.log.gz", &gz[..gz.len() / 2]);
+    let missing = dir.path().join("missing.log");
+    let out = dir.path().join("out");
+    let report = dir.path().join("r.json");
+    // Small chunks, so that whole chunks are scrubbed before the damage is reached.
+    let run = logscrub()
+        .args(["--chunk-size", "4096", "--report"])
+        .arg(&report)
+        .arg(&good)
+        .arg(&truncated)
+        .arg(&missing)
+        .arg("-o")
+        .arg(&out)
+        .run();
+    run.fails_naming("truncated.log.gz");
+    run.fails_naming("missing.log");
+    // The good file was scrubbed; the failed ones left nothing behind.
+    assert_eq!(list_dir(&out), ["sample.log"]);
+    let r = read_report(&report);
+    assert_eq!(r["status"], "failed");
+    assert_eq!(
+        (r["files_ok"].as_u64(), r["files_failed"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let files = r["files"].as_array().unwrap();
+    assert_eq!(files[0]["status"], "ok");
+    assert_eq!(files[1]["status"], "failed");
+    assert!(
+        files[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("compressed byte"),
+        "{}",
+        files[1]
+    );
+    assert_eq!(files[1]["lines_out"].as_u64(), Some(0));
+    assert!(
+        files[1]["dropped"]["failed"].as_u64().unwrap() > 0,
+        "{}",
+        files[1]
+    );
+    assert_eq!(files[2]["status"], "failed");
+    assert!(files[2]["error"].as_str().unwrap().contains("cannot open"));
+    for f in files {
+        assert_accounting(f);
+    }
+    assert_accounting(&r["total"]);
+    // A usage error exits 2 too, and with --report still leaves a report saying why.
+    let run = logscrub()
+        .arg("--report")
+        .arg(&report)
+        .args(["--max-age", "1d", "--format", "text"])
+        .run();
+    assert_eq!(run.code, Some(2));
+    let r = read_report(&report);
+    assert_eq!(r["status"], "failed");
+    assert!(r["error"].as_str().unwrap().contains("--format text"));
+}
+
+#[test]
+fn report_to_stderr_with_dash() {
+    let run = logscrub()
+        .args(["--report", "-"])
+        .stdin("203.0.113.9 x\n")
+        .run();
+    assert_eq!(run.ok(), b"203.0.113.0 x\n");
+    let r: serde_json::Value = serde_json::from_str(&run.stderr).expect("stderr is the report");
+    assert_eq!(r["total"]["replacements"]["ipv4"].as_u64(), Some(1));
+}
+
+#[test]
+fn check_reports_like_grep_and_exits_1_on_findings_0_when_clean() {
+    let raw = logscrub().arg("check").arg(testdata("sample.log")).run();
+    assert_eq!(raw.code, Some(1), "{}", raw.stderr);
+    let text = String::from_utf8(raw.stdout.clone()).unwrap();
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!("{}:1: ipv4: 203.0.113.77", testdata("sample.log").display())
+    );
+    assert!(text.lines().any(|l| l.contains(": email: ")), "{text}");
+    // Every finding is something the independent leak checker also calls a leak.
+    let ip = ip_leaks(&read_testdata("sample.log"), 24, 48).len();
+    let mail = email_leaks(&read_testdata("sample.log")).len();
+    assert!(text.lines().count() >= ip.max(mail), "{text}");
+    // Scrubbed output passes, from a file or stdin, plain or gzip.
+    let dir = tempdir();
+    for mode in [&["--ip", "mask"][..], &["--ip", "redact"][..]] {
+        let clean = dir.path().join("clean.log.gz");
+        logscrub()
+            .args(mode)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&clean)
+            .run()
+            .ok();
+        let run = logscrub().arg("check").arg(&clean).run();
+        assert_eq!(
+            run.code,
+            Some(0),
+            "{mode:?}: {}",
+            String::from_utf8_lossy(&run.stdout)
+        );
+        assert!(run.stdout.is_empty());
+    }
+    let masked = default_output("access/elastic_apache_logs_2015.log.gz");
+    assert_eq!(
+        logscrub().arg("check").stdin(masked.to_vec()).run().code,
+        Some(0)
+    );
+    // Kept or wider-masked addresses fail; the prefixes of check decide.
+    let kept = logscrub()
+        .args(["--ip", "keep"])
+        .arg(testdata("sample.log"))
+        .run();
+    assert_eq!(
+        logscrub().arg("check").stdin(kept.ok().to_vec()).run().code,
+        Some(1)
+    );
+    let wide = logscrub()
+        .args(["--ipv4-prefix", "28"])
+        .stdin("203.0.113.77\n")
+        .run();
+    let wide = wide.ok().to_vec();
+    assert_eq!(
+        logscrub().arg("check").stdin(wide.clone()).run().code,
+        Some(1)
+    );
+    let run = logscrub()
+        .args(["check", "--ipv4-prefix", "28"])
+        .stdin(wide.clone())
+        .run();
+    assert_eq!(run.code, Some(0));
+    // ...also from a config file.
+    let conf = write_file(dir.path(), "c.toml", b"ipv4-prefix = 28\n");
+    let run = logscrub()
+        .arg("check")
+        .arg("--config")
+        .arg(&conf)
+        .stdin(wide)
+        .run();
+    assert_eq!(run.code, Some(0));
+    // --count, and exit 2 (not 0) when an input cannot be read.
+    let run = logscrub()
+        .args(["check", "--count"])
+        .arg(testdata("sample.log"))
+        .arg(dir.path().join("missing"))
+        .run();
+    assert_eq!(run.code, Some(2));
+    assert!(String::from_utf8_lossy(&run.stdout)
+        .starts_with(&format!("{}: ", testdata("sample.log").display())));
+}
+
+#[test]
+fn hashed_output_passes_check_and_encrypted_output_does_not() {
+    let dir = tempdir();
+    let key = dir.path().join("k");
+    logscrub().args(["keygen", "-o"]).arg(&key).run().ok();
+    let hashed = logscrub()
+        .arg("--key-file")
+        .arg(&key)
+        .args(["--ip", "hash", "--email", "hash"])
+        .arg(testdata("sample.log"))
+        .run();
+    assert_eq!(
+        logscrub()
+            .arg("check")
+            .stdin(hashed.ok().to_vec())
+            .run()
+            .code,
+        Some(0)
+    );
+    let enc = logscrub()
+        .arg("--key-file")
+        .arg(&key)
+        .args(["--ip", "encrypt"])
+        .arg(testdata("sample.log"))
+        .run();
+    assert_eq!(
+        logscrub().arg("check").stdin(enc.ok().to_vec()).run().code,
+        Some(1)
+    );
+}
+
+#[test]
+fn help_completions_and_man_page_come_from_the_same_definitions() {
+    let help = logscrub().arg("--help").run();
+    let help = String::from_utf8_lossy(help.ok()).into_owned();
+    for want in [
+        "Examples:",
+        "--config",
+        "--report",
+        "Exit status",
+        "check",
+        "completions",
+    ] {
+        assert!(help.contains(want), "--help lacks {want}");
+    }
+    let bash = logscrub().args(["completions", "bash"]).run();
+    let bash = String::from_utf8_lossy(bash.ok()).into_owned();
+    assert!(
+        bash.contains("_logscrub()") && bash.contains("--max-age"),
+        "{bash}"
+    );
+    let zsh = logscrub().args(["completions", "zsh"]).run();
+    assert!(String::from_utf8_lossy(zsh.ok()).contains("#compdef logscrub"));
+    let man = logscrub().arg("man").run();
+    let man = String::from_utf8_lossy(man.ok()).into_owned();
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH logscrub"),
+        "{man}"
+    );
+    assert!(man.contains("max\\-age"), "{man}");
+    assert_eq!(logscrub().args(["completions", "tcsh"]).run().code, Some(2));
+}
+
+#[test]
+fn no_progress_bar_or_summary_when_stderr_is_not_a_terminal_or_quiet() {
+    let run = logscrub()
+        .arg(testdata("access/elastic_apache_logs_2015.log.gz"))
+        .run();
+    run.ok();
+    assert!(run.stderr.is_empty(), "stderr: {}", run.stderr);
+    let run = logscrub()
+        .args([
+            "--quiet",
+            "--max-age",
+            "1d",
+            "--now",
+            "2026-11-25T00:00:00Z",
+        ])
+        .arg(testdata("sample.log"))
+        .run();
+    run.ok();
+    assert!(run.stderr.is_empty(), "--quiet: {}", run.stderr);
+}
+
+/// The nightly recipe of README, run as written on a directory of rotated logs.
+#[test]
+fn nightly_cron_recipe_scrubs_rotated_logs_once_and_guards_with_check() {
+    let root = tempdir();
+    let logs = root.path().join("log");
+    let out = root.path().join("out");
+    let reports = root.path().join("reports");
+    std::fs::create_dir_all(&logs).unwrap();
+    let day = |d: u32| {
+        format!(
+            "203.0.113.{d} - - [{d:02}/Nov/2026:10:00:00 +0000] \"GET /?u=bob%40example.com HTTP/1.1\" 200 1\n\
+             2001:db8::{d} - - [{d:02}/Nov/2026:11:00:00 +0000] \"GET / HTTP/1.1\" 200 1\n"
+        )
+    };
+    for d in [20, 21, 22] {
+        std::fs::write(
+            logs.join(format!("access.log-202611{d}.gz")),
+            gzip(day(d).as_bytes()),
+        )
+        .unwrap();
+    }
+    std::fs::write(logs.join("access.log"), day(23)).unwrap(); // the live log: not touched
+    let conf = write_file(
+        root.path(),
+        "logscrub.toml",
+        b"max-age = \"90d\"\nnow = \"2026-11-25T00:00:00Z\"\nquiet = true\n",
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/logscrub-nightly.sh");
+    let nightly = |conf: &Path| {
+        let status = std::process::Command::new("sh")
+            .arg(&script)
+            .env("LOG_DIR", &logs)
+            .env("OUT_DIR", &out)
+            .env("REPORT_DIR", &reports)
+            .env("LOGSCRUB_CONFIG", conf)
+            .env("LOGSCRUB", BIN)
+            .output()
+            .expect("sh runs");
+        (
+            status.status.code(),
+            String::from_utf8_lossy(&status.stderr).into_owned(),
+        )
+    };
+    let (code, err) = nightly(&conf);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        list_dir(&out),
+        [
+            "access.log-20261120.gz",
+            "access.log-20261121.gz",
+            "access.log-20261122.gz"
+        ]
+    );
+    for name in list_dir(&out) {
+        let text = gunzip(&std::fs::read(out.join(&name)).unwrap());
+        assert_eq!(count_lines(&text), 2, "{name}");
+        assert!(
+            ip_leaks(&text, 24, 48).is_empty() && email_leaks(&text).is_empty(),
+            "{name}"
+        );
+    }
+    let first_reports = list_dir(&reports);
+    assert_eq!(first_reports.len(), 1);
+    let r = read_report(&reports.join(&first_reports[0]));
+    assert_eq!(r["total"]["lines_in"].as_u64(), Some(6));
+    assert_accounting(&r["total"]);
+    // The next night: one new file, and only it is scrubbed.
+    std::fs::write(
+        logs.join("access.log-20261123.gz"),
+        gzip(day(23).as_bytes()),
+    )
+    .unwrap();
+    let before = std::fs::metadata(out.join("access.log-20261120.gz"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a new report name (seconds)
+    let (code, err) = nightly(&conf);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(list_dir(&out).len(), 4);
+    let after = std::fs::metadata(out.join("access.log-20261120.gz"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after, "already scrubbed files are left alone");
+    let newest = list_dir(&reports).pop().unwrap();
+    assert_eq!(
+        read_report(&reports.join(newest))["files"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A truncated rotation fails (non-zero), leaves no output and is retried the next night.
+    let gz = gzip(day(24).repeat(200).as_bytes());
+    std::fs::write(logs.join("access.log-20261124.gz"), &gz[..gz.len() - 20]).unwrap();
+    let (code, err) = nightly(&conf);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("access.log-20261124.gz"), "{err}");
+    assert!(!out.join("access.log-20261124.gz").exists());
+    std::fs::write(logs.join("access.log-20261124.gz"), &gz).unwrap();
+    assert_eq!(nightly(&conf).0, Some(0));
+    assert!(out.join("access.log-20261124.gz").exists());
+    // The guard: a config that lets addresses through is caught by check, and the copy is
+    // moved aside.
+    std::fs::write(
+        logs.join("access.log-20261125.gz"),
+        gzip(day(25).as_bytes()),
+    )
+    .unwrap();
+    let leaky = write_file(root.path(), "leaky.toml", b"ip = \"keep\"\nquiet = true\n");
+    let (code, err) = nightly(&leaky);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("failed the audit"), "{err}");
+    assert!(!out.join("access.log-20261125.gz").exists());
+    assert!(out.join("access.log-20261125.gz.quarantine").exists());
+}
