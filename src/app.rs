@@ -47,6 +47,9 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
             return fail(&e);
         }
     };
+    if let Err(e) = crate::signals::install() {
+        eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
+    }
     let meter = Arc::new(Meter::default());
     let progress = show_progress(quiet, &jobs)
         .then(|| Progress::start(Arc::clone(&meter), total_size(&jobs), jobs.len()));
@@ -62,6 +65,9 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
     }
     if let Some(path) = report_to {
         write_report(path, &RunReport::new(&outcomes, started, clock.elapsed()));
+    }
+    if let Some(sig) = crate::signals::interrupted() {
+        return u8::try_from(128 + sig).unwrap_or(EXIT_ERROR);
     }
     let failed = outcomes.iter().any(|o| {
         o.error

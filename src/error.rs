@@ -34,6 +34,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done.
+    #[error("{path}: stopped by {}; its output was not written", crate::signals::name(*signal))]
+    Interrupted { path: String, signal: i32 },
+
     /// A configuration file that cannot be read or holds a bad key or value.
     #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
     Config {

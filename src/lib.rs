@@ -34,3 +34,4 @@ pub mod pseudo;
 pub mod report;
 pub mod retention;
 pub mod scrub;
+pub mod signals;

@@ -228,6 +228,12 @@ fn read_chunk<R: std::io::Read>(
     buf: &mut Vec<u8>,
     source: &Source,
 ) -> Result<Option<ChunkInfo>> {
+    if let Some(signal) = crate::signals::interrupted() {
+        return Err(Error::Interrupted {
+            path: source.name.to_string(),
+            signal,
+        });
+    }
     framer.next_chunk(buf).map_err(|e| Error::Read {
         path: source.name.to_string(),
         offset: framer.offset(),
