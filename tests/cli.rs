@@ -2338,3 +2338,205 @@ fn nightly_cron_recipe_scrubs_rotated_logs_once_and_guards_with_check() {
     assert!(!out.join("access.log-20261125.gz").exists());
     assert!(out.join("access.log-20261125.gz.quarantine").exists());
 }
+
+// ---------------------------------------------------------------------------------------
+// Faults: corrupt input, full disks, closed pipes, signals (issue 6)
+
+/// A text of about `mb` MiB of log lines with an address on each.
+fn big_text(mb: usize) -> Vec<u8> {
+    let mut text = Vec::with_capacity(mb << 20);
+    let mut i = 0u32;
+    while text.len() < mb << 20 {
+        text.extend_from_slice(
+            format!(
+                "198.51.{}.{} - - [24/Nov/2026:10:00:00 +0000] \"GET /p/{i} HTTP/1.1\" 200 512 \"-\" \"agent {}\"\n",
+                i % 200,
+                i % 251,
+                i.wrapping_mul(2654435761)
+            )
+            .as_bytes(),
+        );
+        i += 1;
+    }
+    text
+}
+
+/// The compressed offset named in a "corrupt or truncated gzip near compressed byte N" message.
+fn compressed_offset(stderr: &str) -> u64 {
+    let at = stderr
+        .find("compressed byte ")
+        .unwrap_or_else(|| panic!("no compressed offset in {stderr}"));
+    stderr[at + 16..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn corrupt_gzip_names_the_compressed_offset_of_the_damaged_member() {
+    let dir = tempdir();
+    let members: Vec<Vec<u8>> = (0..4).map(|_| gzip(&big_text(1))).collect();
+    let mut bytes = members.concat();
+    // Damage the middle of the third member.
+    let third = members[0].len() + members[1].len();
+    let end_third = third + members[2].len();
+    let damage = third + members[2].len() / 2;
+    for b in &mut bytes[damage..damage + 64] {
+        *b ^= 0x5a;
+    }
+    let corrupt = write_file(dir.path(), "corrupt.log.gz", &bytes);
+    let out = dir.path().join("out.log");
+    let run = logscrub().arg(&corrupt).arg("-o").arg(&out).run();
+    run.fails_naming("corrupt.log.gz");
+    let at = compressed_offset(&run.stderr);
+    assert!(
+        (damage as u64..=end_third as u64).contains(&at),
+        "offset {at} is not within the damaged member ({damage}..={end_third}): {}",
+        run.stderr
+    );
+    assert_eq!(
+        list_dir(dir.path()),
+        ["corrupt.log.gz"],
+        "no output, no temporary file"
+    );
+    // Truncated inside the second member: the offset is the end of what there is.
+    let cut = members[0].len() + members[1].len() / 3;
+    let truncated = write_file(dir.path(), "cut.log.gz", &members.concat()[..cut]);
+    let run = logscrub().arg(&truncated).arg("-o").arg(&out).run();
+    run.fails_naming("cut.log.gz");
+    assert_eq!(compressed_offset(&run.stderr), cut as u64, "{}", run.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn stdout_closed_early_ends_the_run_at_once_quietly_with_status_0() {
+    use std::io::BufRead;
+    let dir = tempdir();
+    let big = write_file(dir.path(), "big.log.gz", &gzip(&big_text(24)));
+    for threads in ["1", "2"] {
+        let mut child = std::process::Command::new(BIN)
+            .args(["-j", threads])
+            .arg(&big)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.starts_with("198.51.0.0 - - "), "{first}");
+        // The reader goes away, like `| head -1`.
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "-j {threads}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Sends `sig` to `child` once `ready` holds, feeding its stdin forever meanwhile; returns its
+/// exit code and stderr.
+fn interrupt(
+    mut cmd: std::process::Command,
+    sig: i32,
+    ready: impl Fn() -> bool,
+) -> (Option<i32>, String) {
+    use std::io::Write as _;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let block = big_text(1);
+        // An endless input: only the signal can end the run. Stops when the pipe closes.
+        while stdin.write_all(&block).is_ok() {}
+    });
+    let start = std::time::Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "never ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) on the pid of our own child.
+    unsafe {
+        libc::kill(child.id() as i32, sig);
+    }
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn sigint_and_sigterm_mid_run_leave_no_file_at_the_target_and_no_temporary_file() {
+    for (sig, code, name) in [
+        (libc::SIGINT, 130, "SIGINT"),
+        (libc::SIGTERM, 143, "SIGTERM"),
+    ] {
+        for target in ["out.log", "out.log.gz"] {
+            let dir = tempdir();
+            let out = dir.path().join(target);
+            let mut cmd = std::process::Command::new(BIN);
+            cmd.args(["-j", "2", "-o"]).arg(&out);
+            let d = dir.path().to_path_buf();
+            // Ready once the temporary file exists and has data in it.
+            let ready = move || {
+                std::fs::read_dir(&d).unwrap().any(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.metadata().is_ok_and(|m| m.len() > 0))
+                })
+            };
+            let (got, stderr) = interrupt(cmd, sig, ready);
+            assert_eq!(got, Some(code), "{name} {target}: {stderr}");
+            assert!(stderr.contains(&format!("stopped by {name}")), "{stderr}");
+            assert!(
+                list_dir(dir.path()).is_empty(),
+                "{name} {target}: left {:?}",
+                list_dir(dir.path())
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_size_limit_is_a_clear_write_error_and_leaves_nothing() {
+    let dir = tempdir();
+    let input = write_file(dir.path(), "in.log", &big_text(2));
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    // ulimit -f counts 1024-byte blocks: 256 KiB, far less than the output.
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 256 && exec {BIN} {} -o {}",
+            input.display(),
+            out_dir.join("out.log").display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("logscrub: ")
+            && stderr.contains("out.log")
+            && stderr.contains("write failed"),
+        "{stderr}"
+    );
+    assert!(
+        list_dir(&out_dir).is_empty(),
+        "left {:?}",
+        list_dir(&out_dir)
+    );
+}
