@@ -8,10 +8,17 @@ use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use logscrub::action::Actions;
+use std::sync::Arc;
+
+use logscrub::action::{Actions, EmailAction, IpAction, Keyed};
+use logscrub::crypt::{Cipher, PrefixCipher};
 use logscrub::detect::{Detector, Kind};
 use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::Framer;
+use logscrub::key::Key;
+use logscrub::output::Sink;
+use logscrub::pipeline::scrub_parallel;
+use logscrub::pseudo::{Pseudonyms, Rotation};
 use logscrub::retention::{Undated, Window};
 use logscrub::scrub::{Retention, Scrubber};
 
@@ -185,5 +192,78 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, detectors, scrub_chunk, pipeline);
+/// Every action on the same realistic chunk: what each replacement costs beyond finding.
+fn actions(c: &mut Criterion) {
+    let text = combined_log(1 << 20);
+    let key = Key::from_file_bytes(&[7u8; 32]).expect("32 raw bytes are a key");
+    let keyed = Arc::new(Keyed::new(
+        Some(Pseudonyms::new(&key, Rotation::Never)),
+        Some(PrefixCipher::new(Cipher::IpcryptPfx, key.bytes())),
+    ));
+    let mut g = c.benchmark_group("action");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for (name, ip, email) in [
+        ("mask", IpAction::Mask, EmailAction::Redact),
+        ("redact", IpAction::Redact, EmailAction::Redact),
+        ("keep", IpAction::Keep, EmailAction::Keep),
+        ("hash", IpAction::Hash, EmailAction::Hash),
+        ("encrypt", IpAction::Encrypt, EmailAction::Redact),
+    ] {
+        let scrubber = Scrubber::new(Actions {
+            ip,
+            email,
+            keyed: Some(Arc::clone(&keyed)),
+            ..Actions::default()
+        });
+        let (check, stats) = scrubber.scrub_to_vec(&text);
+        assert!(stats.replacements() > 1000, "{name}: {stats:?}");
+        assert_eq!(check == text, name == "keep", "{name}");
+        let mut out = Vec::with_capacity(text.len() * 2);
+        g.bench_function(format!("chunk_1MiB_{name}"), |b| {
+            b.iter(|| {
+                out.clear();
+                let mut stats = Default::default();
+                scrubber.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
+                out.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The ordered parallel path on two threads, gzip in, memory out.
+fn pipeline_parallel(c: &mut Criterion) {
+    let text = combined_log(16 << 20);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    gz.write_all(&text).unwrap();
+    let gz = gz.finish().unwrap();
+    let scrubber = Arc::new(Scrubber::new(Actions::default()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("pipeline");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("gz_to_plain_parallel_2", |b| {
+        b.iter(|| {
+            let decoder = flate2::bufread::MultiGzDecoder::new(&gz[..]);
+            let framer = Framer::new(decoder, 512 << 10);
+            let (stats, sink) =
+                scrub_parallel(&scrubber, &pool, 4, framer, Sink::memory(), "bench").unwrap();
+            assert_eq!(stats.bytes_in, text.len() as u64);
+            sink.into_memory().len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    detectors,
+    scrub_chunk,
+    actions,
+    pipeline,
+    pipeline_parallel
+);
 criterion_main!(benches);

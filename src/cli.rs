@@ -311,7 +311,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", help_heading = "Run")]
     pub report: Option<PathBuf>,
 
-    /// No progress bar and no summaries on stderr; errors are still printed.
+    /// No progress bar (otherwise shown on a terminal when a run lasts over half a second) and no
+    /// summaries on stderr; errors are still printed.
     #[arg(short, long, help_heading = "Run")]
     pub quiet: bool,
 
