@@ -6,6 +6,11 @@
 //!   [`SAFE_CUT_WINDOW`] bytes, that no address or email can contain (a space, a quote, a slash…),
 //!   so memory stays bounded and no personal data is split across two chunks. Such a chunk does not
 //!   end with a newline; the line goes on in the next one.
+//! - **A run of token bytes longer than that window** (`a.b.c.1.2.3.4…`, `aaaa@aaaa…`) has no such
+//!   byte. It is cut at a multiple of [`PIECE`] bytes from the run's start, where the scrubber
+//!   scans such runs piece by piece anyway (see [`crate::scrub`]), and the chunks on either side get
+//!   the run's bytes across the cut in [`Joins`], so they judge the pieces there exactly as an
+//!   uncut run would be judged.
 //! - **Live input** (a pipe or terminal, as in `tail -f access.log | logscrub`): when a read has
 //!   brought complete lines and nothing more is waiting, the chunk is cut at once so lines show
 //!   promptly.
@@ -19,6 +24,13 @@ pub const SAFE_CUT_WINDOW: usize = 4096;
 /// How much of the start of an over-long line is kept for the chunks that continue it.
 pub const LINE_HEAD: usize = 4096;
 
+/// Token runs longer than this are scrubbed in pieces of this many bytes from the run's start.
+pub const PIECE: usize = 1024;
+
+/// How far the detection window of a piece reaches into its neighbours: longer than any address
+/// or email, so one that straddles a piece boundary is seen whole.
+pub const REACH: usize = 256;
+
 /// Reads newline-aligned chunks from `R`.
 pub struct Framer<R> {
     src: R,
@@ -31,6 +43,15 @@ pub struct Framer<R> {
     live_fd: Option<i32>,
     /// When the last chunk was cut inside an over-long line: that line's first bytes.
     head: Option<Arc<[u8]>>,
+    /// When the last chunk was cut inside a long token run: the run's start in the stream.
+    run_start: Option<u64>,
+    /// When the last chunk was cut inside a long token run: what the next chunk gets as
+    /// [`Joins::before`].
+    before: Option<RunBefore>,
+    /// When the chunk being cut ends inside a long token run: [`Joins::after`], and what the next
+    /// chunk gets as [`Joins::before`].
+    after: Option<Vec<u8>>,
+    next_before: Option<RunBefore>,
 }
 
 /// Where a chunk stands in its stream.
@@ -38,10 +59,33 @@ pub struct Framer<R> {
 pub struct ChunkInfo {
     /// Byte offset of the chunk's first byte in the (decompressed) stream.
     pub offset: u64,
-    /// Set when the chunk starts inside a line begun in an earlier chunk (a line longer than the
-    /// chunk size): the first [`LINE_HEAD`] bytes of that line, so the continuation can be judged
-    /// as the line's start was (its timestamp, say).
-    pub continues: Option<Arc<[u8]>>,
+    /// Set when the chunk touches its neighbours inside a line (a line longer than the chunk
+    /// size): what it needs to know about them.
+    pub continues: Option<Arc<Joins>>,
+}
+
+/// What a chunk cut inside a line needs to know about the bytes beyond its ends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Joins {
+    /// When the chunk starts inside a line begun in an earlier chunk: the first [`LINE_HEAD`]
+    /// bytes of that line, so the continuation can be judged as the line's start was (its
+    /// timestamp, say).
+    pub head: Option<Arc<[u8]>>,
+    /// When the chunk starts inside a long token run.
+    pub before: Option<RunBefore>,
+    /// When the chunk ends inside a long token run: the run's next bytes (at most [`REACH`]; fewer
+    /// when the run ends sooner).
+    pub after: Option<Vec<u8>>,
+}
+
+/// The part of a long token run before a chunk that starts inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunBefore {
+    /// Offset of the chunk's first byte in the run (a multiple of [`PIECE`]).
+    pub run_offset: usize,
+    /// The run's last bytes before the chunk: at most [`PIECE`] + [`REACH`], all of the run
+    /// when it is shorter.
+    pub bytes: Vec<u8>,
 }
 
 impl<R: Read> Framer<R> {
@@ -54,6 +98,10 @@ impl<R: Read> Framer<R> {
             offset: 0,
             live_fd: None,
             head: None,
+            run_start: None,
+            before: None,
+            after: None,
+            next_before: None,
         }
     }
 
@@ -73,7 +121,8 @@ impl<R: Read> Framer<R> {
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<ChunkInfo>> {
         // Reads go straight into `buf`. Its old length is kept as "already initialised" space, so a
         // recycled buffer is zero-filled only where it grows, not on every read.
-        let size = self.chunk_size;
+        // A buffer grown for a long token run may leave more than a chunk behind.
+        let mut size = self.chunk_size.max(self.carry.len());
         if buf.len() < size {
             buf.resize(size, 0);
         }
@@ -82,8 +131,23 @@ impl<R: Read> Framer<R> {
         self.carry.clear();
         loop {
             if filled >= size {
-                filled = self.cut(&buf[..filled], true).unwrap_or(filled);
-                break;
+                match self.cut(&buf[..filled], true) {
+                    Some(end) => {
+                        filled = end;
+                        break;
+                    }
+                    None => {
+                        // A token run with no piece boundary far enough in yet (only when the
+                        // buffer is smaller than PIECE + REACH): read a little more.
+                        size = if filled < PIECE + REACH {
+                            PIECE + REACH
+                        } else {
+                            filled + PIECE
+                        };
+                        buf.resize(size, 0);
+                        continue;
+                    }
+                }
             }
             if self.eof {
                 if filled == 0 {
@@ -124,39 +188,95 @@ impl<R: Read> Framer<R> {
                 Arc::from(&buf[start..buf.len().min(start + LINE_HEAD)])
             }));
         }
+        let joins = Joins {
+            head: continues,
+            before: self.before.take(),
+            after: self.after.take(),
+        };
+        // Set only when this chunk was cut inside a long run: the next chunk starts inside it.
+        self.before = self.next_before.take();
         let info = ChunkInfo {
             offset: self.offset,
-            continues,
+            continues: (joins != Joins::default()).then(|| Arc::new(joins)),
         };
         self.offset += filled as u64;
         Ok(Some(info))
     }
 
     /// Where the chunk in `data` ends: after its last newline, or with `full` and no newline at a
-    /// safe point. What follows the end is moved into `carry`. `None`: no newline and not `full`.
+    /// safe point. What follows the end is moved into `carry`. `None`: no newline and not `full`,
+    /// or a long token run that needs more bytes before it can be cut.
     fn cut(&mut self, data: &[u8], full: bool) -> Option<usize> {
-        let end = match memchr::memrchr(b'\n', data) {
-            Some(i) => i + 1,
-            None if full => safe_cut(data),
-            None => return None,
+        let end = match memchr::memrchr(b'\n', data).map(|i| i + 1) {
+            None if !full => return None,
+            None => safe_cut(data),
+            end => end,
+        };
+        let end = match end {
+            Some(end) => {
+                self.run_start = None;
+                end
+            }
+            None => self.cut_run(data)?,
         };
         self.carry.extend_from_slice(&data[end..]);
         Some(end)
     }
+
+    /// Cuts a full buffer that ends in a token run longer than [`SAFE_CUT_WINDOW`] at the last
+    /// piece boundary of the run that leaves [`REACH`] bytes after it, and records the run's bytes
+    /// across the cut for both chunks. `None` when no boundary is far enough in yet.
+    fn cut_run(&mut self, data: &[u8]) -> Option<usize> {
+        // The run's start: after the buffer's last non-token byte or newline, else where the run
+        // that the last chunk was cut inside began, else the buffer's start.
+        let start = match data.iter().rposition(|&b| !in_token(b)) {
+            Some(i) => self.offset + i as u64 + 1,
+            None => self.run_start.unwrap_or(self.offset),
+        };
+        let end = self.offset + data.len() as u64;
+        let last = end.checked_sub(REACH as u64)?;
+        let boundary = start + (last.saturating_sub(start)) / PIECE as u64 * PIECE as u64;
+        if boundary <= self.offset || boundary <= start {
+            return None;
+        }
+        let cut = (boundary - self.offset) as usize;
+        let after = &data[cut..cut + REACH];
+        let run_end = after.iter().position(|&b| !in_token(b)).unwrap_or(REACH);
+        self.after = Some(after[..run_end].to_vec());
+        // The run's bytes before the cut, with those the last chunk passed on when the run began
+        // before this buffer.
+        let from = start.max(self.offset);
+        let mut bytes = match (&self.before, start < self.offset) {
+            (Some(b), true) => b.bytes.clone(),
+            _ => Vec::new(),
+        };
+        bytes.extend_from_slice(&data[(from - self.offset) as usize..cut]);
+        let keep = PIECE + REACH;
+        if bytes.len() > keep {
+            bytes.drain(..bytes.len() - keep);
+        }
+        self.next_before = Some(RunBefore {
+            run_offset: (boundary - start) as usize,
+            bytes,
+        });
+        self.run_start = Some(start);
+        Some(cut)
+    }
 }
 
 /// A cut point in a full buffer without newlines: after the last byte in the final window that no
-/// token can contain, or the whole buffer when there is none (nothing that long is personal data).
-fn safe_cut(buf: &[u8]) -> usize {
+/// token can contain. `None` when there is none.
+fn safe_cut(buf: &[u8]) -> Option<usize> {
     let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
     buf[from..]
         .iter()
         .rposition(|&b| !in_token(b))
-        .map_or(buf.len(), |i| from + i + 1)
+        .map(|i| from + i + 1)
 }
 
-/// Bytes that can be part of an address or email (or glue to one).
-fn in_token(b: u8) -> bool {
+/// Bytes that can be part of an address or email (or glue to one). No detector reads across any
+/// other byte, so a text can be cut after one without changing what is found.
+pub(crate) fn in_token(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
@@ -174,6 +294,10 @@ fn in_token(b: u8) -> bool {
                 | b'_'
                 | b'~'
                 | b'-'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
         )
 }
 
@@ -255,7 +379,8 @@ mod tests {
             if buf == b"next\n" {
                 assert_eq!(info.continues, None);
             } else {
-                let head = info.continues.expect("continuation");
+                let joins = info.continues.expect("continuation");
+                let head = joins.head.as_ref().expect("line head");
                 assert!(
                     head.starts_with(b"[01/Jan/2026:00:00:00 +0000] x y"),
                     "{head:?}"
@@ -267,10 +392,59 @@ mod tests {
     }
 
     #[test]
-    fn a_line_without_any_cut_point_is_cut_at_the_size() {
+    fn a_token_run_is_cut_at_piece_boundaries_with_its_bytes_across_the_cut() {
+        // Regression: a run with no byte that no token can hold was cut anywhere, splitting an
+        // address between two chunks.
+        let mut line = b"xy ".to_vec();
+        line.extend(b"a.b.c.1.2.3.4.".iter().cycle().take(20_000));
+        line.extend(b" end\n");
+        let mut f = Framer::new(&line[..], 3000);
+        let mut buf = vec![];
+        let mut offset = 0;
+        let mut cuts = 0;
+        while let Some(info) = f.next_chunk(&mut buf).unwrap() {
+            assert_eq!(info.offset, offset);
+            let joins = info.continues.as_deref().cloned().unwrap_or_default();
+            if let Some(before) = &joins.before {
+                // The run starts after "xy ".
+                assert_eq!(before.run_offset as u64, offset - 3);
+                assert_eq!(before.run_offset % PIECE, 0);
+                let n = before.bytes.len();
+                assert_eq!(n, (PIECE + REACH).min(before.run_offset));
+                assert_eq!(
+                    &before.bytes[..],
+                    &line[offset as usize - n..offset as usize]
+                );
+            }
+            if let Some(after) = &joins.after {
+                let end = offset as usize + buf.len();
+                assert_eq!(&after[..], &line[end..end + after.len()]);
+                assert!(after.len() == REACH || line[end + after.len()] == b' ');
+                cuts += 1;
+            }
+            assert!(buf.len() <= 3000);
+            offset += buf.len() as u64;
+        }
+        assert_eq!(offset as usize, line.len());
+        assert!(cuts >= 6, "{cuts}");
+    }
+
+    #[test]
+    fn a_run_in_a_tiny_chunk_size_grows_the_buffer_just_enough() {
         let line = vec![b'a'; 10_000];
-        let cs = chunks(&line, 1000);
-        assert_eq!(cs.len(), 10);
-        assert!(cs.iter().all(|c| c.len() == 1000));
+        let cs = chunks(&line, 100);
+        assert_eq!(cs.concat(), line);
+        assert!(cs.iter().all(|c| c.len() <= PIECE + REACH));
+        assert!(cs[..cs.len() - 1].iter().all(|c| c.len() % PIECE == 0));
+    }
+
+    #[test]
+    fn in_token_holds_every_byte_of_a_local_part() {
+        for b in b"{_test_}|`~!#$%*+^-.@[]:" {
+            assert!(in_token(*b), "{}", *b as char);
+        }
+        for b in b" \"'/=?&<>()\t\n\\" {
+            assert!(!in_token(*b), "{}", *b as char);
+        }
     }
 }

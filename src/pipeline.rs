@@ -418,6 +418,59 @@ mod tests {
         }
     }
 
+    /// Text with long runs of token bytes (no byte where the framer may cut freely), holding
+    /// addresses and emails: the framer must cut inside them.
+    fn run_text() -> impl Strategy<Value = Vec<u8>> {
+        let unit = prop_oneof![
+            Just(b"a.b.c.1.2.3.4.".to_vec()),
+            Just(b"aaaa@aaaa".to_vec()),
+            Just(b"bob@example.com.".to_vec()),
+            Just(b"2001:db8::7.".to_vec()),
+            Just(b"1.".to_vec()),
+            Just(b"::".to_vec()),
+            Just(b"x%40y.org-".to_vec()),
+            "[a-z0-9.:@%-]{1,8}".prop_map(String::into_bytes),
+        ];
+        let run = (prop::collection::vec(unit, 1..4), 1usize..1500)
+            .prop_map(|(units, n)| units.concat().repeat(n));
+        let piece = prop_oneof![
+            3 => run,
+            1 => Just(b" ".to_vec()),
+            1 => Just(b"\n".to_vec()),
+            1 => Just(b"\xff\x00".to_vec()),
+        ];
+        prop::collection::vec(piece, 1..6).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        // Regression: a run without a byte the framer could cut after was cut anywhere, so an
+        // address straddling the cut was half left, and the output depended on the chunk size.
+        #[test]
+        fn output_is_the_same_for_any_cut_through_long_token_runs(text in run_text(), chunk in 1usize..9000, threads in 2usize..4) {
+            let (whole, whole_stats) = Scrubber::new(Actions::default()).scrub_to_vec(&text);
+            let (seq, seq_stats) = sequential(&text, chunk);
+            let (par, par_stats) = parallel(&text, chunk, threads);
+            prop_assert!(seq == whole, "sequential output differs, chunk {}", chunk);
+            prop_assert!(par == whole, "parallel output differs, chunk {}", chunk);
+            prop_assert_eq!(seq_stats, whole_stats);
+            prop_assert_eq!(par_stats, whole_stats);
+        }
+    }
+
+    #[test]
+    fn an_address_across_every_cut_of_a_long_run_is_replaced_whole() {
+        // "a.b.c.1.2.3.4." 10 000 times: no byte a cut may follow; every quad must be masked.
+        let text = b"a.b.c.1.2.3.4.".repeat(10_000);
+        let (whole, _) = Scrubber::new(Actions::default()).scrub_to_vec(&text);
+        assert_eq!(whole, b"a.b.c.1.2.3.0.".repeat(10_000));
+        for chunk in [1, 100, 1300, 4096, 5000, 65_536] {
+            assert!(sequential(&text, chunk).0 == whole, "chunk {chunk}");
+            assert!(parallel(&text, chunk, 3).0 == whole, "chunk {chunk}");
+        }
+    }
+
     #[test]
     fn empty_input_gives_empty_output_and_no_lines() {
         assert_eq!(sequential(b"", 100), (vec![], Stats::default()));

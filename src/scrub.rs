@@ -1,13 +1,25 @@
 //! Scrubbing one chunk of lines: read each line's time when something needs it (a retention
 //! window, pseudonyms that rotate by date), judge it, find spans of personal data, and write the
 //! kept lines with every span replaced.
+//!
+//! # Long token runs
+//! A run of bytes that can belong to a token (see [`crate::framing`]) longer than [`PIECE`] bytes
+//! (`a.b.c.1.2.3.4…` for megabytes) is scanned in pieces of [`PIECE`] bytes counted from the run's
+//! start. Each piece is searched in a window reaching [`REACH`] bytes into its neighbours; it keeps
+//! the spans that start inside it, from the end of the previous piece's last span on. So what is
+//! found at any byte depends only on the run's bytes within a few KiB of it and on its distance
+//! from the run's start, never on where the framer cut the stream: the framer may cut such a run
+//! at a piece boundary, and the chunk after the cut, given the run's bytes before it, repeats the
+//! previous piece's search to know where the span that crosses the cut ends. A span that crosses
+//! the end of a chunk is replaced, whole, by the chunk it starts in. Every byte is searched at most
+//! three times (window overlap, and the repeated piece), so the cost stays linear.
 
 use std::cell::RefCell;
 
 use crate::action::{ActionCache, Actions};
 use crate::detect::{Detector, Span};
 use crate::format::{Format, TimeFinder};
-use crate::framing::LINE_HEAD;
+use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
 use crate::report::{Fate, Stats};
 use crate::retention::{Undated, Window};
 
@@ -17,6 +29,12 @@ pub struct Scratch {
     detector: Detector,
     spans: Vec<Span>,
     actions: ActionCache,
+    /// Long runs: spans of one piece, the chunk's spans rebuilt, a run with its neighbours' bytes.
+    piece: Vec<Span>,
+    rebuilt: Vec<Span>,
+    run: Vec<u8>,
+    /// The whole text of a span that crosses the end of the chunk.
+    spill: Vec<u8>,
 }
 
 thread_local! {
@@ -87,13 +105,14 @@ impl Scrubber {
 
     /// Appends the scrubbed `chunk` to `out` and counts what was done.
     ///
-    /// `continues` is the head of the line the chunk starts inside of, when it continues a line
-    /// begun in an earlier chunk. Whole lines are counted at their newline; the fate of a last line
-    /// without one is returned, for the caller to count at the end of the stream.
+    /// `continues` is set when the chunk was cut inside a line: the head of the line it starts
+    /// inside of, and the bytes of a long token run across either of its ends. Whole lines are
+    /// counted at their newline; the fate of a last line without one is returned, for the caller to
+    /// count at the end of the stream.
     pub fn scrub_chunk(
         &self,
         chunk: &[u8],
-        continues: Option<&[u8]>,
+        continues: Option<&Joins>,
         out: &mut Vec<u8>,
         scratch: &mut Scratch,
         stats: &mut Stats,
@@ -102,20 +121,36 @@ impl Scrubber {
             detector,
             spans,
             actions,
+            piece,
+            rebuilt,
+            run,
+            spill,
         } = scratch;
         detector.find(chunk, spans);
+        let no_joins = Joins::default();
+        let joins = continues.unwrap_or(&no_joins);
+        let skip = long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill);
+        let edges = Edges { skip, spill };
         out.reserve(chunk.len());
         let start_len = out.len();
         stats.bytes_in += chunk.len() as u64;
         let tail = match self.per_line() {
             false => {
-                self.write_spans(chunk, 0, spans, self.now, actions, out, stats);
+                self.write_spans(chunk, skip, spans, self.now, &edges, actions, out, stats);
                 let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
                 stats.lines_in += lines;
                 stats.lines_out += lines;
                 Tail((!chunk.is_empty() && !chunk.ends_with(b"\n")).then_some(Fate::Keep))
             }
-            true => self.scrub_lines(chunk, continues, spans, actions, out, stats),
+            true => self.scrub_lines(
+                chunk,
+                joins.head.as_deref(),
+                spans,
+                &edges,
+                actions,
+                out,
+                stats,
+            ),
         };
         stats.bytes_out += (out.len() - start_len) as u64;
         tail
@@ -131,6 +166,7 @@ impl Scrubber {
         chunk: &[u8],
         continues: Option<&[u8]>,
         spans: &[Span],
+        edges: &Edges,
         actions: &mut ActionCache,
         out: &mut Vec<u8>,
         stats: &mut Stats,
@@ -138,7 +174,7 @@ impl Scrubber {
         let mut finder = self.finder.clone();
         let by_line = self.actions.needs_time();
         let mut first = 0; // index of the first span not yet written or skipped
-        let mut kept_from = 0; // start of the run of kept lines not yet written
+        let mut kept_from = edges.skip; // start of the run of kept lines not yet written
         let mut line_no = 0;
         let mut start = 0;
         let mut newlines = memchr::memchr_iter(b'\n', chunk);
@@ -163,10 +199,11 @@ impl Scrubber {
                         .take_while(|s| s.start < start)
                         .count();
                 self.write_spans(
-                    &chunk[kept_from..start],
+                    &chunk[..start],
                     kept_from,
                     &spans[first..run_end],
                     self.now,
+                    edges,
                     actions,
                     out,
                     stats,
@@ -179,10 +216,11 @@ impl Scrubber {
                 if fate.keeps() {
                     let t = time.unwrap_or(self.now);
                     self.write_spans(
-                        &chunk[start..end],
-                        start,
+                        &chunk[..end],
+                        start.max(edges.skip),
                         &spans[run_end..line_end],
                         t,
+                        edges,
                         actions,
                         out,
                         stats,
@@ -200,10 +238,11 @@ impl Scrubber {
             start = end;
         }
         self.write_spans(
-            &chunk[kept_from..],
+            chunk,
             kept_from,
             &spans[first..],
             self.now,
+            edges,
             actions,
             out,
             stats,
@@ -211,26 +250,33 @@ impl Scrubber {
         tail
     }
 
-    /// Writes `text` (which starts at `offset` in the chunk the spans refer to) with its spans
-    /// replaced; `t` is the time of the line(s).
+    /// Writes `text[from..]` with its spans (offsets in `text`, none before `from`) replaced; `t`
+    /// is the time of the line(s). A span that ends beyond `text` is the one crossing the chunk's
+    /// end: its whole text is `edges.spill`.
     #[allow(clippy::too_many_arguments)]
     fn write_spans(
         &self,
         text: &[u8],
-        offset: usize,
+        from: usize,
         spans: &[Span],
         t: i64,
+        edges: &Edges,
         actions: &mut ActionCache,
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
-        let mut pos = 0;
+        let mut pos = from.min(text.len());
         for span in spans {
-            let (s, e) = (span.start - offset, span.end - offset);
+            let (s, e) = (span.start, span.end);
             out.extend_from_slice(&text[pos..s]);
-            self.actions.write(actions, t, span.kind, &text[s..e], out);
+            let whole = if e <= text.len() {
+                &text[s..e]
+            } else {
+                edges.spill
+            };
+            self.actions.write(actions, t, span.kind, whole, out);
             stats.count(span.kind);
-            pos = e;
+            pos = e.min(text.len());
         }
         out.extend_from_slice(&text[pos..]);
     }
@@ -239,7 +285,7 @@ impl Scrubber {
     pub fn scrub_chunk_local(
         &self,
         chunk: &[u8],
-        continues: Option<&[u8]>,
+        continues: Option<&Joins>,
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) -> Tail {
@@ -255,6 +301,142 @@ impl Scrubber {
         count_tail(&mut stats, tail);
         (out, stats)
     }
+}
+
+/// Where a chunk's output starts (past a span the chunk before it replaced), and the whole text of
+/// a span that crosses the chunk's end.
+struct Edges<'a> {
+    skip: usize,
+    spill: &'a [u8],
+}
+
+/// Replaces the spans of token runs longer than [`PIECE`] in `spans` by those found piece by piece
+/// (see the module docs). Returns where the chunk's output starts; fills `spill` with the text of a
+/// span that crosses the chunk's end.
+#[allow(clippy::too_many_arguments)]
+fn long_runs(
+    chunk: &[u8],
+    joins: &Joins,
+    detector: &mut Detector,
+    spans: &mut Vec<Span>,
+    found: &mut Vec<Span>,
+    rebuilt: &mut Vec<Span>,
+    ext: &mut Vec<u8>,
+    spill: &mut Vec<u8>,
+) -> usize {
+    spill.clear();
+    rebuilt.clear();
+    let n = chunk.len();
+    let mut skip = 0;
+    let mut any = false;
+    let mut next = 0; // first span of `spans` not yet moved to `rebuilt`
+    let mut seen = 0; // end of the last run looked at
+
+    // A run longer than PIECE holds a multiple of PIECE / 2; the runs through the chunk's ends are
+    // long when the framer cut them.
+    let last = joins.after.is_some().then(|| n.saturating_sub(1));
+    let probes = (0..n).step_by(PIECE / 2).chain(last);
+    for q in probes {
+        if q < seen || q >= n || !in_token(chunk[q]) {
+            continue;
+        }
+        let mut a = q;
+        while a > seen && in_token(chunk[a - 1]) {
+            a -= 1;
+        }
+        let mut b = q + 1;
+        while b < n && in_token(chunk[b]) {
+            b += 1;
+        }
+        seen = b;
+        let before = joins.before.as_ref().filter(|_| a == 0);
+        let after = joins.after.as_deref().filter(|_| b == n);
+        if b - a <= PIECE && before.is_none() && after.is_none() {
+            continue;
+        }
+        any = true;
+        while next < spans.len() && spans[next].start < a {
+            rebuilt.push(spans[next]);
+            next += 1;
+        }
+        while next < spans.len() && spans[next].start < b {
+            next += 1;
+        }
+        // The run's bytes, with its neighbours' across the chunk's ends.
+        let (lead, from) = before.map_or((0, 0), |r| (r.bytes.len(), r.run_offset));
+        let text: &[u8] = if before.is_some() || after.is_some() {
+            ext.clear();
+            ext.extend_from_slice(before.map_or(&[][..], |r| &r.bytes[..]));
+            ext.extend_from_slice(&chunk[a..b]);
+            ext.extend_from_slice(after.unwrap_or_default());
+            ext
+        } else {
+            &chunk[a..b]
+        };
+        let base = from - lead;
+        let k = rebuilt.len();
+        let start = pieces(detector, found, text, base, from, from + (b - a), rebuilt);
+        if before.is_some() {
+            skip = start - lead;
+        }
+        for span in &mut rebuilt[k..] {
+            if span.end - lead + a > n {
+                spill.extend_from_slice(&text[span.start..span.end]);
+            }
+            span.start = span.start - lead + a;
+            span.end = span.end - lead + a;
+        }
+    }
+    if any {
+        rebuilt.extend_from_slice(&spans[next..]);
+        std::mem::swap(spans, rebuilt);
+    }
+    skip
+}
+
+/// Appends to `out` (in `text` coordinates) the spans of the pieces of a long token run that start
+/// at run offsets `from..to`; `text` holds the run's bytes from run offset `base`, enough of them
+/// for every window. `from` is a piece boundary. Returns where the output of `from..` starts in
+/// `text`: past the span that the piece before `from` keeps, when it reaches that far.
+#[allow(clippy::too_many_arguments)]
+fn pieces(
+    detector: &mut Detector,
+    found: &mut Vec<Span>,
+    text: &[u8],
+    base: usize,
+    from: usize,
+    to: usize,
+    out: &mut Vec<Span>,
+) -> usize {
+    let mut kept_end = from - base; // no span starts before this
+    let mut skip = kept_end;
+    // The piece before `from` is searched again only to learn where its last span ends.
+    let mut g = if from >= PIECE { from - PIECE } else { from };
+    while g < to {
+        let w0 = g.saturating_sub(REACH).max(base) - base;
+        let w1 = (g + PIECE + REACH - base).min(text.len());
+        let (p0, p1) = (g - base, (g + PIECE - base).min(text.len()));
+        detector.find(&text[w0..w1], found);
+        for s in found.iter() {
+            let (start, end) = (s.start + w0, s.end + w0);
+            if start < p0 || start >= p1 || end <= kept_end {
+                continue;
+            }
+            if g >= from {
+                out.push(Span {
+                    start: start.max(kept_end),
+                    end,
+                    kind: s.kind,
+                });
+            }
+            kept_end = end;
+        }
+        if g < from {
+            skip = kept_end;
+        }
+        g += PIECE;
+    }
+    skip
 }
 
 /// Counts the last line of a stream when it had no newline.
