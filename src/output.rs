@@ -45,6 +45,8 @@ pub struct Sink {
     name: String,
     writer: Writer,
     temp: Option<(NamedTempFile, PathBuf)>,
+    /// Keeps the temporary file on the list a signal clears (see [`crate::signals`]).
+    _guard: Option<crate::signals::TempGuard>,
 }
 
 impl Sink {
@@ -57,6 +59,7 @@ impl Sink {
                     name,
                     writer: Writer::Stdout(io::stdout()),
                     temp: None,
+                    _guard: None,
                 })
             }
             Target::File(p) => p,
@@ -91,6 +94,7 @@ impl Sink {
         Ok(Sink {
             name,
             writer,
+            _guard: Some(crate::signals::TempGuard::new(temp.path())),
             temp: Some((temp, path.clone())),
         })
     }
@@ -101,6 +105,7 @@ impl Sink {
             name: "<memory>".to_string(),
             writer: Writer::Memory(Vec::new()),
             temp: None,
+            _guard: None,
         }
     }
 

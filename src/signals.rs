@@ -56,6 +56,23 @@ pub fn unregister_temp(path: &Path) {
     }
 }
 
+/// A registered temporary file, forgotten when dropped.
+#[derive(Debug)]
+pub struct TempGuard(PathBuf);
+
+impl TempGuard {
+    pub fn new(path: &Path) -> TempGuard {
+        register_temp(path);
+        TempGuard(path.to_path_buf())
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        unregister_temp(&self.0);
+    }
+}
+
 /// Blocks SIGINT, SIGTERM and SIGHUP here and in every thread started later, and handles them on
 /// a thread of their own (see the module docs). Call it before starting any other thread.
 pub fn install() -> std::io::Result<()> {

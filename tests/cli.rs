@@ -2540,3 +2540,43 @@ fn a_file_size_limit_is_a_clear_write_error_and_leaves_nothing() {
         list_dir(&out_dir)
     );
 }
+
+#[test]
+fn sigterm_while_a_read_waits_on_a_silent_pipe_still_removes_the_temporary_file() {
+    use std::io::Write as _;
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    let mut child = std::process::Command::new(BIN)
+        .arg("-o")
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"203.0.113.5 - - a line, then silence\n")
+        .unwrap();
+    let start = std::time::Instant::now();
+    while list_dir(dir.path()).is_empty() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no temporary file"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) on the pid of our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let got = child.wait_with_output().unwrap();
+    drop(stdin); // kept open until now: the read never returned by itself
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
+    assert!(
+        list_dir(dir.path()).is_empty(),
+        "left {:?}",
+        list_dir(dir.path())
+    );
+}
