@@ -118,6 +118,16 @@ fn domain_end(text: &[u8], d: usize) -> Option<usize> {
             .iter()
             .take_while(|&&b| is_alnum(b) || b == b'-')
             .count();
+        // A top-level label may also end where a digit or hyphen is glued to it
+        // (`bob@example.com-x`, `a@b.com0.0.0.1`): the address ends before them. Privacy first:
+        // the address before the glue is still someone's.
+        if labels >= 1 {
+            let run = &text[i..i + len];
+            let alpha = run.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            if alpha < len && is_tld(&run[..alpha]) {
+                best = Some(i + alpha);
+            }
+        }
         if len == 0 || len > 63 || text[i] == b'-' || text[i + len - 1] == b'-' {
             break;
         }

@@ -62,6 +62,19 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
                     groups[n] = u16::from_be_bytes([o[0], o[1]]);
                     groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
                     best = Some((n + 2, gap, i + len));
+                    break;
+                }
+            }
+            // Not an embedded IPv4 (`2001:db8::1.` ending a sentence): the digits are a last
+            // group, and the address ends before the dot.
+            if digits <= 4 && n < 8 {
+                groups[n] = value;
+                let complete = match gap {
+                    None => n + 1 == 8,
+                    Some(_) => n + 1 <= 7,
+                };
+                if complete {
+                    best = Some((n + 1, gap, i + digits));
                 }
             }
             break;
@@ -146,17 +159,37 @@ pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, u
 }
 
 /// The address starting at `start`, if it is one, holds a hex digit and ends at a word boundary.
+/// When the longest address does not end at a boundary because its last group is the start of a
+/// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
+/// on (at most eight times: an address has at most eight groups).
 fn accept(text: &[u8], start: usize, run_end: usize) -> Option<(usize, usize)> {
-    let (_, len) = parse_prefix(&text[start..run_end])?;
-    let end = start + len;
-    let has_digit = text[start..end].iter().any(|&b| b != b':');
-    let next = text.get(end).copied();
-    let boundary = match next {
-        None => true,
-        Some(b':') => text.get(end + 1) != Some(&b':'),
-        Some(b) => !is_word(b),
-    };
-    (has_digit && boundary).then_some((start, end))
+    let mut limit = run_end;
+    loop {
+        let (_, len) = parse_prefix(&text[start..limit])?;
+        let end = start + len;
+        let has_digit = text[start..end].iter().any(|&b| b != b':');
+        let boundary = match text.get(end).copied() {
+            None => true,
+            Some(b':') => text.get(end + 1) != Some(&b':'),
+            Some(b) => !is_word(b),
+        };
+        if has_digit && boundary {
+            return Some((start, end));
+        }
+        if !has_digit {
+            return None;
+        }
+        // Shorten to before the last single colon of the address.
+        limit = start + text[start..end].iter().rposition(|&b| b == b':')?;
+        if limit > start && text[limit - 1] == b':' {
+            // That colon is half of `::`, and the last group is glued to a word
+            // (`2001:db8:1:2::Ag@…`). With two groups or more before the `::` this is an address
+            // ending in `::`; with fewer it is a name (`std::vector`, `Foo::Bar`).
+            let groups = text[start..limit - 1].split(|&b| b == b':').count();
+            return (groups >= 2 && parse(&text[start..=limit]).is_some())
+                .then_some((start, limit + 1));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +277,24 @@ mod tests {
         assert_eq!(found("a 200:: b"), ["200::"]);
         assert_eq!(found("::1, ::ffff:10.0.0.1"), ["::1", "::ffff:10.0.0.1"]);
         assert_eq!(found("from=1:2:3:4:5:6:7:8,"), ["1:2:3:4:5:6:7:8"]);
+    }
+
+    /// Leaks found by the property tests (tests/props.rs): an address followed by a dot, or by a
+    /// colon and a word starting with hex letters, was not found at all.
+    #[test]
+    fn an_address_before_a_dot_or_a_hex_word_is_still_found() {
+        assert_eq!(found("x 2001:db8::1. y"), ["2001:db8::1"]);
+        assert_eq!(found("::1."), ["::1"]);
+        assert_eq!(found("0:0:0:0:0:ffff:0:735."), ["0:0:0:0:0:ffff:0:735"]);
+        assert_eq!(found("2001:db8:85a3::1:2:3."), ["2001:db8:85a3::1:2:3"]);
+        assert_eq!(found("x 2001:db8::1:bob y"), ["2001:db8::1"]);
+        assert_eq!(found("1::1:bo"), ["1::1"]);
+        assert_eq!(found("2001:db8::1:face:book"), ["2001:db8::1:face"]);
+        // The last group glued to a word after `::`: the address up to the `::` is found.
+        assert_eq!(found("2001:db8:1:2::Ag@"), ["2001:db8:1:2::"]);
+        // Still not addresses.
+        assert!(found("std::bad:cafe").is_empty());
+        assert!(found("d::Ag").is_empty());
     }
 
     #[test]
