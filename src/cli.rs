@@ -225,7 +225,8 @@ pub struct Cli {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// gzip compression level for .gz outputs (0-9).
+    /// gzip compression level for .gz outputs (0-9). Chunks are compressed in parallel, each as
+    /// one gzip member of a standard multi-member file (zcat, gzip -d and logscrub read it whole).
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub level: u32,
 
@@ -246,7 +247,8 @@ pub struct Cli {
     #[arg(long, value_name = "BITS", default_value_t = 48, value_parser = clap::value_parser!(u8).range(0..=128))]
     pub ipv6_prefix: u8,
 
-    /// Worker threads [default: the number of cores]. Output is identical for every value.
+    /// Worker threads [default: the number of cores]. Output is identical for every value. At most
+    /// 16 run (no more chunks are in flight at once, which bounds memory).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
 

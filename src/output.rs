@@ -1,12 +1,18 @@
 //! Output sinks: stdout, or a file written under a temporary name beside its target and renamed
 //! into place only when everything was written. A name ending in `.gz` gets gzip.
+//!
+//! gzip output is a multi-member file (RFC 1952 §2.2): each scrubbed chunk is compressed on its own
+//! into one complete member, so workers compress chunks in parallel and the writer only
+//! concatenates them in order, as pigz does. `zcat`, `gzip -d` and logscrub itself read the members
+//! as one text. The members depend only on the chunks, so the file is byte-identical for every
+//! thread count.
 
+use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
@@ -32,11 +38,84 @@ impl Target {
     }
 }
 
+/// How scrubbed text is encoded on its way into a sink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// As it is.
+    Plain,
+    /// Each chunk as one gzip member, compressed at this level (0-9).
+    Gzip { level: u32 },
+}
+
+impl Encoding {
+    /// Encodes one chunk of text for a sink of this encoding: `text` itself when plain; otherwise
+    /// `packed` is filled with a gzip member holding `text` (nothing for an empty `text`: an empty
+    /// member adds nothing but bytes) and returned.
+    pub fn encode<'a>(self, text: &'a [u8], packed: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
+        match self {
+            Encoding::Plain => Ok(text),
+            Encoding::Gzip { .. } if text.is_empty() => {
+                packed.clear();
+                Ok(packed)
+            }
+            Encoding::Gzip { level } => {
+                gzip_member(text, level, packed)?;
+                Ok(packed)
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Each thread's deflate state, kept between chunks: a fresh one costs an allocation and
+    /// clearing its tables, which is worth saving once per chunk.
+    static DEFLATE: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
+}
+
+/// Writes into `out` one complete gzip member (header, raw deflate, CRC-32 and size) holding
+/// `text`. The header has no name and no time, so the bytes depend on the text and level only.
+fn gzip_member(text: &[u8], level: u32, out: &mut Vec<u8>) -> io::Result<()> {
+    // Extra flags as gzip sets them: 2 for the slowest level, 4 for the fastest; OS 255: unknown.
+    let xfl = match level {
+        9 => 2,
+        1 => 4,
+        _ => 0,
+    };
+    out.clear();
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
+    DEFLATE.with(|cell| -> io::Result<()> {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_some_and(|(l, _)| *l != level) {
+            *slot = None;
+        }
+        let (_, deflate) =
+            slot.get_or_insert_with(|| (level, Compress::new(Compression::new(level), false)));
+        deflate.reset();
+        loop {
+            let consumed = deflate.total_in() as usize;
+            let rest = text.get(consumed..).unwrap_or_default();
+            // Room for a typical log's ratio; grows (amortised) where text compresses less.
+            out.reserve(rest.len() / 4 + 1024);
+            let status = deflate
+                .compress_vec(rest, out, FlushCompress::Finish)
+                .map_err(io::Error::other)?;
+            if status == Status::StreamEnd {
+                return Ok(());
+            }
+        }
+    })?;
+    let mut crc = Crc::new();
+    crc.update(text);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    // ISIZE is the length modulo 2^32 (RFC 1952).
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    Ok(())
+}
+
 enum Writer {
     Memory(Vec<u8>),
     Stdout(io::Stdout),
-    Plain(File),
-    Gzip(GzEncoder<File>),
+    File(File),
 }
 
 /// An open output. Dropping it without [`Sink::finish`] leaves the target untouched and removes
@@ -44,6 +123,11 @@ enum Writer {
 pub struct Sink {
     name: String,
     writer: Writer,
+    encoding: Encoding,
+    /// Whether anything was written: a gzip file gets at least one member, so it is valid gzip.
+    wrote: bool,
+    /// Where [`Sink::write_text`] encodes.
+    packed: Vec<u8>,
     temp: Option<(NamedTempFile, PathBuf)>,
     /// Keeps the temporary file on the list a signal clears (see [`crate::signals`]).
     _guard: Option<crate::signals::TempGuard>,
@@ -58,6 +142,9 @@ impl Sink {
                 return Ok(Sink {
                     name,
                     writer: Writer::Stdout(io::stdout()),
+                    encoding: Encoding::Plain,
+                    wrote: false,
+                    packed: Vec::new(),
                     temp: None,
                     _guard: None,
                 })
@@ -86,14 +173,19 @@ impl Sink {
             fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(err)?;
         }
         let file = temp.as_file().try_clone().map_err(err)?;
-        let writer = if target.is_gzip() {
-            Writer::Gzip(GzEncoder::new(file, Compression::new(level)))
+        let encoding = if target.is_gzip() {
+            Encoding::Gzip {
+                level: level.min(9),
+            }
         } else {
-            Writer::Plain(file)
+            Encoding::Plain
         };
         Ok(Sink {
             name,
-            writer,
+            writer: Writer::File(file),
+            encoding,
+            wrote: false,
+            packed: Vec::new(),
             _guard: Some(crate::signals::TempGuard::new(temp.path())),
             temp: Some((temp, path.clone())),
         })
@@ -104,12 +196,26 @@ impl Sink {
         Sink {
             name: "<memory>".to_string(),
             writer: Writer::Memory(Vec::new()),
+            encoding: Encoding::Plain,
+            wrote: false,
+            packed: Vec::new(),
             temp: None,
             _guard: None,
         }
     }
 
-    /// The bytes collected by a [`Sink::memory`] sink (empty for any other).
+    /// A memory sink that gzips, member by member, as a `.gz` file target does.
+    pub fn memory_gzip(level: u32) -> Sink {
+        Sink {
+            encoding: Encoding::Gzip {
+                level: level.min(9),
+            },
+            ..Sink::memory()
+        }
+    }
+
+    /// The bytes collected by a [`Sink::memory`] or [`Sink::memory_gzip`] sink (empty for any
+    /// other). Unlike [`Sink::finish`], adds no empty gzip member.
     pub fn into_memory(self) -> Vec<u8> {
         match self.writer {
             Writer::Memory(v) => v,
@@ -121,15 +227,37 @@ impl Sink {
         &self.name
     }
 
-    pub fn write_all(&mut self, data: &[u8]) -> Result<()> {
+    /// How text must be encoded for [`Sink::write_encoded`].
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Writes one chunk of scrubbed text, encoding it here (the sequential path).
+    pub fn write_text(&mut self, text: &[u8]) -> Result<()> {
+        let mut packed = std::mem::take(&mut self.packed);
+        let r = self
+            .encoding
+            .encode(text, &mut packed)
+            .map_err(|e| Error::write(&self.name, e))
+            .and_then(|bytes| self.write_encoded(bytes));
+        self.packed = packed;
+        r
+    }
+
+    /// Writes bytes already encoded by [`Encoding::encode`] with this sink's encoding (the
+    /// parallel path, where workers encode).
+    pub fn write_encoded(&mut self, bytes: &[u8]) -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.wrote = true;
         let r = match &mut self.writer {
             Writer::Memory(v) => {
-                v.extend_from_slice(data);
+                v.extend_from_slice(bytes);
                 Ok(())
             }
-            Writer::Stdout(s) => s.write_all(data),
-            Writer::Plain(f) => f.write_all(data),
-            Writer::Gzip(g) => g.write_all(data),
+            Writer::Stdout(s) => s.write_all(bytes),
+            Writer::File(f) => f.write_all(bytes),
         };
         r.map_err(|e| Error::write(&self.name, e))
     }
@@ -142,15 +270,22 @@ impl Sink {
         }
     }
 
-    /// Completes the output: flushes, finishes gzip, syncs and renames the file into place.
-    pub fn finish(self) -> Result<()> {
+    /// Completes the output: flushes, syncs and renames the file into place. A gzip output that
+    /// got no text gets one empty member, so it is still a valid (empty) gzip file.
+    pub fn finish(mut self) -> Result<()> {
+        if !self.wrote {
+            if let Encoding::Gzip { level } = self.encoding {
+                let mut member = Vec::new();
+                gzip_member(b"", level, &mut member).map_err(|e| Error::write(&self.name, e))?;
+                self.write_encoded(&member)?;
+            }
+        }
         let name = self.name;
         let err = |e| Error::write(&name, e);
         let file = match self.writer {
             Writer::Memory(_) => return Ok(()),
             Writer::Stdout(mut s) => return s.flush().map_err(err),
-            Writer::Plain(f) => f,
-            Writer::Gzip(g) => g.finish().map_err(err)?,
+            Writer::File(f) => f,
         };
         file.sync_all().map_err(err)?;
         drop(file);
@@ -170,7 +305,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.log");
         let mut s = Sink::create(&Target::File(path.clone()), 6, None).unwrap();
-        s.write_all(b"hello\n").unwrap();
+        s.write_text(b"hello\n").unwrap();
         assert!(!path.exists());
         s.finish().unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"hello\n");
@@ -182,9 +317,111 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.log.gz");
         let mut s = Sink::create(&Target::File(path.clone()), 6, None).unwrap();
-        s.write_all(b"partial").unwrap();
+        s.write_text(b"partial").unwrap();
         drop(s);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    fn gunzip_all(bytes: &[u8]) -> Vec<u8> {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text)
+            .unwrap();
+        text
+    }
+
+    /// Bytes that compress poorly (xorshift64), so a member is larger than its text.
+    fn noise(n: usize) -> Vec<u8> {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gzip_members_each_decode_alone_and_concatenate_to_the_whole_text() {
+        let texts: [&[u8]; 3] = [b"first chunk\n", &[b'a'; 100_000], b"\xff\x00 last\n"];
+        let mut file = Vec::new();
+        for text in texts {
+            let mut packed = Vec::new();
+            let member = Encoding::Gzip { level: 6 }
+                .encode(text, &mut packed)
+                .unwrap();
+            // A single-member decoder stops at the member's end: each is complete on its own.
+            let mut alone = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(member), &mut alone)
+                .unwrap();
+            assert_eq!(alone, text);
+            file.extend_from_slice(member);
+        }
+        assert_eq!(gunzip_all(&file), texts.concat());
+    }
+
+    #[test]
+    fn every_level_gives_the_same_member_on_any_thread_and_round_trips() {
+        let text =
+            [
+                &b"203.0.113.0 - - [25/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200\n"
+                    .repeat(500)[..],
+                &noise(70_000),
+            ]
+            .concat();
+        for level in 0..=9 {
+            let mut here = Vec::new();
+            Encoding::Gzip { level }.encode(&text, &mut here).unwrap();
+            // Again on this thread (its deflate state reused) and on a fresh thread.
+            let mut again = Vec::new();
+            Encoding::Gzip { level }.encode(&text, &mut again).unwrap();
+            let there = std::thread::scope(|s| {
+                s.spawn(|| {
+                    let mut v = Vec::new();
+                    Encoding::Gzip { level }.encode(&text, &mut v).unwrap();
+                    v
+                })
+                .join()
+                .unwrap()
+            });
+            assert_eq!(here, again, "level {level}");
+            assert_eq!(here, there, "level {level}");
+            assert_eq!(gunzip_all(&here), text, "level {level}");
+        }
+    }
+
+    #[test]
+    fn incompressible_text_grows_the_member_buffer_and_still_round_trips() {
+        let text = noise(1 << 20);
+        let mut packed = Vec::new();
+        let member = Encoding::Gzip { level: 6 }
+            .encode(&text, &mut packed)
+            .unwrap();
+        assert!(member.len() > text.len());
+        assert_eq!(gunzip_all(member), text);
+    }
+
+    #[test]
+    fn plain_encoding_is_the_text_itself_and_empty_text_is_no_member() {
+        let mut packed = vec![1, 2, 3];
+        assert_eq!(Encoding::Plain.encode(b"abc", &mut packed).unwrap(), b"abc");
+        assert!(Encoding::Gzip { level: 6 }
+            .encode(b"", &mut packed)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_gzip_file_that_got_no_text_is_a_valid_empty_gzip_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.log.gz");
+        let mut s = Sink::create(&Target::File(path.clone()), 6, None).unwrap();
+        s.write_text(b"").unwrap();
+        s.finish().unwrap();
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(&bytes[..2], b"\x1f\x8b");
+        assert_eq!(gunzip_all(&bytes), b"");
     }
 
     #[test]
@@ -192,7 +429,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("o.gz");
         let mut s = Sink::create(&Target::File(path.clone()), 1, Some(0o640)).unwrap();
-        s.write_all(b"x\n").unwrap();
+        s.write_text(b"x\n").unwrap();
         s.finish().unwrap();
         let mut d = flate2::read::GzDecoder::new(File::open(&path).unwrap());
         let mut text = String::new();

@@ -17,7 +17,7 @@ use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
 use crate::framing::{ChunkInfo, Framer};
 use crate::input;
-use crate::output::{Sink, Target};
+use crate::output::{Encoding, Sink, Target};
 use crate::report::Stats;
 use crate::scrub::{count_tail, Scrubber, Tail};
 
@@ -43,13 +43,33 @@ pub struct Meter {
     pub files_done: AtomicUsize,
 }
 
+/// Chunks alive at once over all files, whatever the thread count: queued between a file's
+/// reader and writer, being read, and being written. With the default 512 KiB chunks, each with
+/// its scrubbed text and gzip member beside it, that is under 30 MiB of buffers.
+const MAX_IN_FLIGHT: usize = 16;
+
+/// Workers at most: more could never all have a chunk to work on, and each keeps per-thread
+/// state (deflate tables, caches).
+pub const MAX_WORKERS: usize = MAX_IN_FLIGHT;
+
+/// Files scrubbed side by side at most (each has its own reader, writer and queue).
+const MAX_SIDE_BY_SIDE: usize = 4;
+
+/// The queue depth of each of `side_by_side` files for `threads` workers: twice the workers, so
+/// none waits for the reader, but at least two per file and, counting the chunk each file's
+/// reader and writer hold, within [`MAX_IN_FLIGHT`] in all.
+fn queue_depth(threads: usize, side_by_side: usize) -> usize {
+    let share = MAX_IN_FLIGHT / side_by_side.max(1);
+    (threads * 2).min(share.saturating_sub(2)).max(2)
+}
+
 /// Scrubs every job of `plan`; outcomes are in job order. Files writing to stdout run one after the
 /// other; files writing to their own outputs run side by side.
 pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
     let scrubber = Arc::new(plan.scrubber());
     let pool = if plan.threads > 1 {
         match rayon::ThreadPoolBuilder::new()
-            .num_threads(plan.threads)
+            .num_threads(plan.threads.min(MAX_WORKERS))
             .thread_name(|i| format!("scrub-{i}"))
             .build()
         {
@@ -74,16 +94,17 @@ pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
     } else {
         None
     };
-    let one = |job: &FileJob| {
-        let outcome = run_file(plan, &scrubber, pool.as_ref(), job, meter);
-        meter.files_done.fetch_add(1, Ordering::Relaxed);
-        outcome
-    };
     let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
     let side_by_side = if to_stdout || pool.is_none() {
         1
     } else {
-        plan.threads.min(jobs.len())
+        plan.threads.min(jobs.len()).min(MAX_SIDE_BY_SIDE)
+    };
+    let depth = queue_depth(plan.threads, side_by_side);
+    let one = |job: &FileJob| {
+        let outcome = run_file(plan, &scrubber, pool.as_ref(), depth, job, meter);
+        meter.files_done.fetch_add(1, Ordering::Relaxed);
+        outcome
     };
     if side_by_side <= 1 {
         let mut outcomes = Vec::with_capacity(jobs.len());
@@ -122,6 +143,7 @@ fn run_file(
     plan: &Plan,
     scrubber: &Arc<Scrubber>,
     pool: Option<&rayon::ThreadPool>,
+    depth: usize,
     job: &FileJob,
     meter: &Meter,
 ) -> FileOutcome {
@@ -140,15 +162,7 @@ fn run_file(
         let sink = Sink::create(&job.output, plan.level, opened.mode);
         let result = sink.and_then(|sink| match pool {
             None => sequential_into(scrubber, framer, sink, &source, &mut stats),
-            Some(pool) => parallel_into(
-                scrubber,
-                pool,
-                plan.threads * 2,
-                framer,
-                sink,
-                &source,
-                &mut stats,
-            ),
+            Some(pool) => parallel_into(scrubber, pool, depth, framer, sink, &source, &mut stats),
         });
         read_bytes = opened.consumed.load(Ordering::Relaxed);
         result?.finish()
@@ -214,7 +228,7 @@ fn sequential_into<R: std::io::Read>(
         let mut chunk_stats = Stats::default();
         let chunk_tail =
             scrubber.scrub_chunk_local(&buf, info.continues.as_deref(), &mut out, &mut chunk_stats);
-        sink.write_all(&out)?;
+        sink.write_text(&out)?;
         sink.flush()?;
         *stats += chunk_stats;
         tail = chunk_tail;
@@ -242,9 +256,21 @@ fn read_chunk<R: std::io::Read>(
     })
 }
 
-struct Done {
+/// A chunk's buffers, which travel from the reader to a worker, to the writer and back.
+#[derive(Default)]
+struct Buffers {
+    /// The chunk as read.
     input: Vec<u8>,
+    /// The scrubbed text.
     output: Vec<u8>,
+    /// The scrubbed text as a gzip member, for gzip sinks.
+    packed: Vec<u8>,
+}
+
+struct Done {
+    buffers: Buffers,
+    /// Why encoding failed, if it did.
+    error: Option<std::io::Error>,
     stats: Stats,
     tail: Tail,
 }
@@ -283,27 +309,35 @@ fn parallel_into<R: std::io::Read>(
     stats: &mut Stats,
 ) -> Result<Sink> {
     let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(depth.max(1));
-    let (free_tx, free_rx) = mpsc::channel::<(Vec<u8>, Vec<u8>)>();
+    let (free_tx, free_rx) = mpsc::channel::<Buffers>();
+    let encoding = sink.encoding();
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> (Stats, Result<Sink>) {
             let mut stats = Stats::default();
             let mut tail = Tail(None);
             for rx in order_rx {
                 let Ok(done) = rx.recv() else { break };
-                if let Err(e) = sink.write_all(&done.output).and_then(|()| sink.flush()) {
+                if let Some(e) = done.error {
+                    return (stats, Err(Error::write(sink.name(), e)));
+                }
+                let bytes = match encoding {
+                    Encoding::Plain => &done.buffers.output,
+                    Encoding::Gzip { .. } => &done.buffers.packed,
+                };
+                if let Err(e) = sink.write_encoded(bytes).and_then(|()| sink.flush()) {
                     return (stats, Err(e));
                 }
                 stats += done.stats;
                 tail = done.tail;
-                let _ = free_tx.send((done.input, done.output));
+                let _ = free_tx.send(done.buffers);
             }
             count_tail(&mut stats, tail);
             (stats, Ok(sink))
         });
         let read_result = (|| -> Result<()> {
             loop {
-                let (mut input, mut output) = free_rx.try_recv().unwrap_or_default();
-                let Some(info) = read_chunk(&mut framer, &mut input, source)? else {
+                let mut buffers = free_rx.try_recv().unwrap_or_default();
+                let Some(info) = read_chunk(&mut framer, &mut buffers.input, source)? else {
                     return Ok(());
                 };
                 let (tx, rx): (SyncSender<Done>, Receiver<Done>) = mpsc::sync_channel(1);
@@ -313,16 +347,22 @@ fn parallel_into<R: std::io::Read>(
                 let scrubber = Arc::clone(scrubber);
                 pool.spawn(move || {
                     let mut stats = Stats::default();
-                    output.clear();
-                    let tail = scrubber.scrub_chunk_local(
-                        &input,
-                        info.continues.as_deref(),
-                        &mut output,
-                        &mut stats,
-                    );
-                    let _ = tx.send(Done {
+                    let Buffers {
                         input,
                         output,
+                        packed,
+                    } = &mut buffers;
+                    output.clear();
+                    let tail = scrubber.scrub_chunk_local(
+                        input,
+                        info.continues.as_deref(),
+                        output,
+                        &mut stats,
+                    );
+                    let error = encoding.encode(output, packed).err();
+                    let _ = tx.send(Done {
+                        buffers,
+                        error,
                         stats,
                         tail,
                     });
@@ -355,6 +395,15 @@ mod tests {
     }
 
     fn parallel(text: &[u8], chunk: usize, threads: usize) -> (Vec<u8>, Stats) {
+        parallel_into_sink(text, chunk, threads, Sink::memory())
+    }
+
+    fn parallel_into_sink(
+        text: &[u8],
+        chunk: usize,
+        threads: usize,
+        sink: Sink,
+    ) -> (Vec<u8>, Stats) {
         let scrubber = Arc::new(Scrubber::new(Actions::default()));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -365,11 +414,22 @@ mod tests {
             &pool,
             threads * 2,
             Framer::new(text, chunk),
-            Sink::memory(),
+            sink,
             "t",
         )
         .unwrap();
         (sink.into_memory(), stats)
+    }
+
+    /// The text of gzip members (none: no text; a memory sink adds no empty member).
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut text = Vec::new();
+        if bytes.is_empty() {
+            return text;
+        }
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text)
+            .unwrap();
+        text
     }
 
     /// Log-like text: addresses, emails, traps, noise, non-UTF-8 bytes, CRLF and empty lines.
@@ -469,6 +529,44 @@ mod tests {
             assert!(sequential(&text, chunk).0 == whole, "chunk {chunk}");
             assert!(parallel(&text, chunk, 3).0 == whole, "chunk {chunk}");
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        // Workers compress their chunks into gzip members: the file must not depend on which
+        // worker did which chunk, and must decode to exactly the plain output.
+        #[test]
+        fn gzip_output_is_byte_identical_for_every_thread_count(text in log_text(), chunk in 512usize..4000, threads in 2usize..5, level in 0u32..10) {
+            let (whole, whole_stats) = Scrubber::new(Actions::default()).scrub_to_vec(&text);
+            let scrubber = Scrubber::new(Actions::default());
+            let (seq_stats, seq) = scrub_sequential(&scrubber, Framer::new(&text[..], chunk), Sink::memory_gzip(level), "t").unwrap();
+            let seq = seq.into_memory();
+            let (par, par_stats) = parallel_into_sink(&text, chunk, threads, Sink::memory_gzip(level));
+            prop_assert!(seq == par, "gzip bytes differ: chunk {}, threads {}, level {}", chunk, threads, level);
+            prop_assert_eq!(gunzip(&par), whole);
+            prop_assert_eq!(seq_stats, whole_stats);
+            prop_assert_eq!(par_stats, whole_stats);
+        }
+    }
+
+    #[test]
+    fn queue_depth_bounds_the_chunks_in_flight_whatever_the_threads_and_files() {
+        for threads in [1, 2, 3, 8, 64, 1024] {
+            for files in 1..=MAX_SIDE_BY_SIDE {
+                let depth = queue_depth(threads, files);
+                assert!(depth >= 2, "threads {threads}, files {files}");
+                // Each file also has a chunk being read and one being written.
+                assert!(
+                    (depth + 2) * files <= MAX_IN_FLIGHT,
+                    "threads {threads}, files {files}: depth {depth}"
+                );
+            }
+        }
+        // Two workers keep their four chunks queued, alone or beside another file.
+        assert_eq!(queue_depth(2, 1), 4);
+        assert_eq!(queue_depth(2, 2), 4);
+        assert_eq!(queue_depth(64, 1), MAX_IN_FLIGHT - 2);
     }
 
     #[test]

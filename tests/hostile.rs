@@ -163,3 +163,68 @@ fn the_honeynet_log_keeps_its_lines_and_its_non_utf8_bytes_and_loses_its_address
     assert!(ip_leaks(&output, 24, 48).is_empty());
     assert!(email_leaks(&output).is_empty());
 }
+
+/// Peak RSS in KiB of one run of the binary, measured by `/usr/bin/time` (see the 100 MB test).
+fn peak_rss_kib(args: &[&std::ffi::OsStr], rss_path: &std::path::Path) -> u64 {
+    let status = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(rss_path)
+        .arg(BIN)
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "logscrub {args:?} failed");
+    let rss = std::fs::read_to_string(rss_path).unwrap();
+    rss.trim().lines().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn memory_stays_bounded_whatever_the_thread_count_with_many_files_and_gzip_output() {
+    // Eight files of 6 MB each, far more than the chunks that may be in flight, written as gzip
+    // at level 0 (stored: the largest members, so the most memory per chunk). Each thread count
+    // must stay under 64 MB: the queues share one bound, not one per thread and file.
+    let dir = tempdir();
+    let mut line_no = 0u64;
+    let mut text = Vec::new();
+    let random = random_bytes(6 << 20, 7);
+    while text.len() < 6 << 20 {
+        let r = &random[text.len() % (random.len() - 8)..][..8];
+        writeln!(
+            text,
+            "{}.{}.{}.{} - - [25/Nov/2026:13:55:36 +0000] \"GET /p?id={line_no}&u=u{}%40example.org HTTP/1.1\" 200 {}",
+            r[0], r[1], r[2], r[3], r[4], r[5]
+        )
+        .unwrap();
+        line_no += 1;
+    }
+    // Plain text under `.gz` names (inputs are sniffed by their bytes), so that every output,
+    // keeping its input's name, is written as gzip.
+    let mut inputs = Vec::new();
+    for i in 0..8 {
+        let path = dir.path().join(format!("access.log.{i}.gz"));
+        std::fs::write(&path, &text).unwrap();
+        inputs.push(path);
+    }
+    let rss_path = dir.path().join("rss");
+    for threads in ["1", "2", "16", "64"] {
+        let out = dir.path().join(format!("out-j{threads}"));
+        let flags = ["-j", threads, "--level", "0", "-o"];
+        let mut args: Vec<&std::ffi::OsStr> = flags.iter().map(std::ffi::OsStr::new).collect();
+        args.push(out.as_os_str());
+        args.extend(inputs.iter().map(|p| p.as_os_str()));
+        let kib = peak_rss_kib(&args, &rss_path);
+        assert!(kib < 64 * 1024, "-j {threads}: peak RSS {kib} KiB");
+        for input in &inputs {
+            let written = std::fs::read(out.join(input.file_name().unwrap())).unwrap();
+            assert!(written.starts_with(b"\x1f\x8b"), "-j {threads}: not gzip");
+            assert_eq!(
+                lines_in(&gunzip(&written)),
+                line_no as usize,
+                "-j {threads}"
+            );
+        }
+        eprintln!("-j {threads}: peak RSS {kib} KiB");
+    }
+}
