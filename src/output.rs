@@ -155,6 +155,39 @@ impl Sink {
             path: name.clone(),
             source,
         };
+        let encoding = if target.is_gzip() {
+            Encoding::Gzip {
+                level: level.min(9),
+            }
+        } else {
+            Encoding::Plain
+        };
+        // A device, FIFO or socket (`/dev/null`, `/dev/full`, a named pipe) is written directly:
+        // renaming a file over it would replace it. A symlink is followed, so the file it names
+        // is replaced and the link stays.
+        let path = match fs::canonicalize(path) {
+            Ok(real) => {
+                let meta = fs::metadata(&real).map_err(err)?;
+                if !meta.is_file() && !meta.is_dir() {
+                    let file = fs::OpenOptions::new()
+                        .write(true)
+                        .open(&real)
+                        .map_err(err)?;
+                    return Ok(Sink {
+                        name,
+                        writer: Writer::File(file),
+                        encoding,
+                        wrote: false,
+                        packed: Vec::new(),
+                        temp: None,
+                        _guard: None,
+                    });
+                }
+                real
+            }
+            Err(_) => path.clone(),
+        };
+        let path = &path;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -173,13 +206,6 @@ impl Sink {
             fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(err)?;
         }
         let file = temp.as_file().try_clone().map_err(err)?;
-        let encoding = if target.is_gzip() {
-            Encoding::Gzip {
-                level: level.min(9),
-            }
-        } else {
-            Encoding::Plain
-        };
         Ok(Sink {
             name,
             writer: Writer::File(file),
@@ -287,11 +313,13 @@ impl Sink {
             Writer::Stdout(mut s) => return s.flush().map_err(err),
             Writer::File(f) => f,
         };
+        // A device or FIFO written directly has nothing to sync or rename.
+        let Some((temp, target)) = self.temp else {
+            return Ok(());
+        };
         file.sync_all().map_err(err)?;
         drop(file);
-        if let Some((temp, target)) = self.temp {
-            temp.persist(&target).map_err(|e| err(e.error))?;
-        }
+        temp.persist(&target).map_err(|e| err(e.error))?;
         Ok(())
     }
 }

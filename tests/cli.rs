@@ -2584,6 +2584,87 @@ fn sigint_and_sigterm_mid_run_leave_no_file_at_the_target_and_no_temporary_file(
 }
 
 #[test]
+fn output_to_dev_full_is_a_write_error() {
+    // Through a symlink in a temporary directory: were /dev/full ever replaced by a renamed
+    // file again, only the link would be.
+    let dir = tempdir();
+    let link = dir.path().join("full");
+    std::os::unix::fs::symlink("/dev/full", &link).unwrap();
+    let run = logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&link)
+        .run();
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("No space left on device"),
+        "{}",
+        run.stderr
+    );
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert_eq!(list_dir(dir.path()), ["full"], "no temporary file left");
+}
+
+#[test]
+fn a_fifo_target_is_written_directly_not_replaced() {
+    let dir = tempdir();
+    let fifo = dir.path().join("scrubbed.fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    // The reader gets the text through a channel: were the FIFO replaced, its open would never
+    // return, and the test must fail rather than hang.
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read(fifo).unwrap()));
+    }
+    let run = logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&fifo)
+        .run();
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let read = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("nothing came through the FIFO: was it replaced?");
+    assert_same_bytes(&read, &default_output("sample.log"), "read from the FIFO");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(list_dir(dir.path()), ["scrubbed.fifo"]);
+}
+
+#[test]
+fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
+    let dir = tempdir();
+    let real = dir.path().join("real.log");
+    std::fs::write(&real, b"old\n").unwrap();
+    let link = dir.path().join("current.log");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&link)
+        .run()
+        .ok();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_same_bytes(
+        &std::fs::read(&real).unwrap(),
+        &default_output("sample.log"),
+        "the linked file",
+    );
+    assert_eq!(list_dir(dir.path()), ["current.log", "real.log"]);
+}
+
+#[test]
 fn a_file_size_limit_is_a_clear_write_error_and_leaves_nothing() {
     let dir = tempdir();
     let input = write_file(dir.path(), "in.log", &big_text(2));
