@@ -37,6 +37,8 @@ pub struct Framer<R> {
     chunk_size: usize,
     carry: Vec<u8>,
     eof: bool,
+    /// A read error held back while the complete lines read before it are handed out.
+    failed: Option<io::Error>,
     /// Bytes handed out so far (offset of the next chunk in the decompressed stream).
     offset: u64,
     /// Set for live input: the file descriptor to ask whether more data is waiting.
@@ -95,6 +97,7 @@ impl<R: Read> Framer<R> {
             chunk_size: chunk_size.max(1),
             carry: Vec::new(),
             eof: false,
+            failed: None,
             offset: 0,
             live_fd: None,
             head: None,
@@ -117,10 +120,15 @@ impl<R: Read> Framer<R> {
     }
 
     /// Fills `buf` (its old contents are discarded) with the next chunk. `Ok(None)` at the end of
-    /// the stream.
+    /// the stream. On a read error, the complete lines read before it come first as a chunk, and
+    /// the error with the next call.
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<ChunkInfo>> {
         // Reads go straight into `buf`. Its old length is kept as "already initialised" space, so a
         // recycled buffer is zero-filled only where it grows, not on every read.
+        if let Some(e) = self.failed.take() {
+            buf.clear();
+            return Err(e);
+        }
         // A buffer grown for a long token run may leave more than a chunk behind.
         let mut size = self.chunk_size.max(self.carry.len());
         if buf.len() < size {
@@ -159,10 +167,21 @@ impl<R: Read> Framer<R> {
             let n = match self.src.read(&mut buf[filled..size]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.clear();
-                    return Err(e);
-                }
+                Err(e) => match memchr::memrchr(b'\n', &buf[..filled]) {
+                    // The complete lines read before the damage (a truncated gzip) go out first;
+                    // the error comes with the next call. The broken last line is not handed
+                    // out: a cut-off address would not be recognised.
+                    Some(i) => {
+                        filled = i + 1;
+                        self.failed = Some(e);
+                        self.eof = true;
+                        break;
+                    }
+                    None => {
+                        buf.clear();
+                        return Err(e);
+                    }
+                },
             };
             if n == 0 {
                 self.eof = true;
@@ -316,6 +335,52 @@ fn data_waiting(fd: i32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Yields `data` in reads of at most `step` bytes, then fails.
+    struct FailsAfter<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "damaged"));
+            }
+            let n = self.data.len().min(self.step).min(out.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn complete_lines_read_before_an_error_come_out_before_it() {
+        let data = b"one 203.0.113.7\ntwo\nthree, cut off at 198.51.1";
+        let mut framer = Framer::new(FailsAfter { data, step: 7 }, 1 << 16);
+        let mut buf = Vec::new();
+        let info = framer.next_chunk(&mut buf).unwrap().unwrap();
+        assert_eq!(info.offset, 0);
+        assert_eq!(buf, b"one 203.0.113.7\ntwo\n");
+        let err = framer.next_chunk(&mut buf).unwrap_err();
+        assert_eq!(err.to_string(), "damaged");
+        assert_eq!(framer.offset(), 20);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn an_error_before_any_complete_line_comes_at_once() {
+        let mut framer = Framer::new(
+            FailsAfter {
+                data: b"no newline",
+                step: 4,
+            },
+            1 << 16,
+        );
+        let mut buf = Vec::new();
+        assert!(framer.next_chunk(&mut buf).is_err());
+        assert!(buf.is_empty());
+    }
 
     fn chunks(input: &[u8], size: usize) -> Vec<Vec<u8>> {
         let mut f = Framer::new(input, size);

@@ -2484,6 +2484,46 @@ fn corrupt_gzip_names_the_compressed_offset_of_the_damaged_member() {
 }
 
 #[test]
+fn a_truncated_gzip_still_gives_its_complete_lines_on_stdout_and_counts_them() {
+    // A log server that crashed mid-rotation: the first 100 000 compressed bytes of a real log.
+    let dir = tempdir();
+    let whole = read_testdata("access/elastic_apache_logs_2015.log.gz");
+    let cut = write_file(dir.path(), "cut.log.gz", &whole[..100_000]);
+    // What a decoder gives before the damage, as zcat prints it; its complete lines.
+    let mut readable = Vec::new();
+    let mut decoder = flate2::read::MultiGzDecoder::new(&whole[..100_000]);
+    let mut piece = [0u8; 8192];
+    while let Ok(n @ 1..) = std::io::Read::read(&mut decoder, &mut piece) {
+        readable.extend_from_slice(&piece[..n]);
+    }
+    let complete = &readable[..=readable.iter().rposition(|&b| b == b'\n').unwrap()];
+    let want = count_lines(complete);
+    assert!(want > 4000, "only {want} lines decoded");
+    let report = dir.path().join("r.json");
+    for threads in ["1", "2"] {
+        let run = logscrub()
+            .args(["-j", threads, "--report"])
+            .arg(&report)
+            .arg(&cut)
+            .run();
+        run.fails_naming("cut.log.gz");
+        let full = default_output("access/elastic_apache_logs_2015.log.gz");
+        let scrubbed_prefix: Vec<u8> = lines(&full)
+            .iter()
+            .take(want as usize)
+            .flat_map(|l| l.iter().copied().chain(*b"\n"))
+            .collect();
+        assert_same_bytes(&run.stdout, &scrubbed_prefix, "stdout before the damage");
+        let r = read_report(&report);
+        let f = &r["files"][0];
+        assert_eq!(f["status"], "failed");
+        assert_eq!(f["lines_in"].as_u64(), Some(want), "-j {threads}: {f}");
+        assert_eq!(f["lines_out"].as_u64(), Some(want), "-j {threads}: {f}");
+        assert_accounting(f);
+    }
+}
+
+#[test]
 fn stdout_closed_early_ends_the_run_at_once_quietly_with_status_0() {
     use std::io::BufRead;
     let dir = tempdir();
