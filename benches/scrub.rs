@@ -16,7 +16,7 @@ use logscrub::detect::{Detector, Kind};
 use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::Framer;
 use logscrub::key::Key;
-use logscrub::output::Sink;
+use logscrub::output::{Encoding, Sink};
 use logscrub::pipeline::scrub_parallel;
 use logscrub::pseudo::{Pseudonyms, Rotation};
 use logscrub::retention::{Undated, Window};
@@ -255,6 +255,68 @@ fn pipeline_parallel(c: &mut Criterion) {
             sink.into_memory().len()
         })
     });
+    // Workers also compress their chunks into gzip members (what `-o out.gz` does).
+    let expected = scrubber.scrub_to_vec(&text).0;
+    g.bench_function("gz_to_gz_level6_parallel_2", |b| {
+        b.iter(|| {
+            let decoder = flate2::bufread::MultiGzDecoder::new(&gz[..]);
+            let framer = Framer::new(decoder, 512 << 10);
+            let (stats, sink) =
+                scrub_parallel(&scrubber, &pool, 4, framer, Sink::memory_gzip(6), "bench").unwrap();
+            assert_eq!(stats.bytes_in, text.len() as u64);
+            let packed = sink.into_memory();
+            assert!(packed.len() < text.len() / 4, "{} bytes", packed.len());
+            packed.len()
+        })
+    });
+    g.finish();
+    // The check above, once, outside the timing: the members decode to the plain output.
+    let decoder = flate2::bufread::MultiGzDecoder::new(&gz[..]);
+    let (_, sink) = scrub_parallel(
+        &scrubber,
+        &pool,
+        4,
+        Framer::new(decoder, 512 << 10),
+        Sink::memory_gzip(6),
+        "bench",
+    )
+    .unwrap();
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(&sink.into_memory()[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert!(
+        unpacked == expected,
+        "gzip members do not decode to the plain output"
+    );
+}
+
+/// One chunk of scrubbed text into one gzip member, per level: the cost of `-o out.gz` per core.
+fn gzip_members(c: &mut Criterion) {
+    let text = Scrubber::new(Actions::default())
+        .scrub_to_vec(&combined_log(512 << 10))
+        .0;
+    let mut g = c.benchmark_group("gzip_member");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for level in [1, 6, 9] {
+        let encoding = Encoding::Gzip { level };
+        let mut packed = Vec::new();
+        let member = encoding.encode(&text, &mut packed).unwrap().to_vec();
+        let mut check = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&member[..]), &mut check)
+            .unwrap();
+        assert!(check == text, "level {level}");
+        g.bench_function(format!("chunk_512KiB_level{level}"), |b| {
+            b.iter(|| {
+                encoding
+                    .encode(black_box(&text), &mut packed)
+                    .unwrap()
+                    .len()
+            })
+        });
+    }
     g.finish();
 }
 
@@ -264,6 +326,7 @@ criterion_group!(
     scrub_chunk,
     actions,
     pipeline,
-    pipeline_parallel
+    pipeline_parallel,
+    gzip_members
 );
 criterion_main!(benches);
