@@ -2653,3 +2653,63 @@ fn sigterm_while_a_read_waits_on_a_silent_pipe_still_removes_the_temporary_file(
         list_dir(dir.path())
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Running it in production, audited: regressions (ops fixes)
+
+#[test]
+fn config_integers_keep_their_base() {
+    let dir = tempdir();
+    for (value, bits) in [
+        ("0o20", 16),
+        ("0x18", 24),
+        ("0b11000", 24),
+        ("1_6", 16),
+        ("+16", 16),
+    ] {
+        let conf = write_file(
+            dir.path(),
+            "c.toml",
+            format!("ipv4-prefix = {value}\n").as_bytes(),
+        );
+        let want = if bits == 16 {
+            "203.0.0.0\n"
+        } else {
+            "203.0.113.0\n"
+        };
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .stdin("203.0.113.77\n")
+            .run();
+        assert_eq!(String::from_utf8_lossy(run.ok()), want, "{value}");
+        let printed = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .arg("--print-config")
+            .run();
+        let printed = String::from_utf8_lossy(printed.ok()).into_owned();
+        assert!(
+            printed
+                .lines()
+                .any(|l| l == format!("ipv4-prefix = {bits}")),
+            "{value}: {printed}"
+        );
+    }
+    // check reads the same value: 203.0.16.0 keeps bits beyond 16 (a finding), not beyond 20.
+    let conf = write_file(dir.path(), "c.toml", b"ipv4-prefix = 0o20\n");
+    let run = logscrub()
+        .arg("check")
+        .arg("--config")
+        .arg(&conf)
+        .stdin("203.0.16.0\n")
+        .run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    // Out of range in any base is an error naming file, line and key.
+    let conf = write_file(dir.path(), "c.toml", b"level = 1\nipv4-prefix = 0x21\n");
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .run()
+        .fails_naming(&format!("{}:2: ipv4-prefix: ", conf.display()));
+}

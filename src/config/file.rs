@@ -93,7 +93,12 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
         let scalar = |v: &DeValue| -> std::result::Result<String, String> {
             match v {
                 DeValue::String(s) => Ok(s.to_string()),
-                DeValue::Integer(i) => Ok(i.as_str().replace('_', "")),
+                // The value, not its text: `0o20` is 16, not "20".
+                DeValue::Integer(i) => {
+                    i128::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                        .map(|n| n.to_string())
+                        .map_err(|_| format!("{i} is not a whole number logscrub can read"))
+                }
                 DeValue::Datetime(d) => Ok(d.to_string()),
                 DeValue::Boolean(_) => Err("expected text or a number, not true/false".into()),
                 DeValue::Float(_) => Err("expected text or a whole number".into()),
@@ -213,6 +218,16 @@ mod tests {
         );
         assert_eq!(s[1].line, 3);
         assert!(parse_ok("quiet = false").is_empty());
+        // Integers are their value, in any base.
+        for (text, want) in [
+            ("0x10", "16"),
+            ("0o20", "16"),
+            ("0b1_0000", "16"),
+            ("+1_6", "16"),
+        ] {
+            let s = parse_ok(&format!("ipv4-prefix = {text}"));
+            assert_eq!(s[0].values, [want], "{text}");
+        }
     }
 
     #[test]
