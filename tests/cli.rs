@@ -2713,3 +2713,21 @@ fn config_integers_keep_their_base() {
         .run()
         .fails_naming(&format!("{}:2: ipv4-prefix: ", conf.display()));
 }
+
+#[test]
+fn duplicate_config_keys_are_named_with_both_lines() {
+    let dir = tempdir();
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        b"ip = \"mask\"\nlevel = 6\n\"ip\" = \"redact\"\n",
+    );
+    let run = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run();
+    run.fails_naming(&format!("{}:3: ip: duplicate key", conf.display()));
+    assert!(run.stderr.contains("line 1"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}

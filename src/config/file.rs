@@ -72,10 +72,19 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
         message,
     };
     let table = DeTable::parse(text).map_err(|e| {
+        let message = e.message().trim_end();
+        if let Some((key, first)) = duplicate(text, &e) {
+            let first = first.map_or_else(String::new, |l| format!(" (first set on line {l})"));
+            return err(
+                e.span().map(|s| s.start),
+                Some(&key),
+                format!("duplicate key{first}; give each key once"),
+            );
+        }
         err(
             e.span().map(|s| s.start),
             None,
-            format!("not valid TOML: {}", e.message().trim_end()),
+            format!("not valid TOML: {message}"),
         )
     })?;
     let mut settings: Vec<Setting> = Vec::new();
@@ -129,6 +138,22 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
     }
     settings.sort_by_key(|s| s.line);
     Ok(settings)
+}
+
+/// For a duplicate-key error: the key, and the line where it was first set.
+fn duplicate(text: &str, e: &toml::de::Error) -> Option<(String, Option<usize>)> {
+    if e.message().trim_end() != "duplicate key" {
+        return None;
+    }
+    let span = e.span()?;
+    let key = text.get(span)?.trim().trim_matches(['"', '\'']).to_string();
+    let (table, _) = DeTable::parse_recoverable(text);
+    let first = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(k, _)| line_of(text, k.span().start));
+    Some((key, first))
 }
 
 /// Every key a configuration file may hold.
@@ -252,6 +277,11 @@ mod tests {
         assert!(parse_err("level = 1.5").contains("whole number"));
         let e = parse_err("ip = \"mask\"\nip = [");
         assert!(e.starts_with("c.toml:2: not valid TOML"), "{e}");
+        let e = parse_err("ip = \"mask\"\n\nip = \"mask\"\n");
+        assert_eq!(
+            e,
+            "c.toml:3: ip: duplicate key (first set on line 1); give each key once"
+        );
         // Options that say how to run are not settings.
         assert!(parse_err("config = \"x\"").contains("unknown key"));
         assert!(parse_err("print-config = true").contains("unknown key"));
