@@ -69,11 +69,15 @@ impl Stats {
         self.too_old + self.dropped_undated + self.failed
     }
 
-    /// Marks everything this file wrote as lost: its output was discarded after a failure.
+    /// Marks everything this file wrote as lost: its output was discarded after a failure. What
+    /// was written counts nothing: its lines become `failed`, and its bytes and replacements go.
     pub fn discard_output(&mut self) {
         self.failed += self.lines_out;
         self.lines_out = 0;
         self.bytes_out = 0;
+        self.ipv4 = 0;
+        self.ipv6 = 0;
+        self.email = 0;
     }
 
     pub fn count(&mut self, kind: Kind) {
@@ -374,8 +378,10 @@ mod tests {
                 t.replacements.ipv4,
                 t.replacements.ipv6
             ),
-            (15, 7, 4, 2)
+            (15, 7, 4, 0),
+            "the discarded output's replacements are not counted"
         );
+        assert_eq!(report.files[1].counters.replacements.ipv6, 0);
         assert_eq!(
             t.lines_in,
             t.lines_out + t.dropped.too_old + t.dropped.undated + t.dropped.failed

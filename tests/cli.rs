@@ -2731,3 +2731,34 @@ fn duplicate_config_keys_are_named_with_both_lines() {
     assert!(run.stderr.contains("line 1"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
+
+#[test]
+fn replacements_of_a_failed_files_discarded_output_are_not_counted() {
+    let dir = tempdir();
+    let gz = gzip(&read_testdata("sample.log").repeat(50));
+    let corrupt = write_file(dir.path(), "corrupt.log.gz", &gz[..gz.len() / 2]);
+    let report = dir.path().join("r.json");
+    let run = logscrub()
+        .args(["--chunk-size", "4096", "--report"])
+        .arg(&report)
+        .arg(testdata("sample.log"))
+        .arg(&corrupt)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .run();
+    run.fails_naming("corrupt.log.gz");
+    let r = read_report(&report);
+    let (good, bad) = (&r["files"][0], &r["files"][1]);
+    assert_eq!(bad["status"], "failed");
+    assert!(bad["dropped"]["failed"].as_u64().unwrap() > 0, "{bad}");
+    assert_eq!(bad["lines_out"].as_u64(), Some(0), "{bad}");
+    assert_eq!(bad["bytes_out"].as_u64(), Some(0), "{bad}");
+    for kind in ["ipv4", "ipv6", "email"] {
+        assert_eq!(bad["replacements"][kind].as_u64(), Some(0), "{kind}: {bad}");
+        assert_eq!(
+            r["total"]["replacements"][kind], good["replacements"][kind],
+            "{kind}: the total counts only what was written"
+        );
+    }
+    assert_eq!(r["total"]["bytes_out"], good["bytes_out"]);
+}
