@@ -219,9 +219,10 @@ pub struct Cli {
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
 
-    /// Write here instead of stdout. With one input: that file. With several: a directory (created
-    /// if missing) where each output keeps its input's file name. A name ending in .gz is written as
-    /// gzip. Files appear only when complete (written to a temporary name, then renamed).
+    /// Write here instead of stdout. With one input: that file, unless PATH ends in / or is a
+    /// directory. With several inputs, or a PATH ending in /: a directory (created if missing)
+    /// where each output keeps its input's file name. A name ending in .gz is written as gzip.
+    /// Files appear only when complete (written to a temporary name, then renamed).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 

@@ -2762,3 +2762,69 @@ fn replacements_of_a_failed_files_discarded_output_are_not_counted() {
     }
     assert_eq!(r["total"]["bytes_out"], good["bytes_out"]);
 }
+
+#[test]
+fn output_with_a_trailing_slash_is_a_directory_created_for_one_input_too() {
+    let dir = tempdir();
+    let input = write_file(
+        dir.path(),
+        "access.log-20261124.gz",
+        &gzip(&read_testdata("sample.log")),
+    );
+    let conf = write_file(dir.path(), "logscrub.toml", b"quiet = true\n");
+    let incoming = dir.path().join("incoming");
+    // README's "scrub, then check" recipe, into a directory that does not exist yet.
+    let recipe = format!(
+        "{BIN} --config {conf} --report {report} -o {incoming}/ {input} \
+         && {BIN} check --config {conf} {incoming}/access.log-20261124.gz && echo 'scrubbed and clean'",
+        conf = conf.display(),
+        report = dir.path().join("report.json").display(),
+        incoming = incoming.display(),
+        input = input.display(),
+    );
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&recipe)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "scrubbed and clean\n");
+    assert_eq!(list_dir(&incoming), ["access.log-20261124.gz"]);
+    // The same from a config file's output key, and into an existing directory without a slash.
+    let conf = write_file(
+        dir.path(),
+        "out.toml",
+        format!("output = \"{}/\"\n", dir.path().join("nd").display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .ok();
+    assert_eq!(list_dir(&dir.path().join("nd")), ["sample.log"]);
+    logscrub()
+        .arg(testdata("crlf.log"))
+        .arg("-o")
+        .arg(dir.path().join("nd"))
+        .run()
+        .ok();
+    assert_eq!(list_dir(&dir.path().join("nd")), ["crlf.log", "sample.log"]);
+    // Without a slash, a path that does not exist is still the output file.
+    let file = dir.path().join("plain-out.log");
+    logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&file)
+        .run()
+        .ok();
+    assert!(file.is_file());
+    // stdin has no name to keep in a directory.
+    logscrub()
+        .arg("-o")
+        .arg(format!("{}/", dir.path().join("from-stdin").display()))
+        .stdin("x\n")
+        .run()
+        .fails_naming("stdin cannot be written into an output directory");
+}
