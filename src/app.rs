@@ -11,7 +11,8 @@ use clap::CommandFactory;
 use crate::action::{Actions, Prefix};
 use crate::check;
 use crate::cli::{CheckArgs, Cli};
-use crate::config::{file as config_file, FileJob, Plan};
+use crate::config::file::{self as config_file, Origins};
+use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
 use crate::input::InputSpec;
 use crate::output::Target;
@@ -33,10 +34,15 @@ pub fn fail(e: &dyn std::fmt::Display) -> u8 {
 }
 
 /// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit code.
-pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
+/// `origins` say which settings came from the configuration file, for errors about them.
+pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins: &Origins) -> u8 {
     let started = now_secs();
     let clock = Instant::now();
-    let (plan, jobs) = match plan.and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
+    let jobs = |plan: Plan| match plan.jobs() {
+        Ok(jobs) => Ok((plan, jobs)),
+        Err(e) => Err(origins.blame("output", e)),
+    };
+    let (plan, jobs) = match plan.and_then(jobs) {
         Ok(x) => x,
         Err(e) => {
             if let Some(path) = report_to {

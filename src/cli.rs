@@ -399,8 +399,7 @@ impl Cli {
         }
         if actions.needs_key() {
             // The environment variable is read by clap into key_file.
-            let key = key::load(self.key_file.as_deref(), None)
-                .map_err(|e| Error::Usage(e.to_string()))?;
+            let key = key::load(self.key_file.as_deref(), None).map_err(|e| self.key_error(e))?;
             let hash = actions.ip == IpAction::Hash || actions.email == EmailAction::Hash;
             let crypt = matches!(actions.ip, IpAction::Encrypt | IpAction::Decrypt);
             let cipher = match self.ip_cipher {
@@ -409,13 +408,20 @@ impl Cli {
             };
             if crypt {
                 cipher.check_key(key.bytes()).map_err(|e| {
-                    Error::Usage(format!(
+                    let message = format!(
                         "{}: {e}",
                         self.key_file
                             .as_deref()
                             .unwrap_or(std::path::Path::new("key"))
                             .display()
-                    ))
+                    );
+                    Error::Setting {
+                        culprits: vec![
+                            ("key-file", message.clone()),
+                            ("ip-cipher", message.clone()),
+                        ],
+                        message,
+                    }
                 })?;
             }
             actions.keyed = Some(Arc::new(Keyed::new(
@@ -453,6 +459,36 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// Why there is no key, blaming `key-file` (a file that is not a key), or when none is given,
+    /// the actions that need one.
+    fn key_error(&self, e: key::KeyError) -> Error {
+        let message = e.to_string();
+        let culprits = match e {
+            key::KeyError::Missing | key::KeyError::EnvEmpty => {
+                let mut culprits = Vec::new();
+                let needs = |name: Option<clap::builder::PossibleValue>| {
+                    format!(
+                        "{} needs a key, and none is given: set key-file, pass --key-file FILE or set \
+                         {}=FILE; make a key with `logscrub keygen > FILE`",
+                        name.map(|v| v.get_name().to_string()).unwrap_or_default(),
+                        key::KEY_FILE_ENV
+                    )
+                };
+                if matches!(self.ip, IpArg::Hash | IpArg::Encrypt) {
+                    culprits.push(("ip", needs(self.ip.to_possible_value())));
+                }
+                if self.email == EmailArg::Hash {
+                    culprits.push(("email", needs(self.email.to_possible_value())));
+                }
+                culprits
+            }
+            _ => vec![("key-file", message.clone())],
+        };
+        Error::Setting { message, culprits }
+    }
+}
+
 /// Why the command line could not be read.
 #[derive(Debug)]
 pub enum ArgsError {
@@ -468,6 +504,16 @@ pub struct Parsed {
     pub cli: Cli,
     /// The merged matches (for `--print-config`).
     pub matches: ArgMatches,
+    /// Which settings came from the configuration file, and from which line.
+    pub origins: config_file::Origins,
+}
+
+impl Parsed {
+    /// The plan of a scrub run; an error about a setting taken from the configuration file names
+    /// the file, the line and the key.
+    pub fn plan(&self) -> Result<Plan> {
+        self.cli.plan().map_err(|e| self.origins.locate(e))
+    }
 }
 
 /// Parses `argv` (program name first). A scrub run with `--config` (or `LOGSCRUB_CONFIG`) takes
@@ -481,7 +527,11 @@ pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError>
         .map_err(ArgsError::Clap)?;
     let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
     let Some(path) = cli.config.clone().filter(|_| cli.command.is_none()) else {
-        return Ok(Parsed { cli, matches });
+        return Ok(Parsed {
+            cli,
+            matches,
+            origins: config_file::Origins::default(),
+        });
     };
     let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
     let given = |key: &str| {
@@ -490,14 +540,19 @@ pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError>
             .and_then(|a| matches.value_source(a.get_id().as_str()))
             .is_some_and(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
     };
+    let used: Vec<&config_file::Setting> = settings.iter().filter(|s| !given(&s.key)).collect();
     let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();
-    for setting in settings.iter().filter(|s| !given(&s.key)) {
+    for setting in &used {
         merged.extend(setting.args());
     }
     merged.extend(argv.iter().skip(1).cloned());
     let matches = cmd.try_get_matches_from(&merged).map_err(ArgsError::Clap)?;
     let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
-    Ok(Parsed { cli, matches })
+    Ok(Parsed {
+        cli,
+        matches,
+        origins: config_file::Origins::new(&path, used),
+    })
 }
 
 /// The effective settings of `matches` as a complete, commented TOML configuration file: every key,

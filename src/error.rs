@@ -38,6 +38,17 @@ pub enum Error {
     #[error("{path}: stopped by {}; its output was not written", crate::signals::name(*signal))]
     Interrupted { path: String, signal: i32 },
 
+    /// A setting that passed its flag's parser but not the checks made when the plan is built
+    /// (a key file that cannot be read, `--max-age` with `--format text`). `message` names the
+    /// flags; each culprit is a setting to blame with the text that follows `FILE:LINE: KEY: `
+    /// when that setting came from the configuration file
+    /// ([`crate::config::file::Origins::locate`]).
+    #[error("{message}")]
+    Setting {
+        message: String,
+        culprits: Vec<(&'static str, String)>,
+    },
+
     /// A configuration file that cannot be read or holds a bad key or value.
     #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
     Config {

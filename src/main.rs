@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 use logscrub::app;
 use logscrub::cli::{self, ArgsError, Cli, Command};
+use logscrub::config::file::Origins;
 use logscrub::error::Error;
 use logscrub::key;
 
@@ -21,7 +22,12 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
-        Some(Command::Reveal(args)) => ExitCode::from(app::scrub(args.plan(), None, cli.quiet)),
+        Some(Command::Reveal(args)) => ExitCode::from(app::scrub(
+            args.plan(),
+            None,
+            cli.quiet,
+            &Origins::default(),
+        )),
         Some(Command::Check(args)) => ExitCode::from(app::run_check(args)),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
@@ -38,14 +44,19 @@ fn main() -> ExitCode {
                 Err(e) => fail(&Error::write("<stdout>", e)),
             }
         }
-        None if cli.print_config => match cli.plan() {
+        None if cli.print_config => match parsed.plan() {
             Ok(_) => {
                 print!("{}", cli::effective_toml(&parsed.matches));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&e),
         },
-        None => ExitCode::from(app::scrub(cli.plan(), cli.report.as_deref(), cli.quiet)),
+        None => ExitCode::from(app::scrub(
+            parsed.plan(),
+            cli.report.as_deref(),
+            cli.quiet,
+            &parsed.origins,
+        )),
     }
 }
 

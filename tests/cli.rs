@@ -2828,3 +2828,85 @@ fn output_with_a_trailing_slash_is_a_directory_created_for_one_input_too() {
         .run()
         .fails_naming("stdin cannot be written into an output directory");
 }
+
+#[test]
+fn config_errors_found_after_parsing_still_name_file_line_and_key() {
+    let dir = tempdir();
+    let twin = dir.path().join("twin.key");
+    std::fs::write(&twin, "0123456789abcdef".repeat(4)).unwrap();
+    let out_path = dir.path().join("out.log");
+    for (text, line, key, flags) in [
+        (
+            "level = 6\ntime-field = [\"ts\", \"\"]\n",
+            2,
+            "time-field",
+            &[][..],
+        ),
+        (
+            "ip = \"hash\"\nkey-file = \"/nonexistent/key\"\n",
+            2,
+            "key-file",
+            &[][..],
+        ),
+        ("ip = \"hash\"\n", 1, "ip", &[][..]),
+        (
+            "max-age = \"1d\"\nformat = \"text\"\n",
+            1,
+            "max-age",
+            &[][..],
+        ),
+        // Only the culprit that came from the file is named.
+        ("format = \"text\"\n", 1, "format", &["--max-age", "1d"][..]),
+        (
+            "max-age = \"1d\"\n",
+            1,
+            "max-age",
+            &["--format", "text"][..],
+        ),
+        (
+            &format!("ip = \"encrypt\"\n\nkey-file = \"{}\"\n", twin.display()),
+            3,
+            "key-file",
+            &[][..],
+        ),
+    ] {
+        let conf = write_file(dir.path(), "c.toml", text.as_bytes());
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .args(flags)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&out_path)
+            .run();
+        run.fails_naming(&format!("{}:{line}: {key}: ", conf.display()));
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+        assert!(!out_path.exists(), "no output for a bad config");
+    }
+    // The same settings from flags are still named as flags.
+    let run = logscrub().args(["--time-field", ""]).stdin("x\n").run();
+    run.fails_naming("--time-field \"\"");
+    // A setting the command line overrides is not blamed: the flag is.
+    let conf = write_file(dir.path(), "c.toml", b"key-file = \"/nonexistent/key\"\n");
+    let run = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .args(["--ip", "hash", "--key-file", "/nonexistent/other"])
+        .stdin("x\n")
+        .run();
+    run.fails_naming("key file /nonexistent/other: cannot read");
+    assert!(!run.stderr.contains("c.toml"), "{}", run.stderr);
+    // An output directory from the file that cannot be made names the key too.
+    let blocker = write_file(dir.path(), "blocker", b"");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("output = \"{}/sub/\"\n", blocker.display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming(&format!("{}:1: output: ", conf.display()));
+}

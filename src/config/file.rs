@@ -197,6 +197,61 @@ fn line_of(text: &str, offset: usize) -> usize {
         .count()
 }
 
+/// Where the settings of a run came from: the configuration file's line of each key that was
+/// used (the command line and its environment variables did not override it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origins {
+    path: PathBuf,
+    lines: Vec<(String, usize)>,
+}
+
+impl Origins {
+    /// The origins of `used`, the settings of the file at `path` that a run took.
+    pub fn new<'a>(path: &Path, used: impl IntoIterator<Item = &'a Setting>) -> Origins {
+        Origins {
+            path: path.to_path_buf(),
+            lines: used.into_iter().map(|s| (s.key.clone(), s.line)).collect(),
+        }
+    }
+
+    /// The line of `key` in the configuration file, if the run took it from there.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.lines.iter().find(|(k, _)| k == key).map(|&(_, l)| l)
+    }
+
+    /// `e` naming `FILE:LINE: KEY` when it is an [`Error::Setting`] whose culprit came from the
+    /// file (the first such culprit); otherwise `e` as it is.
+    pub fn locate(&self, e: Error) -> Error {
+        let Error::Setting { culprits, .. } = &e else {
+            return e;
+        };
+        for (key, detail) in culprits {
+            if let Some(line) = self.line(key) {
+                return self.at(key, line, detail.clone());
+            }
+        }
+        e
+    }
+
+    /// `e`, an error about the setting `key`, naming `FILE:LINE: KEY` when the run took that
+    /// setting from the file.
+    pub fn blame(&self, key: &str, e: Error) -> Error {
+        match self.line(key) {
+            Some(line) => self.at(key, line, e.to_string()),
+            None => e,
+        }
+    }
+
+    fn at(&self, key: &str, line: usize, message: String) -> Error {
+        Error::Config {
+            path: self.path.clone(),
+            line: Some(line),
+            key: Some(key.to_string()),
+            message,
+        }
+    }
+}
+
 /// The configuration file named by `--config`, or by the environment variable `LOGSCRUB_CONFIG`.
 pub fn path_from(flag: Option<&Path>) -> Option<PathBuf> {
     flag.map(Path::to_path_buf).or_else(|| {
@@ -286,6 +341,27 @@ mod tests {
         assert!(parse_err("config = \"x\"").contains("unknown key"));
         assert!(parse_err("print-config = true").contains("unknown key"));
         assert!(parse_err("[scrub]\nip = \"mask\"").contains("unknown key"));
+    }
+
+    #[test]
+    fn origins_blame_the_first_culprit_taken_from_the_file() {
+        let settings = parse_ok("level = 6\n\nformat = \"text\"\n");
+        let origins = Origins::new(Path::new("c.toml"), &settings);
+        assert_eq!(origins.line("format"), Some(3));
+        let e = || Error::Setting {
+            message: "--max-age needs --format".into(),
+            culprits: vec![("max-age", "m".into()), ("format", "f".into())],
+        };
+        assert_eq!(origins.locate(e()).to_string(), "c.toml:3: format: f");
+        // Nothing from the file: the flags' message.
+        let none = Origins::default();
+        assert_eq!(none.locate(e()).to_string(), "--max-age needs --format");
+        let usage = || Error::Usage("bad".into());
+        assert_eq!(
+            origins.blame("level", usage()).to_string(),
+            "c.toml:1: level: bad"
+        );
+        assert_eq!(origins.blame("output", usage()).to_string(), "bad");
     }
 
     #[test]

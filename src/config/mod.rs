@@ -98,14 +98,21 @@ impl Plan {
             .iter()
             .find(|f| f.is_empty() || f.contains(['"', '\\']))
         {
-            return Err(Error::Usage(format!(
-                "--time-field {bad:?}: give a JSON key name as written between its quotes, without quotes or backslashes"
-            )));
+            let problem =
+                "give a JSON key name as written between its quotes, without quotes or backslashes";
+            return Err(Error::Setting {
+                message: format!("--time-field {bad:?}: {problem}"),
+                culprits: vec![("time-field", format!("{bad:?}: {problem}"))],
+            });
         }
         if self.retention.is_some() && self.format == Format::Text {
-            return Err(Error::Usage(
-                "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),
-            ));
+            return Err(Error::Setting {
+                message: "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),
+                culprits: vec![
+                    ("max-age", "needs each line's time, but format text reads none: use format auto, clf or json".into()),
+                    ("format", "text reads no time, but max-age needs each line's time: use auto, clf or json".into()),
+                ],
+            });
         }
         Ok(())
     }
