@@ -10,7 +10,7 @@ use clap::CommandFactory;
 
 use crate::action::{Actions, Prefix};
 use crate::check;
-use crate::cli::{CheckArgs, Cli};
+use crate::cli::{ArgsError, CheckArgs, Cli};
 use crate::config::file::{self as config_file, Origins};
 use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
@@ -31,6 +31,28 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn fail(e: &dyn std::fmt::Display) -> u8 {
     eprintln!("logscrub: {e}");
     EXIT_ERROR
+}
+
+/// A run whose command line or configuration file is wrong: the error on stderr, and when a
+/// report was asked for (`report_to`), a report saying why, with no files. Returns the exit code.
+pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> u8 {
+    let (why, code) = match e {
+        ArgsError::Clap(e) => {
+            let _ = e.print();
+            // clap's first line, without its "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let why = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            (why, u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR))
+        }
+        ArgsError::Config(e) => (e.to_string(), fail(e)),
+    };
+    if let Some(path) = report_to {
+        let mut report = RunReport::new(&[], now_secs(), std::time::Duration::ZERO);
+        report.fail(why);
+        write_report(path, &report);
+    }
+    code
 }
 
 /// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit code.

@@ -555,6 +555,55 @@ pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError>
     })
 }
 
+/// Where the report of a scrub run goes when its command line or configuration file is wrong:
+/// `--report` of the command line, read leniently (the command line may be what is wrong), else
+/// `report` of the configuration file (`--config` or `LOGSCRUB_CONFIG`). `None` for
+/// `--print-config` and the commands other than scrubbing, which write no report.
+pub fn report_of(argv: &[OsString]) -> Option<PathBuf> {
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(argv)
+        .ok()?;
+    if matches.subcommand().is_some()
+        || matches.try_get_one::<bool>("print_config").ok().flatten() == Some(&true)
+    {
+        return None;
+    }
+    // clap stops at the first bad argument; look past it too.
+    let flag = |name: &str| {
+        matches
+            .try_get_one::<PathBuf>(name)
+            .ok()
+            .flatten()
+            .cloned()
+            .or_else(|| scan_flag(argv, name))
+    };
+    if let Some(path) = flag("report") {
+        return Some(path);
+    }
+    let config = flag("config").or_else(|| config_file::path_from(None))?;
+    config_file::peek(&config, "report").map(PathBuf::from)
+}
+
+/// The value of the last `--NAME VALUE` or `--NAME=VALUE` in `argv` (before a `--`).
+fn scan_flag(argv: &[OsString], name: &str) -> Option<PathBuf> {
+    let long = format!("--{name}");
+    let with_value = format!("--{name}=");
+    let mut found = None;
+    let mut args = argv.iter().skip(1);
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str() else { continue };
+        if text == "--" {
+            break;
+        } else if text == long {
+            found = args.next().map(PathBuf::from);
+        } else if let Some(value) = text.strip_prefix(&with_value) {
+            found = Some(PathBuf::from(value));
+        }
+    }
+    found
+}
+
 /// The effective settings of `matches` as a complete, commented TOML configuration file: every key,
 /// unset ones commented out. The key file appears as its path; no key is ever read here.
 pub fn effective_toml(matches: &ArgMatches) -> String {

@@ -1,6 +1,7 @@
 //! The `logscrub` binary: parse flags (merged with the config file), resolve the plan, run, report,
 //! choose the exit code.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
@@ -11,10 +12,14 @@ use logscrub::error::Error;
 use logscrub::key;
 
 fn main() -> ExitCode {
-    let parsed = match cli::parse_args(std::env::args_os().collect()) {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let parsed = match cli::parse_args(argv.clone()) {
         Ok(p) => p,
-        Err(ArgsError::Clap(e)) => e.exit(),
-        Err(ArgsError::Config(e)) => return fail(&e),
+        // --help and --version
+        Err(ArgsError::Clap(e)) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            return ExitCode::from(app::could_not_start(&e, cli::report_of(&argv).as_deref()))
+        }
     };
     let cli = &parsed.cli;
     match &cli.command {

@@ -2910,3 +2910,101 @@ fn config_errors_found_after_parsing_still_name_file_line_and_key() {
         .run()
         .fails_naming(&format!("{}:1: output: ", conf.display()));
 }
+
+#[test]
+fn a_run_that_cannot_start_still_writes_its_report_from_flags_or_config() {
+    let dir = tempdir();
+    let report = dir.path().join("r.json");
+    let assert_start_failure = |report: &Path, want: &str| {
+        let r = read_report(report);
+        assert_eq!(r["status"], "failed", "{r}");
+        assert!(r["error"].as_str().unwrap().contains(want), "{want}: {r}");
+        assert_eq!(r["files"].as_array().map(Vec::len), Some(0), "{r}");
+        assert_accounting(&r["total"]);
+        std::fs::remove_file(report).unwrap();
+    };
+    // A bad config file, --report on the command line.
+    let bad = write_file(dir.path(), "bad.toml", b"ip = \"mask\"\nipp = \"hash\"\n");
+    let run = logscrub()
+        .arg("--config")
+        .arg(&bad)
+        .arg("--report")
+        .arg(&report)
+        .arg(testdata("sample.log"))
+        .run();
+    run.fails_naming("bad.toml:2: ipp: unknown key");
+    assert_start_failure(&report, "bad.toml:2: ipp: unknown key");
+    // A bad flag value, with --report before or after it.
+    for args in [
+        &["--ip", "bogus", "--report"][..],
+        &["--report", report.to_str().unwrap(), "--ip", "bogus"][..],
+    ] {
+        let mut cmd = logscrub().args(args);
+        if args[0] == "--ip" {
+            cmd = cmd.arg(&report);
+        }
+        let run = cmd.run();
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("invalid value 'bogus'"),
+            "{}",
+            run.stderr
+        );
+        assert_start_failure(&report, "invalid value 'bogus' for '--ip");
+    }
+    // An unknown flag.
+    let run = logscrub()
+        .args(["--max-agee", "1d", "--report"])
+        .arg(&report)
+        .run();
+    assert_eq!(run.code, Some(2));
+    assert_start_failure(&report, "--max-agee");
+    // The report path from the config file, when the file has an error elsewhere or the flags
+    // are bad.
+    let from_file = dir.path().join("from-file.json");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("report = \"{}\"\nip = \"bogus\"\n", from_file.display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming("c.toml:2: ip: invalid value 'bogus'");
+    assert_start_failure(&from_file, "c.toml:2: ip: invalid value 'bogus'");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("report = \"{}\"\n", from_file.display()).as_bytes(),
+    );
+    let run = logscrub()
+        .env("LOGSCRUB_CONFIG", &conf)
+        .args(["--ip", "bogus"])
+        .run();
+    assert_eq!(run.code, Some(2));
+    assert_start_failure(&from_file, "invalid value 'bogus'");
+    // And from a setting checked after parsing.
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!(
+            "report = \"{}\"\ntime-field = [\"\"]\n",
+            from_file.display()
+        )
+        .as_bytes(),
+    );
+    let run = logscrub().arg("--config").arg(&conf).stdin("x\n").run();
+    run.fails_naming("c.toml:2: time-field: ");
+    assert_start_failure(&from_file, "c.toml:2: time-field: ");
+    // --help, --version and the other commands are not runs: no report.
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["check", "--bogus"][..],
+    ] {
+        let run = logscrub().args(args).arg("--report").arg(&report).run();
+        assert!(!report.exists(), "{args:?}: {}", run.stderr);
+    }
+}

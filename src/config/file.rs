@@ -156,6 +156,20 @@ fn duplicate(text: &str, e: &toml::de::Error) -> Option<(String, Option<usize>)>
     Some((key, first))
 }
 
+/// The text value of `key` in the configuration file at `path`, read leniently: to find where
+/// the report of a run goes when the run cannot start because the file (or the command line) is
+/// wrong. `None` when the file cannot be read or holds no such text.
+pub fn peek(path: &Path, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (table, _) = DeTable::parse_recoverable(&text);
+    let value = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string));
+    value
+}
+
 /// Every key a configuration file may hold.
 pub fn keys(cmd: &Command) -> Vec<&str> {
     settable(cmd).filter_map(Arg::get_long).collect()
