@@ -2,7 +2,7 @@
 //! bar, summaries, JSON report and exit code, and the `check` audit.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,6 +19,7 @@ use crate::output::Target;
 use crate::pipeline::{self, FileOutcome, Meter};
 use crate::progress::Progress;
 use crate::report::{self, RunReport, Stats};
+use crate::signals::TempGuard;
 
 /// Every input scrubbed; or `check` found nothing.
 pub const EXIT_OK: u8 = 0;
@@ -50,7 +51,9 @@ pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> u8 {
     if let Some(path) = report_to {
         let mut report = RunReport::new(&[], now_secs(), std::time::Duration::ZERO);
         report.fail(why);
-        write_report(path, &report);
+        if let Err(e) = ReportFile::open(path).and_then(|r| r.write(&report)) {
+            fail(&e);
+        }
     }
     code
 }
@@ -64,16 +67,29 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
         Ok(jobs) => Ok((plan, jobs)),
         Err(e) => Err(origins.blame("output", e)),
     };
-    let (plan, jobs) = match plan.and_then(jobs) {
-        Ok(x) => x,
-        Err(e) => {
-            if let Some(path) = report_to {
-                let mut report = RunReport::new(&[], started, clock.elapsed());
-                report.fail(e.to_string());
-                write_report(path, &report);
+    let could_not_start = |e: Error, report: Option<Result<ReportFile>>| {
+        fail(&e);
+        if let Some(report) = report {
+            let mut r = RunReport::new(&[], started, clock.elapsed());
+            r.fail(e.to_string());
+            if let Err(e) = report.and_then(|report| report.write(&r)) {
+                fail(&origins.blame("report", e));
             }
-            return fail(&e);
         }
+        EXIT_ERROR
+    };
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => return could_not_start(e, report_to.map(ReportFile::open)),
+    };
+    // The report must be writable before any input is read.
+    let report = match report_to.map(ReportFile::open).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(&origins.blame("report", e)),
+    };
+    let (plan, jobs) = match jobs(plan) {
+        Ok(x) => x,
+        Err(e) => return could_not_start(e, report.map(Ok)),
     };
     if let Err(e) = crate::signals::install() {
         eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
@@ -91,8 +107,13 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
     if !closed {
         summarise(&plan, &outcomes, quiet);
     }
-    if let Some(path) = report_to {
-        write_report(path, &RunReport::new(&outcomes, started, clock.elapsed()));
+    let mut report_failed = false;
+    if let Some(report) = report {
+        let r = RunReport::new(&outcomes, started, clock.elapsed());
+        if let Err(e) = report.write(&r) {
+            report_failed = true;
+            fail(&origins.blame("report", e));
+        }
     }
     if let Some(sig) = crate::signals::interrupted() {
         return u8::try_from(128 + sig).unwrap_or(EXIT_ERROR);
@@ -102,7 +123,7 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
             .as_ref()
             .is_some_and(|e| !matches!(e, Error::BrokenPipe))
     });
-    if failed {
+    if failed || report_failed {
         EXIT_ERROR
     } else {
         EXIT_OK
@@ -161,26 +182,64 @@ fn total_size(jobs: &[FileJob]) -> Option<u64> {
         .sum()
 }
 
-/// Writes the JSON report to `path` ("-": stderr), atomically.
-fn write_report(path: &Path, report: &RunReport) {
-    let json = report.to_json();
-    if path == Path::new("-") {
-        let _ = std::io::stderr().write_all(json.as_bytes());
-        return;
+/// Where the JSON report goes: stderr (`-`), or a file, written atomically through a temporary
+/// file beside it that is made when the run starts, so that a report that could not be written
+/// stops the run before any input is read.
+enum ReportFile {
+    Stderr,
+    File {
+        path: PathBuf,
+        temp: tempfile::NamedTempFile,
+        /// Removes the temporary file should a signal end the process.
+        _guard: TempGuard,
+    },
+}
+
+impl ReportFile {
+    /// Checks that a report can be written at `path` ("-": stderr).
+    fn open(path: &Path) -> Result<ReportFile> {
+        if path == Path::new("-") {
+            return Ok(ReportFile::Stderr);
+        }
+        let err = |source| Error::Report {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.is_dir() {
+            return Err(err(std::io::Error::other(
+                "is a directory; give a file name",
+            )));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".logscrub-report.")
+            .tempfile_in(dir)
+            .map_err(err)?;
+        let guard = TempGuard::new(temp.path());
+        Ok(ReportFile::File {
+            path: path.to_path_buf(),
+            temp,
+            _guard: guard,
+        })
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let written = tempfile::Builder::new()
-        .prefix(".logscrub-report.")
-        .tempfile_in(dir)
-        .and_then(|mut t| {
-            t.write_all(json.as_bytes())?;
-            t.persist(path).map(drop).map_err(|e| e.error)
-        });
-    if let Err(e) = written {
-        eprintln!("logscrub: {}: cannot write the report: {e}", path.display());
+
+    /// Writes `report` and renames it into place.
+    fn write(self, report: &RunReport) -> Result<()> {
+        let json = report.to_json();
+        match self {
+            ReportFile::Stderr => {
+                let _ = std::io::stderr().write_all(json.as_bytes());
+                Ok(())
+            }
+            ReportFile::File { path, mut temp, .. } => temp
+                .write_all(json.as_bytes())
+                .and_then(|()| temp.as_file().sync_all())
+                .and_then(|()| temp.persist(&path).map(drop).map_err(|e| e.error))
+                .map_err(|source| Error::Report { path, source }),
+        }
     }
 }
 

@@ -34,6 +34,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// The JSON report cannot be written (checked before any input is read, and at the end).
+    #[error("{}: cannot write the report: {source}", path.display())]
+    Report { path: PathBuf, source: io::Error },
+
     /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done.
     #[error("{path}: stopped by {}; its output was not written", crate::signals::name(*signal))]
     Interrupted { path: String, signal: i32 },

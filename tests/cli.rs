@@ -3008,3 +3008,72 @@ fn a_run_that_cannot_start_still_writes_its_report_from_flags_or_config() {
         assert!(!report.exists(), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn an_unwritable_report_path_fails_before_reading_input_and_a_failed_report_write_exits_2() {
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    // A directory that does not exist, and a path that is a directory: exit 2, nothing read.
+    for report in [
+        Path::new("/nonexistent/dir/r.json").to_path_buf(),
+        dir.path().to_path_buf(),
+    ] {
+        let run = logscrub()
+            .arg("--report")
+            .arg(&report)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&out)
+            .run();
+        run.fails_naming(&format!("{}: cannot write the report", report.display()));
+        assert!(!out.exists(), "input was scrubbed: {}", run.stderr);
+        let run = logscrub()
+            .arg("--report")
+            .arg(&report)
+            .arg(testdata("sample.log"))
+            .run();
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "input was read: {}", run.stderr);
+    }
+    // From the config file: the error names it.
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        b"quiet = true\nreport = \"/nonexistent/dir/r.json\"\n",
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming(&format!("{}:2: report: ", conf.display()));
+    // Writable at the start, gone at the end: exit 2, not 0.
+    use std::io::Write as _;
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let mut child = std::process::Command::new(BIN)
+        .arg("--report")
+        .arg(reports.join("r.json"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"203.0.113.9 x\n").unwrap();
+    let start = std::time::Instant::now();
+    while list_dir(&reports).is_empty() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no temporary report"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::fs::remove_dir_all(&reports).unwrap();
+    drop(stdin);
+    let got = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write the report"), "{stderr}");
+    assert_eq!(got.stdout, b"203.0.113.0 x\n");
+}
