@@ -49,7 +49,7 @@ pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> u8 {
         ArgsError::Config(e) => (e.to_string(), fail(e)),
     };
     if let Some(path) = report_to {
-        let mut report = RunReport::new(&[], now_secs(), std::time::Duration::ZERO);
+        let mut report = RunReport::new(&[], &[], now_secs(), std::time::Duration::ZERO);
         report.fail(why);
         if let Err(e) = ReportFile::open(path).and_then(|r| r.write(&report)) {
             fail(&e);
@@ -70,7 +70,7 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
     let could_not_start = |e: Error, report: Option<Result<ReportFile>>| {
         fail(&e);
         if let Some(report) = report {
-            let mut r = RunReport::new(&[], started, clock.elapsed());
+            let mut r = RunReport::new(&[], &[], started, clock.elapsed());
             r.fail(e.to_string());
             if let Err(e) = report.and_then(|report| report.write(&r)) {
                 fail(&origins.blame("report", e));
@@ -109,7 +109,9 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
     }
     let mut report_failed = false;
     if let Some(report) = report {
-        let r = RunReport::new(&outcomes, started, clock.elapsed());
+        // A closed stdout stops the run: the jobs after the last outcome never started.
+        let not_run = jobs.get(outcomes.len()..).unwrap_or_default();
+        let r = RunReport::new(&outcomes, not_run, started, clock.elapsed());
         if let Err(e) = report.write(&r) {
             report_failed = true;
             fail(&origins.blame("report", e));

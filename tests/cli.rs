@@ -3077,3 +3077,67 @@ fn an_unwritable_report_path_fails_before_reading_input_and_a_failed_report_writ
     assert!(stderr.contains("cannot write the report"), "{stderr}");
     assert_eq!(got.stdout, b"203.0.113.0 x\n");
 }
+
+#[test]
+fn report_agrees_with_exit_0_when_the_reader_closes_stdout_early() {
+    use std::io::BufRead;
+    let dir = tempdir();
+    let a = write_file(dir.path(), "a.log.gz", &gzip(&big_text(24)));
+    let b = write_file(dir.path(), "b.log.gz", &gzip(&read_testdata("sample.log")));
+    for threads in ["1", "2"] {
+        let report = dir.path().join(format!("r{threads}.json"));
+        let mut child = std::process::Command::new(BIN)
+            .args(["-j", threads, "--report"])
+            .arg(&report)
+            .arg(&a)
+            .arg(&b)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader goes away, like `| head -1`.
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "-j {threads}");
+        let r = read_report(&report);
+        assert_eq!(r["status"], "ok", "-j {threads}: {r}");
+        assert_eq!(r["error"], serde_json::Value::Null, "{r}");
+        assert!(
+            r["note"].as_str().is_some_and(|n| n.contains("stdout")),
+            "a note says why the run stopped early: {r}"
+        );
+        assert_eq!(
+            (
+                r["files_ok"].as_u64(),
+                r["files_failed"].as_u64(),
+                r["files_skipped"].as_u64()
+            ),
+            (Some(1), Some(0), Some(1)),
+            "{r}"
+        );
+        let files = r["files"].as_array().unwrap();
+        assert_eq!(files.len(), 2, "every input is listed: {r}");
+        assert_eq!(files[0]["path"], a.display().to_string());
+        assert_eq!(files[0]["status"], "ok");
+        assert_eq!(files[0]["error"], serde_json::Value::Null);
+        assert!(files[0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("stdout")));
+        assert!(files[0]["read_bytes"].as_u64().unwrap() > 0);
+        assert_eq!(files[1]["path"], b.display().to_string());
+        assert_eq!(files[1]["status"], "skipped");
+        assert_eq!(files[1]["lines_in"].as_u64(), Some(0));
+        assert_eq!(files[1]["read_bytes"].as_u64(), Some(0));
+        for f in files {
+            assert_accounting(f);
+        }
+        assert_accounting(&r["total"]);
+        assert_eq!(
+            r["total"]["lines_in"].as_u64(),
+            files[0]["lines_in"].as_u64()
+        );
+    }
+}
