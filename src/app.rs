@@ -1,7 +1,7 @@
 //! What the binary runs, wired from the library's parts: a scrub (or reveal) run with its progress
 //! bar, summaries, JSON report and exit code, and the `check` audit.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::pipeline::{self, FileOutcome, Meter};
-use crate::progress::Progress;
+use crate::progress::{self, Progress};
 use crate::report::{self, RunReport, Stats};
 use crate::signals::TempGuard;
 
@@ -59,8 +59,15 @@ pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> u8 {
 }
 
 /// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit code.
-/// `origins` say which settings came from the configuration file, for errors about them.
-pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins: &Origins) -> u8 {
+/// `show` and `quiet` decide the progress bar ([`progress::wanted`]); `origins` say which
+/// settings came from the configuration file, for errors about them.
+pub fn scrub(
+    plan: Result<Plan>,
+    report_to: Option<&Path>,
+    quiet: bool,
+    show: progress::When,
+    origins: &Origins,
+) -> u8 {
     let started = now_secs();
     let clock = Instant::now();
     let jobs = |plan: Plan| match plan.jobs() {
@@ -95,7 +102,8 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool, origins:
         eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
     }
     let meter = Arc::new(Meter::default());
-    let progress = show_progress(quiet, &jobs)
+    let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
+    let progress = progress::wanted(show, quiet, to_stdout)
         .then(|| Progress::start(Arc::clone(&meter), total_size(&jobs), jobs.len()));
     let outcomes = pipeline::run(&plan, &jobs, &meter);
     if let Some(p) = progress {
@@ -161,14 +169,6 @@ fn summarise(plan: &Plan, outcomes: &[FileOutcome], quiet: bool) {
             report::retention_summary("total", &total, r)[0]
         );
     }
-}
-
-/// The bar shows on a terminal stderr, unless --quiet or the scrubbed text itself goes to that
-/// terminal.
-fn show_progress(quiet: bool, jobs: &[FileJob]) -> bool {
-    let to_terminal =
-        jobs.iter().any(|j| j.output == Target::Stdout) && std::io::stdout().is_terminal();
-    !quiet && !to_terminal && std::io::stderr().is_terminal()
 }
 
 /// The total size of the inputs, when every one is a regular file.

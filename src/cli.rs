@@ -182,6 +182,28 @@ pub struct RevealArgs {
     pub threads: Option<u32>,
 }
 
+/// When to draw the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When the scrubbed text goes to -o files, a regular file or /dev/null, not to a pipe or the
+    /// terminal; never with --quiet
+    Auto,
+    /// Also with --quiet (or quiet = true in the config file) and when stdout is a pipe
+    Always,
+    /// Never
+    Never,
+}
+
+impl From<ProgressArg> for crate::progress::When {
+    fn from(p: ProgressArg) -> Self {
+        match p {
+            ProgressArg::Auto => crate::progress::When::Auto,
+            ProgressArg::Always => crate::progress::When::Always,
+            ProgressArg::Never => crate::progress::When::Never,
+        }
+    }
+}
+
 /// What to do with lines that have no readable time while --max-age is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum UndatedArg {
@@ -314,10 +336,15 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", help_heading = "Run")]
     pub report: Option<PathBuf>,
 
-    /// No progress bar (otherwise shown on a terminal when a run lasts over half a second) and no
-    /// summaries on stderr; errors are still printed.
+    /// No progress bar (unless --progress always) and no summaries on stderr; errors are still
+    /// printed.
     #[arg(short, long, help_heading = "Run")]
     pub quiet: bool,
+
+    /// When to draw the progress bar on stderr (bytes read, files done, throughput), which needs a
+    /// terminal and shows only once a run lasts over half a second.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressArg::Auto, help_heading = "Run")]
+    pub progress: ProgressArg,
 
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             args.plan(),
             None,
             cli.quiet,
+            cli.progress.into(),
             &Origins::default(),
         )),
         Some(Command::Check(args)) => ExitCode::from(app::run_check(args)),
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
             parsed.plan(),
             cli.report.as_deref(),
             cli.quiet,
+            cli.progress.into(),
             &parsed.origins,
         )),
     }

@@ -400,6 +400,7 @@ mod tests {
             "ip-cipher",
             "report",
             "quiet",
+            "progress",
         ] {
             assert!(keys.contains(&want), "no key {want} in {keys:?}");
         }
