@@ -113,13 +113,11 @@ pub fn scrub(
         .iter()
         .any(|o| matches!(o.error, Some(Error::BrokenPipe)));
     if !closed {
-        summarise(&plan, &outcomes, quiet);
+        summarise(&plan, &jobs, &outcomes, quiet);
     }
     let mut report_failed = false;
     if let Some(report) = report {
-        // A closed stdout stops the run: the jobs after the last outcome never started.
-        let not_run = jobs.get(outcomes.len()..).unwrap_or_default();
-        let r = RunReport::new(&outcomes, not_run, started, clock.elapsed());
+        let r = RunReport::new(&outcomes, &jobs, started, clock.elapsed());
         if let Err(e) = report.write(&r) {
             report_failed = true;
             fail(&origins.blame("report", e));
@@ -141,12 +139,12 @@ pub fn scrub(
 }
 
 /// One line per failed input, and unless quiet, what retention and rotation did.
-fn summarise(plan: &Plan, outcomes: &[FileOutcome], quiet: bool) {
+fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: bool) {
     let mut total = Stats::default();
     let mut done = 0;
-    for o in outcomes {
+    for (job, o) in jobs.iter().zip(outcomes) {
         match &o.error {
-            Some(e) => eprintln!("logscrub: {e}"),
+            Some(e) => eprintln!("logscrub: {}", e.for_target(job.output == Target::Stdout)),
             None if quiet => {}
             None => {
                 if let Some(r) = &plan.retention {

@@ -59,9 +59,10 @@ Configuration: --config FILE (or LOGSCRUB_CONFIG) reads TOML with one key per op
 the long flag: ip = \"hash\", max-age = \"90d\", time-field = [\"ts\"], quiet = true. Flags override
 the file; the file overrides the defaults. `logscrub --print-config` prints every key.
 
-Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, or when any
-input failed (the others are still processed, and the report says which failed); 1 only from
-`logscrub check`, when it finds personal data.";
+Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, when any input
+failed (the others are still processed, and the report says which failed) or when the report
+cannot be written; 1 only from `logscrub check`, when it finds personal data; 128 + n when stopped
+by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).";
 
 /// What to do with IP addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -129,8 +130,33 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1
-    Man,
+    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1;
+    /// logscrub man check > …/logscrub-check.1 for a command's own page
+    Man {
+        /// The command whose page to print [default: logscrub's own].
+        #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
+        command: Option<String>,
+    },
+}
+
+/// The commands with a man page of their own (`logscrub man COMMAND`), which the main page names.
+pub const MAN_PAGES: [&str; 5] = ["keygen", "reveal", "check", "completions", "man"];
+
+/// The man page of `logscrub` (`None`) or of one of its commands, as roff.
+pub fn man_page(command: Option<&str>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // As clap_mangen's own generate_to: `help` is no command with a page of its own.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other(format!("no man page for {name}")))?,
+    };
+    clap_mangen::Man::new(page)
+        .source(format!("logscrub {}", env!("CARGO_PKG_VERSION")))
+        .render(out)
 }
 
 /// Flags of `logscrub check`.

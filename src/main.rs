@@ -44,10 +44,13 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Some(Command::Man) => {
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+        Some(Command::Man { command }) => {
+            match cli::man_page(command.as_deref(), &mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&Error::write("<stdout>", e)),
+                Err(e) => match Error::write("<stdout>", e) {
+                    Error::BrokenPipe => ExitCode::SUCCESS,
+                    e => fail(&e),
+                },
             }
         }
         None if cli.print_config => match parsed.plan() {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::config::{FileJob, RetentionPlan};
 use crate::detect::Kind;
 use crate::error::Error;
+use crate::output::Target;
 use crate::pipeline::FileOutcome;
 use crate::retention::Undated;
 
@@ -282,19 +283,22 @@ const NOT_READ: &str = "not read: stdout had been closed by its reader";
 
 impl RunReport {
     /// The report of `outcomes`, a run that started at `started` (Unix seconds) and took
-    /// `duration`. `not_run` are the jobs after the outcomes that were never started because
-    /// stdout had been closed (a closed stdout is no failure: the run exits 0).
+    /// `duration`. `jobs` are every job of the run, in order: the outcomes are those of the first
+    /// ones, and the rest were never started because stdout had been closed (a closed stdout is
+    /// no failure: the run exits 0).
     pub fn new(
         outcomes: &[FileOutcome],
-        not_run: &[FileJob],
+        jobs: &[FileJob],
         started: i64,
         duration: std::time::Duration,
     ) -> Self {
         let mut total = Stats::default();
         let mut read_bytes = 0;
+        let to_stdout = |i: usize| jobs.get(i).is_some_and(|j| j.output == Target::Stdout);
         let mut files: Vec<FileReport> = outcomes
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 total += o.stats;
                 read_bytes += o.read_bytes;
                 let closed = matches!(o.error, Some(Error::BrokenPipe));
@@ -310,7 +314,7 @@ impl RunReport {
                         .error
                         .as_ref()
                         .filter(|_| !closed)
-                        .map(ToString::to_string),
+                        .map(|e| e.for_target(to_stdout(i))),
                     note: closed.then(|| STDOUT_CLOSED.to_string()),
                     duration_secs: o.duration.as_secs_f64(),
                     read_bytes: o.read_bytes,
@@ -318,6 +322,7 @@ impl RunReport {
                 }
             })
             .collect();
+        let not_run = jobs.get(outcomes.len()..).unwrap_or_default();
         files.extend(not_run.iter().map(|j| FileReport {
             path: j.input.display(),
             output: j.output.display(),

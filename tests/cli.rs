@@ -3230,3 +3230,73 @@ fn progress_bar_shows_on_a_terminal_only_when_the_text_goes_to_a_file_not_a_pipe
         );
     }
 }
+
+#[test]
+fn sigint_with_stdout_as_the_target_says_the_lines_read_were_written() {
+    let dir = tempdir();
+    let report = dir.path().join("r.json");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["-j", "2", "--report"]).arg(&report);
+    let start = std::time::Instant::now();
+    let ready = move || start.elapsed() > std::time::Duration::from_millis(800);
+    let (code, stderr) = interrupt(cmd, libc::SIGINT, ready);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("<stdin>: stopped by SIGINT"), "{stderr}");
+    assert!(
+        !stderr.contains("its output was not written"),
+        "lines were written to stdout: {stderr}"
+    );
+    assert!(stderr.contains("stdout"), "{stderr}");
+    let r = read_report(&report);
+    let f = &r["files"][0];
+    assert!(f["lines_out"].as_u64().unwrap() > 0, "{f}");
+    assert!(
+        f["error"].as_str().unwrap().contains("stdout"),
+        "the report says the same: {f}"
+    );
+    // With a file target the output is indeed not written.
+    let out = dir.path().join("out.log");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("-o").arg(&out);
+    let start = std::time::Instant::now();
+    let ready = move || start.elapsed() > std::time::Duration::from_millis(800);
+    let (code, stderr) = interrupt(cmd, libc::SIGINT, ready);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("its output was not written"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn man_page_names_only_pages_that_logscrub_man_can_print() {
+    let main = logscrub().arg("man").run();
+    let main = String::from_utf8_lossy(main.ok()).into_owned();
+    let named: Vec<String> = main
+        .split("logscrub\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_string()))
+        .filter(|name| name.bytes().all(|b| b.is_ascii_lowercase()))
+        .collect();
+    assert!(named.contains(&"check".to_string()), "{main}");
+    for name in &named {
+        let page = logscrub().args(["man", name]).run();
+        let page = String::from_utf8_lossy(page.ok()).into_owned();
+        assert!(
+            page.lines()
+                .any(|l| l.starts_with(&format!(".TH logscrub-{name} 1"))),
+            "logscrub man {name}: {page}"
+        );
+    }
+    let check = logscrub().args(["man", "check"]).run();
+    assert!(String::from_utf8_lossy(check.ok()).contains("ipv4\\-prefix"));
+    assert_eq!(logscrub().args(["man", "bogus"]).run().code, Some(2));
+}
+
+#[test]
+fn help_names_every_exit_status_including_signals() {
+    let help = logscrub().arg("--help").run();
+    let help = String::from_utf8_lossy(help.ok()).into_owned();
+    let exit = &help[help.find("Exit status").expect("an exit status part")..];
+    for want in ["0 ", "1 ", "2 ", "128 + n", "130", "143", "report"] {
+        assert!(exit.contains(want), "no {want:?} in {exit}");
+    }
+}
