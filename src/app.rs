@@ -182,11 +182,14 @@ fn total_size(jobs: &[FileJob]) -> Option<u64> {
         .sum()
 }
 
-/// Where the JSON report goes: stderr (`-`), or a file, written atomically through a temporary
-/// file beside it that is made when the run starts, so that a report that could not be written
-/// stops the run before any input is read.
+/// Where the JSON report goes: stderr (`-`), a device or FIFO (written into, never replaced), or
+/// a file, written atomically through a temporary file beside it that is made when the run
+/// starts, so that a report that could not be written stops the run before any input is read.
 enum ReportFile {
     Stderr,
+    /// An existing path that is not a regular file (`/dev/null`, a FIFO): opened only at the end,
+    /// as opening a FIFO waits for its reader.
+    Device(PathBuf),
     File {
         path: PathBuf,
         temp: tempfile::NamedTempFile,
@@ -205,10 +208,14 @@ impl ReportFile {
             path: path.to_path_buf(),
             source,
         };
-        if path.is_dir() {
-            return Err(err(std::io::Error::other(
-                "is a directory; give a file name",
-            )));
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(err(std::io::Error::other(
+                    "is a directory; give a file name",
+                )))
+            }
+            Ok(m) if !m.is_file() => return Ok(ReportFile::Device(path.to_path_buf())),
+            _ => {}
         }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
@@ -234,6 +241,11 @@ impl ReportFile {
                 let _ = std::io::stderr().write_all(json.as_bytes());
                 Ok(())
             }
+            ReportFile::Device(path) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(json.as_bytes()))
+                .map_err(|source| Error::Report { path, source }),
             ReportFile::File { path, mut temp, .. } => temp
                 .write_all(json.as_bytes())
                 .and_then(|()| temp.as_file().sync_all())

@@ -3300,3 +3300,41 @@ fn help_names_every_exit_status_including_signals() {
         assert!(exit.contains(want), "no {want:?} in {exit}");
     }
 }
+
+#[test]
+fn a_report_path_that_is_a_fifo_is_written_into_not_replaced() {
+    use std::io::Read as _;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let dir = tempdir();
+    let fifo = dir.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: mkfifo is missing: the FIFO report target is not tested");
+        return;
+    }
+    // Held open for reading (without blocking), so that logscrub's open for writing succeeds.
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let run = logscrub()
+        .arg("--report")
+        .arg(&fifo)
+        .stdin("203.0.113.9 x\n")
+        .run();
+    assert_eq!(run.ok(), b"203.0.113.0 x\n");
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+    let mut json = String::new();
+    reader.read_to_string(&mut json).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&json).expect("the report came through");
+    assert_eq!(r["status"], "ok");
+    assert_eq!(
+        list_dir(dir.path()),
+        ["report.fifo"],
+        "no temporary file left"
+    );
+}
