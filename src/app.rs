@@ -1,8 +1,8 @@
 //! What the binary runs, wired from the library's parts: a scrub (or reveal) run with its progress
 //! bar, summaries, JSON report and exit code, and the `check` audit.
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,14 +10,16 @@ use clap::CommandFactory;
 
 use crate::action::{Actions, Prefix};
 use crate::check;
-use crate::cli::{CheckArgs, Cli};
-use crate::config::{file as config_file, FileJob, Plan};
+use crate::cli::{ArgsError, CheckArgs, Cli};
+use crate::config::file::{self as config_file, Origins};
+use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::pipeline::{self, FileOutcome, Meter};
-use crate::progress::Progress;
+use crate::progress::{self, Progress};
 use crate::report::{self, RunReport, Stats};
+use crate::signals::TempGuard;
 
 /// Every input scrubbed; or `check` found nothing.
 pub const EXIT_OK: u8 = 0;
@@ -32,26 +34,76 @@ pub fn fail(e: &dyn std::fmt::Display) -> u8 {
     EXIT_ERROR
 }
 
+/// A run whose command line or configuration file is wrong: the error on stderr, and when a
+/// report was asked for (`report_to`), a report saying why, with no files. Returns the exit code.
+pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> u8 {
+    let (why, code) = match e {
+        ArgsError::Clap(e) => {
+            let _ = e.print();
+            // clap's first line, without its "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let why = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            (why, u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR))
+        }
+        ArgsError::Config(e) => (e.to_string(), fail(e)),
+    };
+    if let Some(path) = report_to {
+        let mut report = RunReport::new(&[], &[], now_secs(), std::time::Duration::ZERO);
+        report.fail(why);
+        if let Err(e) = ReportFile::open(path).and_then(|r| r.write(&report)) {
+            fail(&e);
+        }
+    }
+    code
+}
+
 /// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit code.
-pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
+/// `show` and `quiet` decide the progress bar ([`progress::wanted`]); `origins` say which
+/// settings came from the configuration file, for errors about them.
+pub fn scrub(
+    plan: Result<Plan>,
+    report_to: Option<&Path>,
+    quiet: bool,
+    show: progress::When,
+    origins: &Origins,
+) -> u8 {
     let started = now_secs();
     let clock = Instant::now();
-    let (plan, jobs) = match plan.and_then(|plan| plan.jobs().map(|jobs| (plan, jobs))) {
-        Ok(x) => x,
-        Err(e) => {
-            if let Some(path) = report_to {
-                let mut report = RunReport::new(&[], started, clock.elapsed());
-                report.fail(e.to_string());
-                write_report(path, &report);
+    let jobs = |plan: Plan| match plan.jobs() {
+        Ok(jobs) => Ok((plan, jobs)),
+        Err(e) => Err(origins.blame("output", e)),
+    };
+    let could_not_start = |e: Error, report: Option<Result<ReportFile>>| {
+        fail(&e);
+        if let Some(report) = report {
+            let mut r = RunReport::new(&[], &[], started, clock.elapsed());
+            r.fail(e.to_string());
+            if let Err(e) = report.and_then(|report| report.write(&r)) {
+                fail(&origins.blame("report", e));
             }
-            return fail(&e);
         }
+        EXIT_ERROR
+    };
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => return could_not_start(e, report_to.map(ReportFile::open)),
+    };
+    // The report must be writable before any input is read.
+    let report = match report_to.map(ReportFile::open).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(&origins.blame("report", e)),
+    };
+    let (plan, jobs) = match jobs(plan) {
+        Ok(x) => x,
+        Err(e) => return could_not_start(e, report.map(Ok)),
     };
     if let Err(e) = crate::signals::install() {
         eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
     }
     let meter = Arc::new(Meter::default());
-    let progress = show_progress(quiet, &jobs)
+    let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
+    let progress = progress::wanted(show, quiet, to_stdout)
         .then(|| Progress::start(Arc::clone(&meter), total_size(&jobs), jobs.len()));
     let outcomes = pipeline::run(&plan, &jobs, &meter);
     if let Some(p) = progress {
@@ -61,10 +113,15 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
         .iter()
         .any(|o| matches!(o.error, Some(Error::BrokenPipe)));
     if !closed {
-        summarise(&plan, &outcomes, quiet);
+        summarise(&plan, &jobs, &outcomes, quiet);
     }
-    if let Some(path) = report_to {
-        write_report(path, &RunReport::new(&outcomes, started, clock.elapsed()));
+    let mut report_failed = false;
+    if let Some(report) = report {
+        let r = RunReport::new(&outcomes, &jobs, started, clock.elapsed());
+        if let Err(e) = report.write(&r) {
+            report_failed = true;
+            fail(&origins.blame("report", e));
+        }
     }
     if let Some(sig) = crate::signals::interrupted() {
         return u8::try_from(128 + sig).unwrap_or(EXIT_ERROR);
@@ -74,7 +131,7 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
             .as_ref()
             .is_some_and(|e| !matches!(e, Error::BrokenPipe))
     });
-    if failed {
+    if failed || report_failed {
         EXIT_ERROR
     } else {
         EXIT_OK
@@ -82,12 +139,12 @@ pub fn scrub(plan: Result<Plan>, report_to: Option<&Path>, quiet: bool) -> u8 {
 }
 
 /// One line per failed input, and unless quiet, what retention and rotation did.
-fn summarise(plan: &Plan, outcomes: &[FileOutcome], quiet: bool) {
+fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: bool) {
     let mut total = Stats::default();
     let mut done = 0;
-    for o in outcomes {
+    for (job, o) in jobs.iter().zip(outcomes) {
         match &o.error {
-            Some(e) => eprintln!("logscrub: {e}"),
+            Some(e) => eprintln!("logscrub: {}", e.for_target(job.output == Target::Stdout)),
             None if quiet => {}
             None => {
                 if let Some(r) = &plan.retention {
@@ -112,14 +169,6 @@ fn summarise(plan: &Plan, outcomes: &[FileOutcome], quiet: bool) {
     }
 }
 
-/// The bar shows on a terminal stderr, unless --quiet or the scrubbed text itself goes to that
-/// terminal.
-fn show_progress(quiet: bool, jobs: &[FileJob]) -> bool {
-    let to_terminal =
-        jobs.iter().any(|j| j.output == Target::Stdout) && std::io::stdout().is_terminal();
-    !quiet && !to_terminal && std::io::stderr().is_terminal()
-}
-
 /// The total size of the inputs, when every one is a regular file.
 fn total_size(jobs: &[FileJob]) -> Option<u64> {
     jobs.iter()
@@ -133,26 +182,76 @@ fn total_size(jobs: &[FileJob]) -> Option<u64> {
         .sum()
 }
 
-/// Writes the JSON report to `path` ("-": stderr), atomically.
-fn write_report(path: &Path, report: &RunReport) {
-    let json = report.to_json();
-    if path == Path::new("-") {
-        let _ = std::io::stderr().write_all(json.as_bytes());
-        return;
+/// Where the JSON report goes: stderr (`-`), a device or FIFO (written into, never replaced), or
+/// a file, written atomically through a temporary file beside it that is made when the run
+/// starts, so that a report that could not be written stops the run before any input is read.
+enum ReportFile {
+    Stderr,
+    /// An existing path that is not a regular file (`/dev/null`, a FIFO): opened only at the end,
+    /// as opening a FIFO waits for its reader.
+    Device(PathBuf),
+    File {
+        path: PathBuf,
+        temp: tempfile::NamedTempFile,
+        /// Removes the temporary file should a signal end the process.
+        _guard: TempGuard,
+    },
+}
+
+impl ReportFile {
+    /// Checks that a report can be written at `path` ("-": stderr).
+    fn open(path: &Path) -> Result<ReportFile> {
+        if path == Path::new("-") {
+            return Ok(ReportFile::Stderr);
+        }
+        let err = |source| Error::Report {
+            path: path.to_path_buf(),
+            source,
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(err(std::io::Error::other(
+                    "is a directory; give a file name",
+                )))
+            }
+            Ok(m) if !m.is_file() => return Ok(ReportFile::Device(path.to_path_buf())),
+            _ => {}
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".logscrub-report.")
+            .tempfile_in(dir)
+            .map_err(err)?;
+        let guard = TempGuard::new(temp.path());
+        Ok(ReportFile::File {
+            path: path.to_path_buf(),
+            temp,
+            _guard: guard,
+        })
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let written = tempfile::Builder::new()
-        .prefix(".logscrub-report.")
-        .tempfile_in(dir)
-        .and_then(|mut t| {
-            t.write_all(json.as_bytes())?;
-            t.persist(path).map(drop).map_err(|e| e.error)
-        });
-    if let Err(e) = written {
-        eprintln!("logscrub: {}: cannot write the report: {e}", path.display());
+
+    /// Writes `report` and renames it into place.
+    fn write(self, report: &RunReport) -> Result<()> {
+        let json = report.to_json();
+        match self {
+            ReportFile::Stderr => {
+                let _ = std::io::stderr().write_all(json.as_bytes());
+                Ok(())
+            }
+            ReportFile::Device(path) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(json.as_bytes()))
+                .map_err(|source| Error::Report { path, source }),
+            ReportFile::File { path, mut temp, .. } => temp
+                .write_all(json.as_bytes())
+                .and_then(|()| temp.as_file().sync_all())
+                .and_then(|()| temp.persist(&path).map(drop).map_err(|e| e.error))
+                .map_err(|source| Error::Report { path, source }),
+        }
     }
 }
 

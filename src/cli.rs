@@ -59,9 +59,10 @@ Configuration: --config FILE (or LOGSCRUB_CONFIG) reads TOML with one key per op
 the long flag: ip = \"hash\", max-age = \"90d\", time-field = [\"ts\"], quiet = true. Flags override
 the file; the file overrides the defaults. `logscrub --print-config` prints every key.
 
-Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, or when any
-input failed (the others are still processed, and the report says which failed); 1 only from
-`logscrub check`, when it finds personal data.";
+Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, when any input
+failed (the others are still processed, and the report says which failed) or when the report
+cannot be written; 1 only from `logscrub check`, when it finds personal data; 128 + n when stopped
+by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).";
 
 /// What to do with IP addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -129,8 +130,33 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1
-    Man,
+    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1;
+    /// logscrub man check > …/logscrub-check.1 for a command's own page
+    Man {
+        /// The command whose page to print [default: logscrub's own].
+        #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
+        command: Option<String>,
+    },
+}
+
+/// The commands with a man page of their own (`logscrub man COMMAND`), which the main page names.
+pub const MAN_PAGES: [&str; 5] = ["keygen", "reveal", "check", "completions", "man"];
+
+/// The man page of `logscrub` (`None`) or of one of its commands, as roff.
+pub fn man_page(command: Option<&str>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // As clap_mangen's own generate_to: `help` is no command with a page of its own.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => cmd
+            .find_subcommand(name)
+            .cloned()
+            .ok_or_else(|| std::io::Error::other(format!("no man page for {name}")))?,
+    };
+    clap_mangen::Man::new(page)
+        .source(format!("logscrub {}", env!("CARGO_PKG_VERSION")))
+        .render(out)
 }
 
 /// Flags of `logscrub check`.
@@ -182,6 +208,28 @@ pub struct RevealArgs {
     pub threads: Option<u32>,
 }
 
+/// When to draw the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When the scrubbed text goes to -o files, a regular file or /dev/null, not to a pipe or the
+    /// terminal; never with --quiet
+    Auto,
+    /// Also with --quiet (or quiet = true in the config file) and when stdout is a pipe
+    Always,
+    /// Never
+    Never,
+}
+
+impl From<ProgressArg> for crate::progress::When {
+    fn from(p: ProgressArg) -> Self {
+        match p {
+            ProgressArg::Auto => crate::progress::When::Auto,
+            ProgressArg::Always => crate::progress::When::Always,
+            ProgressArg::Never => crate::progress::When::Never,
+        }
+    }
+}
+
 /// What to do with lines that have no readable time while --max-age is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum UndatedArg {
@@ -219,9 +267,10 @@ pub struct Cli {
     #[arg(value_name = "FILE")]
     pub files: Vec<OsString>,
 
-    /// Write here instead of stdout. With one input: that file. With several: a directory (created
-    /// if missing) where each output keeps its input's file name. A name ending in .gz is written as
-    /// gzip. Files appear only when complete (written to a temporary name, then renamed).
+    /// Write here instead of stdout. With one input: that file, unless PATH ends in / or is a
+    /// directory. With several inputs, or a PATH ending in /: a directory (created if missing)
+    /// where each output keeps its input's file name. A name ending in .gz is written as gzip.
+    /// Files appear only when complete (written to a temporary name, then renamed).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -313,10 +362,15 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", help_heading = "Run")]
     pub report: Option<PathBuf>,
 
-    /// No progress bar (otherwise shown on a terminal when a run lasts over half a second) and no
-    /// summaries on stderr; errors are still printed.
+    /// No progress bar (unless --progress always) and no summaries on stderr; errors are still
+    /// printed.
     #[arg(short, long, help_heading = "Run")]
     pub quiet: bool,
+
+    /// When to draw the progress bar on stderr (bytes read, files done, throughput), which needs a
+    /// terminal and shows only once a run lasts over half a second.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressArg::Auto, help_heading = "Run")]
+    pub progress: ProgressArg,
 
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
@@ -398,8 +452,7 @@ impl Cli {
         }
         if actions.needs_key() {
             // The environment variable is read by clap into key_file.
-            let key = key::load(self.key_file.as_deref(), None)
-                .map_err(|e| Error::Usage(e.to_string()))?;
+            let key = key::load(self.key_file.as_deref(), None).map_err(|e| self.key_error(e))?;
             let hash = actions.ip == IpAction::Hash || actions.email == EmailAction::Hash;
             let crypt = matches!(actions.ip, IpAction::Encrypt | IpAction::Decrypt);
             let cipher = match self.ip_cipher {
@@ -408,13 +461,20 @@ impl Cli {
             };
             if crypt {
                 cipher.check_key(key.bytes()).map_err(|e| {
-                    Error::Usage(format!(
+                    let message = format!(
                         "{}: {e}",
                         self.key_file
                             .as_deref()
                             .unwrap_or(std::path::Path::new("key"))
                             .display()
-                    ))
+                    );
+                    Error::Setting {
+                        culprits: vec![
+                            ("key-file", message.clone()),
+                            ("ip-cipher", message.clone()),
+                        ],
+                        message,
+                    }
                 })?;
             }
             actions.keyed = Some(Arc::new(Keyed::new(
@@ -452,6 +512,36 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// Why there is no key, blaming `key-file` (a file that is not a key), or when none is given,
+    /// the actions that need one.
+    fn key_error(&self, e: key::KeyError) -> Error {
+        let message = e.to_string();
+        let culprits = match e {
+            key::KeyError::Missing | key::KeyError::EnvEmpty => {
+                let mut culprits = Vec::new();
+                let needs = |name: Option<clap::builder::PossibleValue>| {
+                    format!(
+                        "{} needs a key, and none is given: set key-file, pass --key-file FILE or set \
+                         {}=FILE; make a key with `logscrub keygen > FILE`",
+                        name.map(|v| v.get_name().to_string()).unwrap_or_default(),
+                        key::KEY_FILE_ENV
+                    )
+                };
+                if matches!(self.ip, IpArg::Hash | IpArg::Encrypt) {
+                    culprits.push(("ip", needs(self.ip.to_possible_value())));
+                }
+                if self.email == EmailArg::Hash {
+                    culprits.push(("email", needs(self.email.to_possible_value())));
+                }
+                culprits
+            }
+            _ => vec![("key-file", message.clone())],
+        };
+        Error::Setting { message, culprits }
+    }
+}
+
 /// Why the command line could not be read.
 #[derive(Debug)]
 pub enum ArgsError {
@@ -467,6 +557,16 @@ pub struct Parsed {
     pub cli: Cli,
     /// The merged matches (for `--print-config`).
     pub matches: ArgMatches,
+    /// Which settings came from the configuration file, and from which line.
+    pub origins: config_file::Origins,
+}
+
+impl Parsed {
+    /// The plan of a scrub run; an error about a setting taken from the configuration file names
+    /// the file, the line and the key.
+    pub fn plan(&self) -> Result<Plan> {
+        self.cli.plan().map_err(|e| self.origins.locate(e))
+    }
 }
 
 /// Parses `argv` (program name first). A scrub run with `--config` (or `LOGSCRUB_CONFIG`) takes
@@ -480,7 +580,11 @@ pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError>
         .map_err(ArgsError::Clap)?;
     let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
     let Some(path) = cli.config.clone().filter(|_| cli.command.is_none()) else {
-        return Ok(Parsed { cli, matches });
+        return Ok(Parsed {
+            cli,
+            matches,
+            origins: config_file::Origins::default(),
+        });
     };
     let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
     let given = |key: &str| {
@@ -489,14 +593,68 @@ pub fn parse_args(argv: Vec<OsString>) -> std::result::Result<Parsed, ArgsError>
             .and_then(|a| matches.value_source(a.get_id().as_str()))
             .is_some_and(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
     };
+    let used: Vec<&config_file::Setting> = settings.iter().filter(|s| !given(&s.key)).collect();
     let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();
-    for setting in settings.iter().filter(|s| !given(&s.key)) {
+    for setting in &used {
         merged.extend(setting.args());
     }
     merged.extend(argv.iter().skip(1).cloned());
     let matches = cmd.try_get_matches_from(&merged).map_err(ArgsError::Clap)?;
     let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
-    Ok(Parsed { cli, matches })
+    Ok(Parsed {
+        cli,
+        matches,
+        origins: config_file::Origins::new(&path, used),
+    })
+}
+
+/// Where the report of a scrub run goes when its command line or configuration file is wrong:
+/// `--report` of the command line, read leniently (the command line may be what is wrong), else
+/// `report` of the configuration file (`--config` or `LOGSCRUB_CONFIG`). `None` for
+/// `--print-config` and the commands other than scrubbing, which write no report.
+pub fn report_of(argv: &[OsString]) -> Option<PathBuf> {
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(argv)
+        .ok()?;
+    if matches.subcommand().is_some()
+        || matches.try_get_one::<bool>("print_config").ok().flatten() == Some(&true)
+    {
+        return None;
+    }
+    // clap stops at the first bad argument; look past it too.
+    let flag = |name: &str| {
+        matches
+            .try_get_one::<PathBuf>(name)
+            .ok()
+            .flatten()
+            .cloned()
+            .or_else(|| scan_flag(argv, name))
+    };
+    if let Some(path) = flag("report") {
+        return Some(path);
+    }
+    let config = flag("config").or_else(|| config_file::path_from(None))?;
+    config_file::peek(&config, "report").map(PathBuf::from)
+}
+
+/// The value of the last `--NAME VALUE` or `--NAME=VALUE` in `argv` (before a `--`).
+fn scan_flag(argv: &[OsString], name: &str) -> Option<PathBuf> {
+    let long = format!("--{name}");
+    let with_value = format!("--{name}=");
+    let mut found = None;
+    let mut args = argv.iter().skip(1);
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str() else { continue };
+        if text == "--" {
+            break;
+        } else if text == long {
+            found = args.next().map(PathBuf::from);
+        } else if let Some(value) = text.strip_prefix(&with_value) {
+            found = Some(PathBuf::from(value));
+        }
+    }
+    found
 }
 
 /// The effective settings of `matches` as a complete, commented TOML configuration file: every key,

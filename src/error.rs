@@ -34,9 +34,25 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done.
-    #[error("{path}: stopped by {}; its output was not written", crate::signals::name(*signal))]
+    /// The JSON report cannot be written (checked before any input is read, and at the end).
+    #[error("{}: cannot write the report: {source}", path.display())]
+    Report { path: PathBuf, source: io::Error },
+
+    /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done. What became
+    /// of its output depends on the target: see [`Error::for_target`].
+    #[error("{path}: stopped by {}", crate::signals::name(*signal))]
     Interrupted { path: String, signal: i32 },
+
+    /// A setting that passed its flag's parser but not the checks made when the plan is built
+    /// (a key file that cannot be read, `--max-age` with `--format text`). `message` names the
+    /// flags; each culprit is a setting to blame with the text that follows `FILE:LINE: KEY: `
+    /// when that setting came from the configuration file
+    /// ([`crate::config::file::Origins::locate`]).
+    #[error("{message}")]
+    Setting {
+        message: String,
+        culprits: Vec<(&'static str, String)>,
+    },
 
     /// A configuration file that cannot be read or holds a bad key or value.
     #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
@@ -49,6 +65,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message of this error for an input whose scrubbed text went to stdout (`to_stdout`)
+    /// or to a file: an interrupted input says what became of its output.
+    pub fn for_target(&self, to_stdout: bool) -> String {
+        match self {
+            Error::Interrupted { .. } if to_stdout => format!(
+                "{self}; stdout has every line read before it, the rest of the input was not read"
+            ),
+            Error::Interrupted { .. } => format!("{self}; its output was not written"),
+            _ => self.to_string(),
+        }
+    }
+
     /// Wraps an error from writing to `path`, recognising a closed stdout.
     pub fn write(path: &str, source: io::Error) -> Self {
         if source.kind() == io::ErrorKind::BrokenPipe {

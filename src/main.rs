@@ -1,19 +1,25 @@
 //! The `logscrub` binary: parse flags (merged with the config file), resolve the plan, run, report,
 //! choose the exit code.
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
 use logscrub::app;
 use logscrub::cli::{self, ArgsError, Cli, Command};
+use logscrub::config::file::Origins;
 use logscrub::error::Error;
 use logscrub::key;
 
 fn main() -> ExitCode {
-    let parsed = match cli::parse_args(std::env::args_os().collect()) {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let parsed = match cli::parse_args(argv.clone()) {
         Ok(p) => p,
-        Err(ArgsError::Clap(e)) => e.exit(),
-        Err(ArgsError::Config(e)) => return fail(&e),
+        // --help and --version
+        Err(ArgsError::Clap(e)) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            return ExitCode::from(app::could_not_start(&e, cli::report_of(&argv).as_deref()))
+        }
     };
     let cli = &parsed.cli;
     match &cli.command {
@@ -21,7 +27,13 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
-        Some(Command::Reveal(args)) => ExitCode::from(app::scrub(args.plan(), None, cli.quiet)),
+        Some(Command::Reveal(args)) => ExitCode::from(app::scrub(
+            args.plan(),
+            None,
+            cli.quiet,
+            cli.progress.into(),
+            &Origins::default(),
+        )),
         Some(Command::Check(args)) => ExitCode::from(app::run_check(args)),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
@@ -32,20 +44,29 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Some(Command::Man) => {
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+        Some(Command::Man { command }) => {
+            match cli::man_page(command.as_deref(), &mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&Error::write("<stdout>", e)),
+                Err(e) => match Error::write("<stdout>", e) {
+                    Error::BrokenPipe => ExitCode::SUCCESS,
+                    e => fail(&e),
+                },
             }
         }
-        None if cli.print_config => match cli.plan() {
+        None if cli.print_config => match parsed.plan() {
             Ok(_) => {
                 print!("{}", cli::effective_toml(&parsed.matches));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&e),
         },
-        None => ExitCode::from(app::scrub(cli.plan(), cli.report.as_deref(), cli.quiet)),
+        None => ExitCode::from(app::scrub(
+            parsed.plan(),
+            cli.report.as_deref(),
+            cli.quiet,
+            cli.progress.into(),
+            &parsed.origins,
+        )),
     }
 }
 

@@ -3,6 +3,10 @@
 //! The workers only bump two relaxed atomic counters ([`Meter`]) once per buffer they take from a
 //! file; a separate thread samples them ten times a second and draws. So the bar costs the scrub
 //! nothing measurable, and it appears only after half a second, so short runs never flash one.
+//!
+//! Whether it is drawn at all ([`wanted`]): only on a terminal stderr, and by default
+//! ([`When::Auto`]) only when the scrubbed text goes to files, a regular file or `/dev/null`: not
+//! to a pipe (`logscrub | less` would draw under `less`) or the terminal, and not with `--quiet`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -12,6 +16,67 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::pipeline::Meter;
+
+/// When to show the bar (`--progress`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum When {
+    /// On a terminal stderr, unless `--quiet` or scrubbed text goes to a pipe or a terminal.
+    #[default]
+    Auto,
+    /// On a terminal stderr, whatever `--quiet` and stdout are.
+    Always,
+    Never,
+}
+
+/// What stdout is, as far as the bar cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stdout {
+    /// A regular file or `/dev/null`: nobody watches it.
+    FileOrNull,
+    /// A pipe, a terminal, a socket, another device: someone may be drawing on the terminal.
+    Other,
+}
+
+/// Whether to show the bar: `when`, with `quiet`, stderr a terminal or not, and where scrubbed
+/// text goes (`stdout`: `None` when every output is a file of `-o`).
+pub fn decide(when: When, quiet: bool, stderr_terminal: bool, stdout: Option<Stdout>) -> bool {
+    match when {
+        When::Never => false,
+        When::Always => stderr_terminal,
+        When::Auto => {
+            !quiet && stderr_terminal && matches!(stdout, None | Some(Stdout::FileOrNull))
+        }
+    }
+}
+
+/// [`decide`] for this process; `text_to_stdout` says whether any scrubbed text goes to stdout.
+pub fn wanted(when: When, quiet: bool, text_to_stdout: bool) -> bool {
+    use std::io::IsTerminal;
+    let stdout = text_to_stdout.then(stdout_kind);
+    decide(when, quiet, std::io::stderr().is_terminal(), stdout)
+}
+
+fn stdout_kind() -> Stdout {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(meta) = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+    else {
+        return Stdout::Other;
+    };
+    let null = || {
+        std::fs::metadata("/dev/null")
+            .is_ok_and(|n| n.file_type().is_char_device() && n.rdev() == meta.rdev())
+    };
+    if meta.is_file() || (meta.file_type().is_char_device() && null()) {
+        Stdout::FileOrNull
+    } else {
+        Stdout::Other
+    }
+}
 
 /// How long a run goes before the bar appears.
 const DELAY: Duration = Duration::from_millis(500);
@@ -132,6 +197,23 @@ fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bar_needs_a_terminal_and_no_one_reading_stdout() {
+        use Stdout::*;
+        use When::*;
+        // -o files, a regular file or /dev/null on stdout: shown.
+        assert!(decide(Auto, false, true, None));
+        assert!(decide(Auto, false, true, Some(FileOrNull)));
+        // A pipe or the terminal on stdout, --quiet, or stderr not a terminal: not shown.
+        assert!(!decide(Auto, false, true, Some(Other)));
+        assert!(!decide(Auto, true, true, None));
+        assert!(!decide(Auto, false, false, None));
+        // always beats --quiet and a pipe, but still needs a terminal; never is never.
+        assert!(decide(Always, true, true, Some(Other)));
+        assert!(!decide(Always, true, false, None));
+        assert!(!decide(Never, false, true, None));
+    }
 
     #[test]
     fn finishing_before_the_delay_draws_nothing() {

@@ -4,8 +4,10 @@ use std::ops::AddAssign;
 
 use serde::Serialize;
 
-use crate::config::RetentionPlan;
+use crate::config::{FileJob, RetentionPlan};
 use crate::detect::Kind;
+use crate::error::Error;
+use crate::output::Target;
 use crate::pipeline::FileOutcome;
 use crate::retention::Undated;
 
@@ -69,11 +71,15 @@ impl Stats {
         self.too_old + self.dropped_undated + self.failed
     }
 
-    /// Marks everything this file wrote as lost: its output was discarded after a failure.
+    /// Marks everything this file wrote as lost: its output was discarded after a failure. What
+    /// was written counts nothing: its lines become `failed`, and its bytes and replacements go.
     pub fn discard_output(&mut self) {
         self.failed += self.lines_out;
         self.lines_out = 0;
         self.bytes_out = 0;
+        self.ipv4 = 0;
+        self.ipv6 = 0;
+        self.email = 0;
     }
 
     pub fn count(&mut self, kind: Kind) {
@@ -226,10 +232,12 @@ impl From<&Stats> for Counters {
 pub struct FileReport {
     pub path: String,
     pub output: String,
-    /// "ok" or "failed".
+    /// "ok", "failed", or "skipped" (not read: stdout had been closed by its reader).
     pub status: &'static str,
     /// The error message when failed.
     pub error: Option<String>,
+    /// Why an input that did not fail was not read to its end (stdout closed), or not at all.
+    pub note: Option<String>,
     pub duration_secs: f64,
     /// Bytes taken from the input file (compressed bytes for gzip).
     pub read_bytes: u64,
@@ -244,12 +252,16 @@ pub struct RunReport {
     /// When the run started, RFC 3339 UTC.
     pub started: String,
     pub duration_secs: f64,
-    /// "ok" when every input was scrubbed, "failed" otherwise.
+    /// "ok" when no input failed (the exit status is 0), "failed" otherwise.
     pub status: &'static str,
     /// Why the run could not start (a usage or configuration error), if it could not.
     pub error: Option<String>,
+    /// Why a run that did not fail stopped early: the reader of stdout went away.
+    pub note: Option<String>,
     pub files_ok: usize,
     pub files_failed: usize,
+    /// Inputs not read because stdout had been closed.
+    pub files_skipped: usize,
     pub files: Vec<FileReport>,
     pub total: TotalReport,
 }
@@ -261,37 +273,87 @@ pub struct TotalReport {
     pub counters: Counters,
 }
 
+/// The note of the input that was being written when the reader of stdout went away.
+const STDOUT_CLOSED: &str = "stdout was closed by its reader (like `| head`): the rest of this \
+                             input was not read; the counters cover the text written whole before \
+                             then";
+
+/// The note of an input not read because stdout had been closed.
+const NOT_READ: &str = "not read: stdout had been closed by its reader";
+
 impl RunReport {
     /// The report of `outcomes`, a run that started at `started` (Unix seconds) and took
-    /// `duration`.
-    pub fn new(outcomes: &[FileOutcome], started: i64, duration: std::time::Duration) -> Self {
+    /// `duration`. `jobs` are every job of the run, in order: the outcomes are those of the first
+    /// ones, and the rest were never started because stdout had been closed (a closed stdout is
+    /// no failure: the run exits 0).
+    pub fn new(
+        outcomes: &[FileOutcome],
+        jobs: &[FileJob],
+        started: i64,
+        duration: std::time::Duration,
+    ) -> Self {
         let mut total = Stats::default();
         let mut read_bytes = 0;
-        let files: Vec<FileReport> = outcomes
+        let to_stdout = |i: usize| jobs.get(i).is_some_and(|j| j.output == Target::Stdout);
+        let mut files: Vec<FileReport> = outcomes
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 total += o.stats;
                 read_bytes += o.read_bytes;
+                let closed = matches!(o.error, Some(Error::BrokenPipe));
                 FileReport {
                     path: o.input.clone(),
                     output: o.output.clone(),
-                    status: if o.error.is_none() { "ok" } else { "failed" },
-                    error: o.error.as_ref().map(ToString::to_string),
+                    status: if o.error.is_none() || closed {
+                        "ok"
+                    } else {
+                        "failed"
+                    },
+                    error: o
+                        .error
+                        .as_ref()
+                        .filter(|_| !closed)
+                        .map(|e| e.for_target(to_stdout(i))),
+                    note: closed.then(|| STDOUT_CLOSED.to_string()),
                     duration_secs: o.duration.as_secs_f64(),
                     read_bytes: o.read_bytes,
                     counters: Counters::from(&o.stats),
                 }
             })
             .collect();
-        let files_failed = files.iter().filter(|f| f.error.is_some()).count();
+        let not_run = jobs.get(outcomes.len()..).unwrap_or_default();
+        files.extend(not_run.iter().map(|j| FileReport {
+            path: j.input.display(),
+            output: j.output.display(),
+            status: "skipped",
+            error: None,
+            note: Some(NOT_READ.to_string()),
+            duration_secs: 0.0,
+            read_bytes: 0,
+            counters: Counters::from(&Stats::default()),
+        }));
+        let count = |status| files.iter().filter(|f| f.status == status).count();
+        let (files_ok, files_failed, files_skipped) =
+            (count("ok"), count("failed"), count("skipped"));
+        let closed = outcomes
+            .iter()
+            .any(|o| matches!(o.error, Some(Error::BrokenPipe)));
         RunReport {
             logscrub: env!("CARGO_PKG_VERSION"),
             started: format_utc(started),
             duration_secs: duration.as_secs_f64(),
             status: if files_failed == 0 { "ok" } else { "failed" },
             error: None,
-            files_ok: files.len() - files_failed,
+            note: closed.then(|| {
+                format!(
+                    "stdout was closed by its reader (like `| head`): the run stopped early; \
+                     {files_skipped} input(s) after it were not read"
+                )
+            }),
+            files_ok,
             files_failed,
+            files_skipped,
             files,
             total: TotalReport {
                 read_bytes,
@@ -357,6 +419,7 @@ mod tests {
                     Some(crate::error::Error::Usage("broken".into())),
                 ),
             ],
+            &[],
             1_795_564_800,
             std::time::Duration::from_secs(1),
         );
@@ -374,8 +437,10 @@ mod tests {
                 t.replacements.ipv4,
                 t.replacements.ipv6
             ),
-            (15, 7, 4, 2)
+            (15, 7, 4, 0),
+            "the discarded output's replacements are not counted"
         );
+        assert_eq!(report.files[1].counters.replacements.ipv6, 0);
         assert_eq!(
             t.lines_in,
             t.lines_out + t.dropped.too_old + t.dropped.undated + t.dropped.failed

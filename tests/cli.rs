@@ -2774,3 +2774,688 @@ fn sigterm_while_a_read_waits_on_a_silent_pipe_still_removes_the_temporary_file(
         list_dir(dir.path())
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Running it in production, audited: regressions (ops fixes)
+
+#[test]
+fn config_integers_keep_their_base() {
+    let dir = tempdir();
+    for (value, bits) in [
+        ("0o20", 16),
+        ("0x18", 24),
+        ("0b11000", 24),
+        ("1_6", 16),
+        ("+16", 16),
+    ] {
+        let conf = write_file(
+            dir.path(),
+            "c.toml",
+            format!("ipv4-prefix = {value}\n").as_bytes(),
+        );
+        let want = if bits == 16 {
+            "203.0.0.0\n"
+        } else {
+            "203.0.113.0\n"
+        };
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .stdin("203.0.113.77\n")
+            .run();
+        assert_eq!(String::from_utf8_lossy(run.ok()), want, "{value}");
+        let printed = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .arg("--print-config")
+            .run();
+        let printed = String::from_utf8_lossy(printed.ok()).into_owned();
+        assert!(
+            printed
+                .lines()
+                .any(|l| l == format!("ipv4-prefix = {bits}")),
+            "{value}: {printed}"
+        );
+    }
+    // check reads the same value: 203.0.16.0 keeps bits beyond 16 (a finding), not beyond 20.
+    let conf = write_file(dir.path(), "c.toml", b"ipv4-prefix = 0o20\n");
+    let run = logscrub()
+        .arg("check")
+        .arg("--config")
+        .arg(&conf)
+        .stdin("203.0.16.0\n")
+        .run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    // Out of range in any base is an error naming file, line and key.
+    let conf = write_file(dir.path(), "c.toml", b"level = 1\nipv4-prefix = 0x21\n");
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .run()
+        .fails_naming(&format!("{}:2: ipv4-prefix: ", conf.display()));
+}
+
+#[test]
+fn duplicate_config_keys_are_named_with_both_lines() {
+    let dir = tempdir();
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        b"ip = \"mask\"\nlevel = 6\n\"ip\" = \"redact\"\n",
+    );
+    let run = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run();
+    run.fails_naming(&format!("{}:3: ip: duplicate key", conf.display()));
+    assert!(run.stderr.contains("line 1"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn replacements_of_a_failed_files_discarded_output_are_not_counted() {
+    let dir = tempdir();
+    let gz = gzip(&read_testdata("sample.log").repeat(50));
+    let corrupt = write_file(dir.path(), "corrupt.log.gz", &gz[..gz.len() / 2]);
+    let report = dir.path().join("r.json");
+    let run = logscrub()
+        .args(["--chunk-size", "4096", "--report"])
+        .arg(&report)
+        .arg(testdata("sample.log"))
+        .arg(&corrupt)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .run();
+    run.fails_naming("corrupt.log.gz");
+    let r = read_report(&report);
+    let (good, bad) = (&r["files"][0], &r["files"][1]);
+    assert_eq!(bad["status"], "failed");
+    assert!(bad["dropped"]["failed"].as_u64().unwrap() > 0, "{bad}");
+    assert_eq!(bad["lines_out"].as_u64(), Some(0), "{bad}");
+    assert_eq!(bad["bytes_out"].as_u64(), Some(0), "{bad}");
+    for kind in ["ipv4", "ipv6", "email"] {
+        assert_eq!(bad["replacements"][kind].as_u64(), Some(0), "{kind}: {bad}");
+        assert_eq!(
+            r["total"]["replacements"][kind], good["replacements"][kind],
+            "{kind}: the total counts only what was written"
+        );
+    }
+    assert_eq!(r["total"]["bytes_out"], good["bytes_out"]);
+}
+
+#[test]
+fn output_with_a_trailing_slash_is_a_directory_created_for_one_input_too() {
+    let dir = tempdir();
+    let input = write_file(
+        dir.path(),
+        "access.log-20261124.gz",
+        &gzip(&read_testdata("sample.log")),
+    );
+    let conf = write_file(dir.path(), "logscrub.toml", b"quiet = true\n");
+    let incoming = dir.path().join("incoming");
+    // README's "scrub, then check" recipe, into a directory that does not exist yet.
+    let recipe = format!(
+        "{BIN} --config {conf} --report {report} -o {incoming}/ {input} \
+         && {BIN} check --config {conf} {incoming}/access.log-20261124.gz && echo 'scrubbed and clean'",
+        conf = conf.display(),
+        report = dir.path().join("report.json").display(),
+        incoming = incoming.display(),
+        input = input.display(),
+    );
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&recipe)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "scrubbed and clean\n");
+    assert_eq!(list_dir(&incoming), ["access.log-20261124.gz"]);
+    // The same from a config file's output key, and into an existing directory without a slash.
+    let conf = write_file(
+        dir.path(),
+        "out.toml",
+        format!("output = \"{}/\"\n", dir.path().join("nd").display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .ok();
+    assert_eq!(list_dir(&dir.path().join("nd")), ["sample.log"]);
+    logscrub()
+        .arg(testdata("crlf.log"))
+        .arg("-o")
+        .arg(dir.path().join("nd"))
+        .run()
+        .ok();
+    assert_eq!(list_dir(&dir.path().join("nd")), ["crlf.log", "sample.log"]);
+    // Without a slash, a path that does not exist is still the output file.
+    let file = dir.path().join("plain-out.log");
+    logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(&file)
+        .run()
+        .ok();
+    assert!(file.is_file());
+    // stdin has no name to keep in a directory.
+    logscrub()
+        .arg("-o")
+        .arg(format!("{}/", dir.path().join("from-stdin").display()))
+        .stdin("x\n")
+        .run()
+        .fails_naming("stdin cannot be written into an output directory");
+}
+
+#[test]
+fn config_errors_found_after_parsing_still_name_file_line_and_key() {
+    let dir = tempdir();
+    let twin = dir.path().join("twin.key");
+    std::fs::write(&twin, "0123456789abcdef".repeat(4)).unwrap();
+    let out_path = dir.path().join("out.log");
+    for (text, line, key, flags) in [
+        (
+            "level = 6\ntime-field = [\"ts\", \"\"]\n",
+            2,
+            "time-field",
+            &[][..],
+        ),
+        (
+            "ip = \"hash\"\nkey-file = \"/nonexistent/key\"\n",
+            2,
+            "key-file",
+            &[][..],
+        ),
+        ("ip = \"hash\"\n", 1, "ip", &[][..]),
+        (
+            "max-age = \"1d\"\nformat = \"text\"\n",
+            1,
+            "max-age",
+            &[][..],
+        ),
+        // Only the culprit that came from the file is named.
+        ("format = \"text\"\n", 1, "format", &["--max-age", "1d"][..]),
+        (
+            "max-age = \"1d\"\n",
+            1,
+            "max-age",
+            &["--format", "text"][..],
+        ),
+        (
+            &format!("ip = \"encrypt\"\n\nkey-file = \"{}\"\n", twin.display()),
+            3,
+            "key-file",
+            &[][..],
+        ),
+    ] {
+        let conf = write_file(dir.path(), "c.toml", text.as_bytes());
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .args(flags)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&out_path)
+            .run();
+        run.fails_naming(&format!("{}:{line}: {key}: ", conf.display()));
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+        assert!(!out_path.exists(), "no output for a bad config");
+    }
+    // The same settings from flags are still named as flags.
+    let run = logscrub().args(["--time-field", ""]).stdin("x\n").run();
+    run.fails_naming("--time-field \"\"");
+    // A setting the command line overrides is not blamed: the flag is.
+    let conf = write_file(dir.path(), "c.toml", b"key-file = \"/nonexistent/key\"\n");
+    let run = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .args(["--ip", "hash", "--key-file", "/nonexistent/other"])
+        .stdin("x\n")
+        .run();
+    run.fails_naming("key file /nonexistent/other: cannot read");
+    assert!(!run.stderr.contains("c.toml"), "{}", run.stderr);
+    // An output directory from the file that cannot be made names the key too.
+    let blocker = write_file(dir.path(), "blocker", b"");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("output = \"{}/sub/\"\n", blocker.display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming(&format!("{}:1: output: ", conf.display()));
+}
+
+#[test]
+fn a_run_that_cannot_start_still_writes_its_report_from_flags_or_config() {
+    let dir = tempdir();
+    let report = dir.path().join("r.json");
+    let assert_start_failure = |report: &Path, want: &str| {
+        let r = read_report(report);
+        assert_eq!(r["status"], "failed", "{r}");
+        assert!(r["error"].as_str().unwrap().contains(want), "{want}: {r}");
+        assert_eq!(r["files"].as_array().map(Vec::len), Some(0), "{r}");
+        assert_accounting(&r["total"]);
+        std::fs::remove_file(report).unwrap();
+    };
+    // A bad config file, --report on the command line.
+    let bad = write_file(dir.path(), "bad.toml", b"ip = \"mask\"\nipp = \"hash\"\n");
+    let run = logscrub()
+        .arg("--config")
+        .arg(&bad)
+        .arg("--report")
+        .arg(&report)
+        .arg(testdata("sample.log"))
+        .run();
+    run.fails_naming("bad.toml:2: ipp: unknown key");
+    assert_start_failure(&report, "bad.toml:2: ipp: unknown key");
+    // A bad flag value, with --report before or after it.
+    for args in [
+        &["--ip", "bogus", "--report"][..],
+        &["--report", report.to_str().unwrap(), "--ip", "bogus"][..],
+    ] {
+        let mut cmd = logscrub().args(args);
+        if args[0] == "--ip" {
+            cmd = cmd.arg(&report);
+        }
+        let run = cmd.run();
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("invalid value 'bogus'"),
+            "{}",
+            run.stderr
+        );
+        assert_start_failure(&report, "invalid value 'bogus' for '--ip");
+    }
+    // An unknown flag.
+    let run = logscrub()
+        .args(["--max-agee", "1d", "--report"])
+        .arg(&report)
+        .run();
+    assert_eq!(run.code, Some(2));
+    assert_start_failure(&report, "--max-agee");
+    // The report path from the config file, when the file has an error elsewhere or the flags
+    // are bad.
+    let from_file = dir.path().join("from-file.json");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("report = \"{}\"\nip = \"bogus\"\n", from_file.display()).as_bytes(),
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming("c.toml:2: ip: invalid value 'bogus'");
+    assert_start_failure(&from_file, "c.toml:2: ip: invalid value 'bogus'");
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("report = \"{}\"\n", from_file.display()).as_bytes(),
+    );
+    let run = logscrub()
+        .env("LOGSCRUB_CONFIG", &conf)
+        .args(["--ip", "bogus"])
+        .run();
+    assert_eq!(run.code, Some(2));
+    assert_start_failure(&from_file, "invalid value 'bogus'");
+    // And from a setting checked after parsing.
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!(
+            "report = \"{}\"\ntime-field = [\"\"]\n",
+            from_file.display()
+        )
+        .as_bytes(),
+    );
+    let run = logscrub().arg("--config").arg(&conf).stdin("x\n").run();
+    run.fails_naming("c.toml:2: time-field: ");
+    assert_start_failure(&from_file, "c.toml:2: time-field: ");
+    // --help, --version and the other commands are not runs: no report.
+    for args in [
+        &["--help"][..],
+        &["--version"][..],
+        &["check", "--bogus"][..],
+    ] {
+        let run = logscrub().args(args).arg("--report").arg(&report).run();
+        assert!(!report.exists(), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn an_unwritable_report_path_fails_before_reading_input_and_a_failed_report_write_exits_2() {
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    // A directory that does not exist, and a path that is a directory: exit 2, nothing read.
+    for report in [
+        Path::new("/nonexistent/dir/r.json").to_path_buf(),
+        dir.path().to_path_buf(),
+    ] {
+        let run = logscrub()
+            .arg("--report")
+            .arg(&report)
+            .arg(testdata("sample.log"))
+            .arg("-o")
+            .arg(&out)
+            .run();
+        run.fails_naming(&format!("{}: cannot write the report", report.display()));
+        assert!(!out.exists(), "input was scrubbed: {}", run.stderr);
+        let run = logscrub()
+            .arg("--report")
+            .arg(&report)
+            .arg(testdata("sample.log"))
+            .run();
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "input was read: {}", run.stderr);
+    }
+    // From the config file: the error names it.
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        b"quiet = true\nreport = \"/nonexistent/dir/r.json\"\n",
+    );
+    logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .arg(testdata("sample.log"))
+        .run()
+        .fails_naming(&format!("{}:2: report: ", conf.display()));
+    // Writable at the start, gone at the end: exit 2, not 0.
+    use std::io::Write as _;
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    let mut child = std::process::Command::new(BIN)
+        .arg("--report")
+        .arg(reports.join("r.json"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"203.0.113.9 x\n").unwrap();
+    let start = std::time::Instant::now();
+    while list_dir(&reports).is_empty() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no temporary report"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::fs::remove_dir_all(&reports).unwrap();
+    drop(stdin);
+    let got = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&got.stderr);
+    assert_eq!(got.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write the report"), "{stderr}");
+    assert_eq!(got.stdout, b"203.0.113.0 x\n");
+}
+
+#[test]
+fn report_agrees_with_exit_0_when_the_reader_closes_stdout_early() {
+    use std::io::BufRead;
+    let dir = tempdir();
+    let a = write_file(dir.path(), "a.log.gz", &gzip(&big_text(24)));
+    let b = write_file(dir.path(), "b.log.gz", &gzip(&read_testdata("sample.log")));
+    for threads in ["1", "2"] {
+        let report = dir.path().join(format!("r{threads}.json"));
+        let mut child = std::process::Command::new(BIN)
+            .args(["-j", threads, "--report"])
+            .arg(&report)
+            .arg(&a)
+            .arg(&b)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader goes away, like `| head -1`.
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "-j {threads}");
+        let r = read_report(&report);
+        assert_eq!(r["status"], "ok", "-j {threads}: {r}");
+        assert_eq!(r["error"], serde_json::Value::Null, "{r}");
+        assert!(
+            r["note"].as_str().is_some_and(|n| n.contains("stdout")),
+            "a note says why the run stopped early: {r}"
+        );
+        assert_eq!(
+            (
+                r["files_ok"].as_u64(),
+                r["files_failed"].as_u64(),
+                r["files_skipped"].as_u64()
+            ),
+            (Some(1), Some(0), Some(1)),
+            "{r}"
+        );
+        let files = r["files"].as_array().unwrap();
+        assert_eq!(files.len(), 2, "every input is listed: {r}");
+        assert_eq!(files[0]["path"], a.display().to_string());
+        assert_eq!(files[0]["status"], "ok");
+        assert_eq!(files[0]["error"], serde_json::Value::Null);
+        assert!(files[0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("stdout")));
+        assert!(files[0]["read_bytes"].as_u64().unwrap() > 0);
+        assert_eq!(files[1]["path"], b.display().to_string());
+        assert_eq!(files[1]["status"], "skipped");
+        assert_eq!(files[1]["lines_in"].as_u64(), Some(0));
+        assert_eq!(files[1]["read_bytes"].as_u64(), Some(0));
+        for f in files {
+            assert_accounting(f);
+        }
+        assert_accounting(&r["total"]);
+        assert_eq!(
+            r["total"]["lines_in"].as_u64(),
+            files[0]["lines_in"].as_u64()
+        );
+    }
+}
+
+/// Whether `script` (util-linux) can give a command a terminal here.
+fn have_script() -> bool {
+    std::process::Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn progress_bar_shows_on_a_terminal_only_when_the_text_goes_to_a_file_not_a_pipe() {
+    if !have_script() {
+        eprintln!(
+            "note: `script` (util-linux) is missing: the progress bar is not tested on a terminal"
+        );
+        return;
+    }
+    let dir = tempdir();
+    let quiet_conf = write_file(dir.path(), "quiet.toml", b"quiet = true\n");
+    let out = dir.path().join("out.log");
+    // stdin stays open for 1.2 s, so the run lasts past the bar's half-second delay.
+    let feed = "(printf '203.0.113.9 x\\n'; sleep 1.2)";
+    let cases: Vec<(String, bool)> = vec![
+        (format!("{BIN} -o {}", out.display()), true),
+        (
+            format!("{BIN} > {}", dir.path().join("stdout.log").display()),
+            true,
+        ),
+        (format!("{BIN} > /dev/null"), true),
+        // README's `zcat … | logscrub | less`: the bar would be drawn under less.
+        (format!("{BIN} | cat > /dev/null"), false),
+        // The scrubbed text itself goes to the terminal.
+        (BIN.to_string(), false),
+        (format!("{BIN} --quiet -o {}", out.display()), false),
+        (
+            format!("{BIN} --progress never -o {}", out.display()),
+            false,
+        ),
+        (
+            format!("{BIN} --quiet --progress always | cat > /dev/null"),
+            true,
+        ),
+        // quiet = true in the config (as the shipped example has it) is undone by a flag.
+        (
+            format!(
+                "{BIN} --config {} --progress always -o {}",
+                quiet_conf.display(),
+                out.display()
+            ),
+            true,
+        ),
+        (
+            format!(
+                "{BIN} --config {} -o {}",
+                quiet_conf.display(),
+                out.display()
+            ),
+            false,
+        ),
+    ];
+    let runs: Vec<_> = cases
+        .into_iter()
+        .map(|(cmd, want)| {
+            let line = format!("{feed} | {cmd}");
+            let child = std::process::Command::new("script")
+                .args(["-qec", &line, "/dev/null"])
+                .env("TERM", "xterm")
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (cmd, want, child)
+        })
+        .collect();
+    for (cmd, want, child) in runs {
+        let got = child.wait_with_output().unwrap();
+        let terminal = String::from_utf8_lossy(&got.stdout).into_owned();
+        assert_eq!(got.status.code(), Some(0), "{cmd}: {terminal}");
+        assert_eq!(
+            terminal.contains("files 0/1"),
+            want,
+            "{cmd}: the terminal showed {terminal:?}"
+        );
+    }
+}
+
+#[test]
+fn sigint_with_stdout_as_the_target_says_the_lines_read_were_written() {
+    let dir = tempdir();
+    let report = dir.path().join("r.json");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["-j", "2", "--report"]).arg(&report);
+    let start = std::time::Instant::now();
+    let ready = move || start.elapsed() > std::time::Duration::from_millis(800);
+    let (code, stderr) = interrupt(cmd, libc::SIGINT, ready);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("<stdin>: stopped by SIGINT"), "{stderr}");
+    assert!(
+        !stderr.contains("its output was not written"),
+        "lines were written to stdout: {stderr}"
+    );
+    assert!(stderr.contains("stdout"), "{stderr}");
+    let r = read_report(&report);
+    let f = &r["files"][0];
+    assert!(f["lines_out"].as_u64().unwrap() > 0, "{f}");
+    assert!(
+        f["error"].as_str().unwrap().contains("stdout"),
+        "the report says the same: {f}"
+    );
+    // With a file target the output is indeed not written.
+    let out = dir.path().join("out.log");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("-o").arg(&out);
+    let start = std::time::Instant::now();
+    let ready = move || start.elapsed() > std::time::Duration::from_millis(800);
+    let (code, stderr) = interrupt(cmd, libc::SIGINT, ready);
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("its output was not written"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn man_page_names_only_pages_that_logscrub_man_can_print() {
+    let main = logscrub().arg("man").run();
+    let main = String::from_utf8_lossy(main.ok()).into_owned();
+    let named: Vec<String> = main
+        .split("logscrub\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_string()))
+        .filter(|name| name.bytes().all(|b| b.is_ascii_lowercase()))
+        .collect();
+    assert!(named.contains(&"check".to_string()), "{main}");
+    for name in &named {
+        let page = logscrub().args(["man", name]).run();
+        let page = String::from_utf8_lossy(page.ok()).into_owned();
+        assert!(
+            page.lines()
+                .any(|l| l.starts_with(&format!(".TH logscrub-{name} 1"))),
+            "logscrub man {name}: {page}"
+        );
+    }
+    let check = logscrub().args(["man", "check"]).run();
+    assert!(String::from_utf8_lossy(check.ok()).contains("ipv4\\-prefix"));
+    assert_eq!(logscrub().args(["man", "bogus"]).run().code, Some(2));
+}
+
+#[test]
+fn help_names_every_exit_status_including_signals() {
+    let help = logscrub().arg("--help").run();
+    let help = String::from_utf8_lossy(help.ok()).into_owned();
+    let exit = &help[help.find("Exit status").expect("an exit status part")..];
+    for want in ["0 ", "1 ", "2 ", "128 + n", "130", "143", "report"] {
+        assert!(exit.contains(want), "no {want:?} in {exit}");
+    }
+}
+
+#[test]
+fn a_report_path_that_is_a_fifo_is_written_into_not_replaced() {
+    use std::io::Read as _;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let dir = tempdir();
+    let fifo = dir.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("note: mkfifo is missing: the FIFO report target is not tested");
+        return;
+    }
+    // Held open for reading (without blocking), so that logscrub's open for writing succeeds.
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let run = logscrub()
+        .arg("--report")
+        .arg(&fifo)
+        .stdin("203.0.113.9 x\n")
+        .run();
+    assert_eq!(run.ok(), b"203.0.113.0 x\n");
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+    let mut json = String::new();
+    reader.read_to_string(&mut json).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&json).expect("the report came through");
+    assert_eq!(r["status"], "ok");
+    assert_eq!(
+        list_dir(dir.path()),
+        ["report.fifo"],
+        "no temporary file left"
+    );
+}

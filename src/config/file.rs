@@ -72,10 +72,19 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
         message,
     };
     let table = DeTable::parse(text).map_err(|e| {
+        let message = e.message().trim_end();
+        if let Some((key, first)) = duplicate(text, &e) {
+            let first = first.map_or_else(String::new, |l| format!(" (first set on line {l})"));
+            return err(
+                e.span().map(|s| s.start),
+                Some(&key),
+                format!("duplicate key{first}; give each key once"),
+            );
+        }
         err(
             e.span().map(|s| s.start),
             None,
-            format!("not valid TOML: {}", e.message().trim_end()),
+            format!("not valid TOML: {message}"),
         )
     })?;
     let mut settings: Vec<Setting> = Vec::new();
@@ -93,7 +102,12 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
         let scalar = |v: &DeValue| -> std::result::Result<String, String> {
             match v {
                 DeValue::String(s) => Ok(s.to_string()),
-                DeValue::Integer(i) => Ok(i.as_str().replace('_', "")),
+                // The value, not its text: `0o20` is 16, not "20".
+                DeValue::Integer(i) => {
+                    i128::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                        .map(|n| n.to_string())
+                        .map_err(|_| format!("{i} is not a whole number logscrub can read"))
+                }
                 DeValue::Datetime(d) => Ok(d.to_string()),
                 DeValue::Boolean(_) => Err("expected text or a number, not true/false".into()),
                 DeValue::Float(_) => Err("expected text or a whole number".into()),
@@ -124,6 +138,36 @@ pub fn parse(text: &str, path: &Path, cmd: &Command) -> Result<Vec<Setting>> {
     }
     settings.sort_by_key(|s| s.line);
     Ok(settings)
+}
+
+/// For a duplicate-key error: the key, and the line where it was first set.
+fn duplicate(text: &str, e: &toml::de::Error) -> Option<(String, Option<usize>)> {
+    if e.message().trim_end() != "duplicate key" {
+        return None;
+    }
+    let span = e.span()?;
+    let key = text.get(span)?.trim().trim_matches(['"', '\'']).to_string();
+    let (table, _) = DeTable::parse_recoverable(text);
+    let first = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(k, _)| line_of(text, k.span().start));
+    Some((key, first))
+}
+
+/// The text value of `key` in the configuration file at `path`, read leniently: to find where
+/// the report of a run goes when the run cannot start because the file (or the command line) is
+/// wrong. `None` when the file cannot be read or holds no such text.
+pub fn peek(path: &Path, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (table, _) = DeTable::parse_recoverable(&text);
+    let value = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string));
+    value
 }
 
 /// Every key a configuration file may hold.
@@ -165,6 +209,61 @@ fn line_of(text: &str, offset: usize) -> usize {
         .iter()
         .filter(|&&b| b == b'\n')
         .count()
+}
+
+/// Where the settings of a run came from: the configuration file's line of each key that was
+/// used (the command line and its environment variables did not override it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origins {
+    path: PathBuf,
+    lines: Vec<(String, usize)>,
+}
+
+impl Origins {
+    /// The origins of `used`, the settings of the file at `path` that a run took.
+    pub fn new<'a>(path: &Path, used: impl IntoIterator<Item = &'a Setting>) -> Origins {
+        Origins {
+            path: path.to_path_buf(),
+            lines: used.into_iter().map(|s| (s.key.clone(), s.line)).collect(),
+        }
+    }
+
+    /// The line of `key` in the configuration file, if the run took it from there.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.lines.iter().find(|(k, _)| k == key).map(|&(_, l)| l)
+    }
+
+    /// `e` naming `FILE:LINE: KEY` when it is an [`Error::Setting`] whose culprit came from the
+    /// file (the first such culprit); otherwise `e` as it is.
+    pub fn locate(&self, e: Error) -> Error {
+        let Error::Setting { culprits, .. } = &e else {
+            return e;
+        };
+        for (key, detail) in culprits {
+            if let Some(line) = self.line(key) {
+                return self.at(key, line, detail.clone());
+            }
+        }
+        e
+    }
+
+    /// `e`, an error about the setting `key`, naming `FILE:LINE: KEY` when the run took that
+    /// setting from the file.
+    pub fn blame(&self, key: &str, e: Error) -> Error {
+        match self.line(key) {
+            Some(line) => self.at(key, line, e.to_string()),
+            None => e,
+        }
+    }
+
+    fn at(&self, key: &str, line: usize, message: String) -> Error {
+        Error::Config {
+            path: self.path.clone(),
+            line: Some(line),
+            key: Some(key.to_string()),
+            message,
+        }
+    }
 }
 
 /// The configuration file named by `--config`, or by the environment variable `LOGSCRUB_CONFIG`.
@@ -213,6 +312,16 @@ mod tests {
         );
         assert_eq!(s[1].line, 3);
         assert!(parse_ok("quiet = false").is_empty());
+        // Integers are their value, in any base.
+        for (text, want) in [
+            ("0x10", "16"),
+            ("0o20", "16"),
+            ("0b1_0000", "16"),
+            ("+1_6", "16"),
+        ] {
+            let s = parse_ok(&format!("ipv4-prefix = {text}"));
+            assert_eq!(s[0].values, [want], "{text}");
+        }
     }
 
     #[test]
@@ -237,10 +346,36 @@ mod tests {
         assert!(parse_err("level = 1.5").contains("whole number"));
         let e = parse_err("ip = \"mask\"\nip = [");
         assert!(e.starts_with("c.toml:2: not valid TOML"), "{e}");
+        let e = parse_err("ip = \"mask\"\n\nip = \"mask\"\n");
+        assert_eq!(
+            e,
+            "c.toml:3: ip: duplicate key (first set on line 1); give each key once"
+        );
         // Options that say how to run are not settings.
         assert!(parse_err("config = \"x\"").contains("unknown key"));
         assert!(parse_err("print-config = true").contains("unknown key"));
         assert!(parse_err("[scrub]\nip = \"mask\"").contains("unknown key"));
+    }
+
+    #[test]
+    fn origins_blame_the_first_culprit_taken_from_the_file() {
+        let settings = parse_ok("level = 6\n\nformat = \"text\"\n");
+        let origins = Origins::new(Path::new("c.toml"), &settings);
+        assert_eq!(origins.line("format"), Some(3));
+        let e = || Error::Setting {
+            message: "--max-age needs --format".into(),
+            culprits: vec![("max-age", "m".into()), ("format", "f".into())],
+        };
+        assert_eq!(origins.locate(e()).to_string(), "c.toml:3: format: f");
+        // Nothing from the file: the flags' message.
+        let none = Origins::default();
+        assert_eq!(none.locate(e()).to_string(), "--max-age needs --format");
+        let usage = || Error::Usage("bad".into());
+        assert_eq!(
+            origins.blame("level", usage()).to_string(),
+            "c.toml:1: level: bad"
+        );
+        assert_eq!(origins.blame("output", usage()).to_string(), "bad");
     }
 
     #[test]
@@ -265,6 +400,7 @@ mod tests {
             "ip-cipher",
             "report",
             "quiet",
+            "progress",
         ] {
             assert!(keys.contains(&want), "no key {want} in {keys:?}");
         }

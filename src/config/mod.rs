@@ -29,7 +29,7 @@ pub struct Plan {
     /// gzip level for `.gz` outputs.
     pub level: u32,
     pub inputs: Vec<InputSpec>,
-    /// `-o`: the output file (one input) or directory (several).
+    /// `-o`: the output file (one input, unless it ends in `/` or is a directory) or directory.
     pub output: Option<PathBuf>,
     /// How lines are laid out (where their time is).
     pub format: Format,
@@ -98,14 +98,21 @@ impl Plan {
             .iter()
             .find(|f| f.is_empty() || f.contains(['"', '\\']))
         {
-            return Err(Error::Usage(format!(
-                "--time-field {bad:?}: give a JSON key name as written between its quotes, without quotes or backslashes"
-            )));
+            let problem =
+                "give a JSON key name as written between its quotes, without quotes or backslashes";
+            return Err(Error::Setting {
+                message: format!("--time-field {bad:?}: {problem}"),
+                culprits: vec![("time-field", format!("{bad:?}: {problem}"))],
+            });
         }
         if self.retention.is_some() && self.format == Format::Text {
-            return Err(Error::Usage(
-                "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),
-            ));
+            return Err(Error::Setting {
+                message: "--max-age needs each line's time, but --format text reads none: use --format auto, clf or json".into(),
+                culprits: vec![
+                    ("max-age", "needs each line's time, but format text reads none: use format auto, clf or json".into()),
+                    ("format", "text reads no time, but max-age needs each line's time: use auto, clf or json".into()),
+                ],
+            });
         }
         Ok(())
     }
@@ -132,17 +139,11 @@ impl Plan {
                     output: Target::Stdout,
                 })
                 .collect(),
-            (Some(path), [one]) if !path.is_dir() => vec![FileJob {
+            (Some(path), [one]) if !names_a_directory(path) => vec![FileJob {
                 input: one.clone(),
                 output: Target::File(path.clone()),
             }],
             (Some(dir), inputs) => {
-                if !dir.exists() {
-                    fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
-                        path: dir.clone(),
-                        source,
-                    })?;
-                }
                 let mut seen = HashSet::new();
                 let mut jobs = Vec::with_capacity(inputs.len());
                 for input in inputs {
@@ -170,6 +171,12 @@ impl Plan {
                         output: Target::File(dir.join(name)),
                     });
                 }
+                if !dir.exists() {
+                    fs::create_dir_all(dir).map_err(|source| Error::OutputDir {
+                        path: dir.clone(),
+                        source,
+                    })?;
+                }
                 jobs
             }
         };
@@ -189,6 +196,12 @@ impl Plan {
         }
         Ok(jobs)
     }
+}
+
+/// Whether `-o PATH` means a directory for a single input: it ends in `/` or is one already.
+fn names_a_directory(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().ends_with(b"/") || path.is_dir()
 }
 
 /// Whether two paths name the same existing file (same device and inode).
@@ -219,6 +232,18 @@ mod tests {
             ..Plan::default()
         };
         assert_eq!(plan.jobs().unwrap()[0].output, Target::File(out.clone()));
+        // A trailing slash makes it a directory, created, for one input too.
+        let slashed = dir.path().join("new/");
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(a.clone())],
+            output: Some(slashed.clone()),
+            ..Plan::default()
+        };
+        assert_eq!(
+            plan.jobs().unwrap()[0].output,
+            Target::File(slashed.join("a.log"))
+        );
+        assert!(slashed.is_dir());
         let plan = Plan {
             inputs: vec![InputSpec::Path(a), InputSpec::Path(b)],
             output: Some(out.clone()),
