@@ -139,20 +139,22 @@ pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, u
     // its last byte is not a word this run is glued to.
     let glued = start > lo && is_word(text[start - 1]);
     // First try the run as it stands; when it is glued to a word (`IPv6:2001:db8::1`,
-    // `time:2001:db8::1`) or does not parse, try again after its first single colon.
+    // `time:2001:db8::1`, `host:2001:db8::1`) or does not parse, try again after its first single
+    // colon. A `::` glued to a word is a name (`std::vector`, `Foo::Bar`): never tried again.
     if !glued {
         if let Some(span) = accept(text, start) {
             return (Some(span), span.1);
         }
     }
-    if text[start] != b':' || !glued {
-        let c = text[start..].iter().take_while(|&&b| in_run(b)).position(|&b| b == b':');
-        if let Some(c) = c {
-            let after = start + c + 1;
-            if text.get(after) != Some(&b':') {
-                if let Some(span) = accept(text, after) {
-                    return (Some(span), span.1);
-                }
+    let c = text[start..]
+        .iter()
+        .take_while(|&&b| in_run(b))
+        .position(|&b| b == b':');
+    if let Some(c) = c {
+        let after = start + c + 1;
+        if text.get(after) != Some(&b':') {
+            if let Some(span) = accept(text, after) {
+                return (Some(span), span.1);
             }
         }
     }
@@ -317,6 +319,20 @@ mod tests {
         // Still one address where the rest is a port or a word.
         assert_eq!(found("2001:db8::1234:58430 x"), ["2001:db8::1234"]);
         assert_eq!(found("x 2001:db8::1:bob y"), ["2001:db8::1"]);
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/scrub.rs`, idempotence): a run glued to a word that
+    /// ends in a letter past `f` (`host:`, `ip:`, `PP:`) was not tried again after its colon, so
+    /// `client:2001:db8::1` stayed in clear; `time:` (ending in hex `e`) was.
+    #[test]
+    fn an_address_after_a_word_and_a_colon_is_found() {
+        assert_eq!(found("host:2001:db8::1 x"), ["2001:db8::1"]);
+        assert_eq!(found("ip:2001:db8::1"), ["2001:db8::1"]);
+        assert_eq!(found("PP:C:C435::C"), ["C:C435::C"]);
+        assert_eq!(found("time:2001:db8::1"), ["2001:db8::1"]);
+        // A `::` glued to a word is still a name.
+        assert!(found("Foo::Bar").is_empty());
+        assert!(found("x:y::1").is_empty());
     }
 
     #[test]
