@@ -63,3 +63,21 @@ fn an_ipv6_after_a_word_and_a_colon_is_scrubbed() {
         );
     }
 }
+
+/// `fuzz/fuzz_targets/scrub.rs`, idempotence: `aJ.@J.GP::B.::B*:` came out as `[email]::B.::B*:`,
+/// and a second pass masked the `::B` after the dot. `GP::B` is a name, and the IPv6 search then
+/// resumed past the whole run, through its dot, so the address after it was never looked at.
+#[test]
+fn an_ipv6_after_a_dot_that_ends_a_name_is_scrubbed() {
+    for (input, want) in [
+        (&b"GP::B.::B*:"[..], &b"GP::B.::*:"[..]),
+        (b"Foo::B.2001:db8::1 x", b"Foo::B.2001:db8:: x"),
+    ] {
+        let once = scrub(Actions::default(), input);
+        assert_eq!(
+            String::from_utf8_lossy(&once),
+            String::from_utf8_lossy(want)
+        );
+        assert_eq!(scrub(Actions::default(), &once), once);
+    }
+}

@@ -128,8 +128,9 @@ fn in_run(b: u8) -> bool {
 
 /// Looks for an address in the run of `[0-9A-Fa-f:.]` around the colon at `colon`, not starting
 /// before `lo`. Returns the address span (if any) and where scanning may resume: the address's
-/// end, so that the rest of the run is searched too (`2001:db8::1:2001:db8::2` holds two), or the
-/// run's end when there is none.
+/// end, so that the rest of the run is searched too (`2001:db8::1:2001:db8::2` holds two), or,
+/// when there is none, the end of the run's hex digits and colons: a dot ends the part judged
+/// here (`Foo::B.::1` is a name, then an address).
 pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
     let mut start = colon;
     while start > lo && (is_hex(text[start - 1]) || text[start - 1] == b':') {
@@ -159,7 +160,7 @@ pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, u
         }
     }
     let mut end = colon;
-    while end < text.len() && in_run(text[end]) {
+    while end < text.len() && (is_hex(text[end]) || text[end] == b':') {
         end += 1;
     }
     (None, end)
@@ -333,6 +334,16 @@ mod tests {
         // A `::` glued to a word is still a name.
         assert!(found("Foo::Bar").is_empty());
         assert!(found("x:y::1").is_empty());
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/scrub.rs`, idempotence): when a run held no address
+    /// (`GP::B`, a name), the search resumed past the whole run, dots included, so an address after
+    /// a dot in it (`.::B`) was never looked at.
+    #[test]
+    fn an_address_after_a_dot_in_a_run_without_one_is_found() {
+        assert_eq!(found("GP::B.::B*:"), ["::B"]);
+        assert_eq!(found("Foo::B.2001:db8::1 x"), ["2001:db8::1"]);
+        assert!(found("std::vector.size").is_empty());
     }
 
     #[test]
