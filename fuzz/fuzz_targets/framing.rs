@@ -4,7 +4,7 @@
 //! Input: `[size_lo, size_hi, read, mode, repeat, split]` then a body. The chunk size is 1–256
 //! when the top bit of `size_hi` is set, else 1–9000; `read` caps each read of the source (0: no
 //! cap), so chunks fill in short reads as from a pipe; with `repeat` > 0 the first `split` bytes
-//! of the body are repeated into a long run (up to 64 KiB), the shape that makes the framer cut
+//! of the body are repeated into a long run (up to 32 KiB), the shape that makes the framer cut
 //! inside a token run. `mode` picks the actions and, with a chunk size of at least
 //! [`LINE_HEAD`] + [`SAFE_CUT_WINDOW`], a retention window.
 //!
@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         let k = usize::from(split).min(body.len()).max(1).min(body.len());
         let (unit, rest) = body.split_at(k);
-        let mut t = unit.repeat((usize::from(repeat) * 64).min((64 << 10) / unit.len().max(1)));
+        let mut t = unit.repeat((usize::from(repeat) * 64).min((32 << 10) / unit.len().max(1)));
         t.extend_from_slice(rest);
         t
     };
