@@ -127,33 +127,41 @@ fn in_run(b: u8) -> bool {
 }
 
 /// Looks for an address in the run of `[0-9A-Fa-f:.]` around the colon at `colon`, not starting
-/// before `lo`. Returns the address span (if any) and where scanning may resume (the run's end).
+/// before `lo`. Returns the address span (if any) and where scanning may resume: the address's
+/// end, so that the rest of the run is searched too (`2001:db8::1:2001:db8::2` holds two), or,
+/// when there is none, the end of the run's hex digits and colons: a dot ends the part judged
+/// here (`Foo::B.::1` is a name, then an address).
 pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
     let mut start = colon;
     while start > lo && (is_hex(text[start - 1]) || text[start - 1] == b':') {
         start -= 1;
     }
-    let mut end = colon;
-    while end < text.len() && in_run(text[end]) {
-        end += 1;
-    }
-    let glued = start > 0 && is_word(text[start - 1]);
+    // `start == lo` only where an address found before ends (a run's end is never hex or `:`):
+    // its last byte is not a word this run is glued to.
+    let glued = start > lo && is_word(text[start - 1]);
     // First try the run as it stands; when it is glued to a word (`IPv6:2001:db8::1`,
-    // `time:2001:db8::1`) or does not parse, try again after its first single colon.
+    // `time:2001:db8::1`, `host:2001:db8::1`) or does not parse, try again after its first single
+    // colon. A `::` glued to a word is a name (`std::vector`, `Foo::Bar`): never tried again.
     if !glued {
-        if let Some(span) = accept(text, start, end) {
-            return (Some(span), end);
+        if let Some(span) = accept(text, start) {
+            return (Some(span), span.1);
         }
     }
-    if text[start] != b':' || !glued {
-        if let Some(c) = text[start..end].iter().position(|&b| b == b':') {
-            let after = start + c + 1;
-            if text.get(after) != Some(&b':') {
-                if let Some(span) = accept(text, after, end) {
-                    return (Some(span), end);
-                }
+    let c = text[start..]
+        .iter()
+        .take_while(|&&b| in_run(b))
+        .position(|&b| b == b':');
+    if let Some(c) = c {
+        let after = start + c + 1;
+        if text.get(after) != Some(&b':') {
+            if let Some(span) = accept(text, after) {
+                return (Some(span), span.1);
             }
         }
+    }
+    let mut end = colon;
+    while end < text.len() && (is_hex(text[end]) || text[end] == b':') {
+        end += 1;
     }
     (None, end)
 }
@@ -162,8 +170,9 @@ pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, u
 /// When the longest address does not end at a boundary because its last group is the start of a
 /// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
 /// on (at most eight times: an address has at most eight groups).
-fn accept(text: &[u8], start: usize, run_end: usize) -> Option<(usize, usize)> {
-    let mut limit = run_end;
+fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
+    // No address reaches past its run of `[0-9A-Fa-f:.]`, so the text's end bounds the first try.
+    let mut limit = text.len();
     loop {
         let (_, len) = parse_prefix(&text[start..limit])?;
         let end = start + len;
@@ -295,6 +304,46 @@ mod tests {
         // Still not addresses.
         assert!(found("std::bad:cafe").is_empty());
         assert!(found("d::Ag").is_empty());
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/scrub.rs`, idempotence): after an address that ends
+    /// before its run does, the rest of the run was never searched, so a second address glued on
+    /// by a colon stayed in clear (`::C:C::` → `[ipv6]:C::`, which a second pass then redacted).
+    #[test]
+    fn the_rest_of_a_run_after_an_address_is_searched_too() {
+        assert_eq!(found("~J~::C:C::~"), ["::C", "C::"]);
+        assert_eq!(
+            found("2001:db8::1:2001:db8::2"),
+            ["2001:db8::1:2001", "db8::2"]
+        );
+        assert_eq!(found("1::1:1::1"), ["1::1", "1::1"]);
+        // Still one address where the rest is a port or a word.
+        assert_eq!(found("2001:db8::1234:58430 x"), ["2001:db8::1234"]);
+        assert_eq!(found("x 2001:db8::1:bob y"), ["2001:db8::1"]);
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/scrub.rs`, idempotence): a run glued to a word that
+    /// ends in a letter past `f` (`host:`, `ip:`, `PP:`) was not tried again after its colon, so
+    /// `client:2001:db8::1` stayed in clear; `time:` (ending in hex `e`) was.
+    #[test]
+    fn an_address_after_a_word_and_a_colon_is_found() {
+        assert_eq!(found("host:2001:db8::1 x"), ["2001:db8::1"]);
+        assert_eq!(found("ip:2001:db8::1"), ["2001:db8::1"]);
+        assert_eq!(found("PP:C:C435::C"), ["C:C435::C"]);
+        assert_eq!(found("time:2001:db8::1"), ["2001:db8::1"]);
+        // A `::` glued to a word is still a name.
+        assert!(found("Foo::Bar").is_empty());
+        assert!(found("x:y::1").is_empty());
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/scrub.rs`, idempotence): when a run held no address
+    /// (`GP::B`, a name), the search resumed past the whole run, dots included, so an address after
+    /// a dot in it (`.::B`) was never looked at.
+    #[test]
+    fn an_address_after_a_dot_in_a_run_without_one_is_found() {
+        assert_eq!(found("GP::B.::B*:"), ["::B"]);
+        assert_eq!(found("Foo::B.2001:db8::1 x"), ["2001:db8::1"]);
+        assert!(found("std::vector.size").is_empty());
     }
 
     #[test]
