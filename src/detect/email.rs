@@ -43,17 +43,24 @@ pub fn is_email(s: &[u8]) -> bool {
     dot_atom && domain_end(s, at + 1) == Some(s.len())
 }
 
-/// Looks for an address around the `@` (or the `%40`, `at_len` 3, or `%2540`, 5) at `at`, whose local part does not
-/// start before `lo`. Returns the span and where scanning may resume.
+/// Looks for an address around the `@` (or the `%40`, `at_len` 3, or `%2540`, 5) at `at`, whose
+/// local part does not start before `lo`. `follows` says that `lo` is the end of an address just
+/// found: when this one's local part is empty and nothing but local-part bytes stand between the
+/// two, they belong to this one (`a@b.org.cc@d.org`: the first domain took `cc`, so `@d.org` is
+/// found with an empty local part rather than left). Returns the span and where scanning may
+/// resume.
 pub(crate) fn find_at(
     text: &[u8],
     at: usize,
     at_len: usize,
     lo: usize,
+    follows: bool,
 ) -> (Option<(usize, usize)>, usize) {
     let resume = at + at_len;
-    let Some(start) = local_start(text, at, lo) else {
-        return (None, resume);
+    let start = match local_start(text, at, lo) {
+        Some(start) => start,
+        None if follows && text[lo..at].iter().all(|&b| is_local(b)) => lo,
+        None => return (None, resume),
     };
     let d = at + at_len;
     match domain_end(text, d) {
@@ -161,7 +168,7 @@ mod tests {
     fn found(text: &str) -> Vec<&str> {
         let t = text.as_bytes();
         let mut out = vec![];
-        let mut lo = 0;
+        let (mut lo, mut follows) = (0, false);
         let mut p = 0;
         while p < t.len() {
             let at_len = if t[p] == b'@' {
@@ -172,11 +179,11 @@ mod tests {
                 p += 1;
                 continue;
             };
-            let (span, resume) = find_at(t, p, at_len, lo);
+            let (span, resume) = find_at(t, p, at_len, lo, follows);
             if let Some((s, e)) = span {
                 out.push(&text[s..e]);
             }
-            lo = resume;
+            (lo, follows) = (resume, span.is_some());
             p = resume;
         }
         out
@@ -245,6 +252,19 @@ mod tests {
             ["first..last@example.com"]
         );
         assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
+    }
+
+    /// Found with the glued-run property (tests/props.rs): when the first of two emails glued by
+    /// a dot took the second one's local part as a label of its domain (`cc` is a top-level
+    /// label), the second had an empty local part and its `@d.org` was left.
+    #[test]
+    fn an_email_glued_to_the_one_before_is_found_too() {
+        assert_eq!(found("a@b.org.cc@d.org"), ["a@b.org.cc", "@d.org"]);
+        assert_eq!(found("a@b.org%de@d.org"), ["a@b.org", "%de@d.org"]);
+        assert_eq!(found("a@b.org.c@d.org"), ["a@b.org", "c@d.org"]);
+        assert_eq!(found("a@b.org-c@d.org"), ["a@b.org", "-c@d.org"]);
+        // Not after something that is not an email.
+        assert!(found("x %de@d.org").is_empty());
     }
 
     #[test]

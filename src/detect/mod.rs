@@ -52,6 +52,8 @@ impl Detector {
         scan::mark(text, &mut self.marks);
         // Resume points: a detector never looks again at bytes it has already judged.
         let (mut v4_lo, mut v6_lo, mut mail_lo) = (0usize, 0usize, 0usize);
+        // Whether `mail_lo` is the end of an email just found (the next one may follow at once).
+        let mut mail_follows = false;
         let mut k = 0;
         while k < self.marks.len() {
             let mut word = self.marks[k];
@@ -70,16 +72,16 @@ impl Detector {
                         span.map(|s| (s, Kind::Ipv6))
                     }
                     b'@' if p >= mail_lo => {
-                        let (span, resume) = email::find_at(text, p, 1, mail_lo);
-                        mail_lo = resume;
+                        let (span, resume) = email::find_at(text, p, 1, mail_lo, mail_follows);
+                        (mail_lo, mail_follows) = (resume, span.is_some());
                         span.map(|s| (s, Kind::Email))
                     }
                     b'%' if p >= mail_lo
                         && (text[p..].starts_with(b"%40") || text[p..].starts_with(b"%2540")) =>
                     {
                         let at_len = if text[p + 1] == b'4' { 3 } else { 5 };
-                        let (span, resume) = email::find_at(text, p, at_len, mail_lo);
-                        mail_lo = resume;
+                        let (span, resume) = email::find_at(text, p, at_len, mail_lo, mail_follows);
+                        (mail_lo, mail_follows) = (resume, span.is_some());
                         span.map(|s| (s, Kind::Email))
                     }
                     _ => None,
