@@ -2688,3 +2688,28 @@ fn an_email_glued_by_a_dot_to_one_that_took_its_local_part_is_replaced() {
         pairs(&[("email", "a@b.org.cc"), ("email", "@d.org")])
     );
 }
+#[test]
+fn the_second_of_two_glued_ipv6_addresses_is_masked_and_check_finds_it() {
+    let input = "2001:db8::1.2001:db8::2\n::ffff:1.::ffff:1.\n1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "2001:db8::.2001:db8::\n::.::.\n1:2:3:::1:2:3::\n"
+    );
+    assert!(check_findings(out.ok()).is_empty());
+    // What the scrubber used to leave: `check` passed it.
+    let leaky = b"2001:db8::.2001:db8::2\n::.::ffff:1.\n1:2:3:::1:2:3:4:5:6:7:8\n";
+    assert_eq!(
+        check_findings(leaky),
+        pairs(&[
+            ("ipv6", "2001:db8::2"),
+            ("ipv6", "::ffff:1"),
+            ("ipv6", "1:2:3:4:5:6:7:8")
+        ])
+    );
+    // A 4 MB line of `::ffff:1.`: every address, not only the first.
+    let line = [&b"::ffff:1.".repeat(4 << 20 >> 3)[..], b"\n"].concat();
+    let n = line.len() / 9;
+    let out = logscrub().arg("-j").arg("2").stdin(line).run();
+    assert_eq!(out.ok(), [&b"::.".repeat(n)[..], b"\n"].concat());
+}

@@ -575,6 +575,174 @@ fn leak_email_followed_by_a_hyphen() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Property 1b: secrets glued to each other in one token run
+// ---------------------------------------------------------------------------------------------
+
+/// What glues two secrets into one token run: the separators of addresses and URLs that a token
+/// run may hold (`2001:db8::1.2001:db8::2`, `1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8`,
+/// `a@b.org.c@d.org`, `fe80::1%192.0.2.7`).
+const GLUES: &[&str] = &[".", ":", "-", "%"];
+
+/// The bytes of one of [`SEPARATORS`] ("\u{ff}" stands for the single non-UTF-8 byte 0xff).
+fn separator_bytes(s: &str) -> Vec<u8> {
+    if s == "\u{ff}" {
+        vec![0xff]
+    } else {
+        s.as_bytes().to_vec()
+    }
+}
+
+/// Two to four secrets of any kinds and forms glued into one run, set between separators and
+/// noise: `noise + sep + s1 + glue + s2 (+ glue + s3 …) + sep + noise`.
+fn glued_run() -> impl Strategy<Value = (Vec<u8>, Vec<Secret>)> {
+    let secret = prop_oneof![ipv4_secret(), ipv6_secret(), email_secret()];
+    (
+        noise(),
+        prop::sample::select(SEPARATORS),
+        prop::collection::vec((secret, prop::sample::select(GLUES)), 2..5),
+        prop::sample::select(SEPARATORS),
+        noise(),
+    )
+        .prop_map(|(n1, left, parts, right, n2)| {
+            let mut text = n1;
+            text.extend_from_slice(&separator_bytes(left));
+            for (k, (s, glue)) in parts.iter().enumerate() {
+                // Documented: `%` and two hex digits are an escape, which ends a local part
+                // (`%8A@0.com` is an escape and `@0.com`, as `boot.ini%20Hacker@…` keeps `%20`).
+                let escape = s.kind == Kind::Email
+                    && s.placed.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit);
+                // Documented: in a chain of more than four dotted numbers the first four are the
+                // address (`1.3.6.1.2.1` → `1.3.6.0.2.1`), so a number before an IPv4 (`eth0`,
+                // `:80`) would make another address of it.
+                let chain = s.kind == Kind::Ipv4 && text.last().is_some_and(u8::is_ascii_digit);
+                // Documented: a full address, `:` and a number are an address and its port
+                // (`1:1:1:1:1:1:1:1:8080`), so a port before an IPv6 (`[192.0.2.1]:1` + `:` +
+                // `0:0:0:0:0:0:0:1`) would be read as its first group, its last as a port.
+                let port = k > 0 && {
+                    let prev = &parts[k - 1].0;
+                    let tail = prev.placed.rsplit(':').next().unwrap_or_default();
+                    prev.placed.len() > prev.text.len()
+                        && !tail.is_empty()
+                        && tail.bytes().all(|b| b.is_ascii_digit())
+                };
+                let glue = match *glue {
+                    "%" if escape => "-",
+                    "." if chain => "-",
+                    ":" if port && s.kind == Kind::Ipv6 => "-",
+                    glue => glue,
+                };
+                if k > 0 {
+                    text.extend_from_slice(glue.as_bytes());
+                }
+                text.extend_from_slice(s.placed.as_bytes());
+            }
+            text.extend_from_slice(&separator_bytes(right));
+            text.extend_from_slice(&n2);
+            (text, parts.into_iter().map(|(s, _)| s).collect())
+        })
+}
+
+/// Whether `needle` stands in `hay` with no hex digit right before or after it. In a glued run
+/// what the scrubber leaves of one address may run into the next (`::1:10000` masked is
+/// `:::10000`, which holds the text and value `::1`, and `::100`…), so there only an address not
+/// glued to more digits counts as having survived.
+fn stands_alone(hay: &[u8], at: usize, len: usize) -> bool {
+    let hex = |i: usize| hay.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let glued_before = at > 0 && hex(at - 1);
+    !(glued_before || hex(at + len))
+}
+
+/// Like [`assert_scrubbed`], for a secret glued to others: its text, its email fragments, and
+/// the values of every address in the output that stands alone in the sense of [`stands_alone`].
+fn assert_glued_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), TestCaseError> {
+    let ctx = || {
+        format!(
+            "{:?} {} in {} -> {}",
+            secret.kind,
+            secret.text,
+            show(input),
+            show(out)
+        )
+    };
+    let alone = |needle: &[u8]| {
+        (0..out.len().saturating_sub(needle.len() - 1))
+            .any(|i| out[i..].starts_with(needle) && stands_alone(out, i, needle.len()))
+    };
+    prop_assert!(!alone(secret.text.as_bytes()), "text survived: {}", ctx());
+    for f in &secret.fragments {
+        prop_assert!(
+            !contains(out, f.as_bytes()),
+            "email fragment {} survived: {}",
+            f,
+            ctx()
+        );
+    }
+    let run_byte = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+    let mut i = 0;
+    while i < out.len() {
+        let len = out[i..].iter().take_while(|&&b| run_byte(b)).count();
+        for s in i..i + len {
+            for e in s + 2..=(i + len).min(s + 64) {
+                if !stands_alone(out, s, e - s) {
+                    continue;
+                }
+                let t = &out[s..e];
+                if let Some(a) = decimal_quad(t).or_else(|| std_v4(t)) {
+                    prop_assert!(
+                        !secret.v4.contains(&a),
+                        "IPv4 value {} survived: {}",
+                        a,
+                        ctx()
+                    );
+                }
+                if let Some(a) = v6_by_rule(t) {
+                    prop_assert!(
+                        !secret.v6.contains(&a),
+                        "IPv6 value {} survived: {}",
+                        a,
+                        ctx()
+                    );
+                    let mapped = a.to_ipv4_mapped();
+                    prop_assert!(
+                        !mapped.is_some_and(|m| secret.v4.contains(&m)),
+                        "IPv4 value {:?} survived as mapped IPv6: {}",
+                        mapped,
+                        ctx()
+                    );
+                }
+            }
+        }
+        i += len.max(1);
+    }
+    Ok(())
+}
+
+fn check_glued_never_survive(
+    text: &[u8],
+    secrets: &[Secret],
+    actions: Actions,
+) -> Result<(), TestCaseError> {
+    let out = scrub(actions, text);
+    for secret in secrets {
+        assert_glued_scrubbed(text, &out, secret)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Secrets glued to each other by `.`, `:`, `-` or `%` in one token run: every one of them is
+    /// found, not only the first (an audit found `2001:db8::1.2001:db8::2` keeping its second
+    /// address).
+    #[test]
+    fn glued_addresses_and_emails_never_survive((text, secrets) in glued_run()) {
+        check_glued_never_survive(&text, &secrets, Actions::default())?;
+        check_glued_never_survive(&text, &secrets, redact())?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property 2: scrubbing is idempotent
 // ---------------------------------------------------------------------------------------------
 
