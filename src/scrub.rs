@@ -41,6 +41,28 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+impl Scratch {
+    /// What [`Scrubber::scrub_chunk`] replaces in `chunk` (with `continues` as there): its spans,
+    /// sorted, in chunk offsets, and the whole text of the last one when it crosses the chunk's
+    /// end (it ends beyond the chunk). A span that the chunk before replaced and that reaches
+    /// into this one is not among them. `logscrub check` audits exactly these.
+    pub fn chunk_spans(&mut self, chunk: &[u8], continues: Option<&Joins>) -> (&[Span], &[u8]) {
+        let no_joins = Joins::default();
+        let joins = continues.unwrap_or(&no_joins);
+        find_spans(
+            chunk,
+            joins,
+            &mut self.detector,
+            &mut self.spans,
+            &mut self.piece,
+            &mut self.rebuilt,
+            &mut self.run,
+            &mut self.spill,
+        );
+        (&self.spans, &self.spill)
+    }
+}
+
 /// The retention policy of a run.
 #[derive(Clone, Copy, Debug)]
 pub struct Retention {
@@ -126,10 +148,9 @@ impl Scrubber {
             run,
             spill,
         } = scratch;
-        detector.find(chunk, spans);
         let no_joins = Joins::default();
         let joins = continues.unwrap_or(&no_joins);
-        let skip = long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill);
+        let skip = find_spans(chunk, joins, detector, spans, piece, rebuilt, run, spill);
         let edges = Edges { skip, spill };
         out.reserve(chunk.len());
         let start_len = out.len();
@@ -308,6 +329,24 @@ impl Scrubber {
 struct Edges<'a> {
     skip: usize,
     spill: &'a [u8],
+}
+
+/// Fills `spans` with what is replaced in `chunk`: the detector's spans, with those of long token
+/// runs found piece by piece. Returns where the chunk's output starts; fills `spill` with the text
+/// of a span that crosses the chunk's end.
+#[allow(clippy::too_many_arguments)]
+fn find_spans(
+    chunk: &[u8],
+    joins: &Joins,
+    detector: &mut Detector,
+    spans: &mut Vec<Span>,
+    found: &mut Vec<Span>,
+    rebuilt: &mut Vec<Span>,
+    ext: &mut Vec<u8>,
+    spill: &mut Vec<u8>,
+) -> usize {
+    detector.find(chunk, spans);
+    long_runs(chunk, joins, detector, spans, found, rebuilt, ext, spill)
 }
 
 /// Replaces the spans of token runs longer than [`PIECE`] in `spans` by those found piece by piece

@@ -2713,3 +2713,40 @@ fn the_second_of_two_glued_ipv6_addresses_is_masked_and_check_finds_it() {
     let out = logscrub().arg("-j").arg("2").stdin(line).run();
     assert_eq!(out.ok(), [&b"::.".repeat(n)[..], b"\n"].concat());
 }
+
+#[test]
+fn check_finds_an_address_across_its_chunk_cut_in_a_long_token_run() {
+    // `check` reads 1 MiB chunks; a line of `-` (no free cut) is cut at the piece boundary
+    // 1 MiB - 1 KiB. An address at every offset across that cut is found, as the scrubber
+    // replaces it.
+    const CUT: usize = (1 << 20) - 1024;
+    let dir = tempdir();
+    let mut files = Vec::new();
+    for start in CUT - 15..=CUT + 3 {
+        let mut line = vec![b'-'; CUT + 4000];
+        line[start..start + 12].copy_from_slice(b"203.0.113.77");
+        line.push(b'\n');
+        files.push(write_file(dir.path(), &format!("at{start}.log"), &line));
+    }
+    let run = logscrub().args(["check", "--count"]).args(&files).run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let expected: String = files
+        .iter()
+        .map(|f| format!("{}: 1\n", f.display()))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), expected);
+    // The scrubbed files pass.
+    let out = dir.path().join("out");
+    logscrub().arg("-o").arg(&out).args(&files).run().ok();
+    let scrubbed: Vec<_> = files
+        .iter()
+        .map(|f| out.join(f.file_name().unwrap()))
+        .collect();
+    let run = logscrub().args(["check", "--count"]).args(&scrubbed).run();
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}
