@@ -39,7 +39,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
 pub fn leaks(actions: &Actions, kind: Kind, text: &[u8]) -> bool {
     match kind {
         Kind::Email => true,
-        Kind::Ipv4 => !matches!(ipv4::parse(text), Some(a) if actions.mask_v4(a) == a),
+        Kind::Ipv4 => !matches!(ipv4::parse_encoded(text), Some((a, _)) if actions.mask_v4(a) == a),
         Kind::Ipv6 => !matches!(ipv6::parse(text), Some(a) if actions.mask_v6(a) == a),
     }
 }

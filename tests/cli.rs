@@ -2750,3 +2750,34 @@ fn check_finds_an_address_across_its_chunk_cut_in_a_long_token_run() {
         String::from_utf8_lossy(&run.stdout)
     );
 }
+
+#[test]
+fn encoded_dots_in_an_address_or_a_domain_no_longer_hide_them() {
+    let input = "GET /s?ip=203%2E0%2E113%2E77&m=jane%40example%2Eorg HTTP/1.1\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "GET /s?ip=203%2E0%2E113%2E0&m=[email] HTTP/1.1\n"
+    );
+    assert!(check_findings(out.ok()).is_empty());
+    assert_eq!(
+        check_findings(input.as_bytes()),
+        pairs(&[
+            ("ipv4", "203%2E0%2E113%2E77"),
+            ("email", "jane%40example%2Eorg")
+        ])
+    );
+    // A pseudonym does not depend on the encoding.
+    let hashed = keyed(
+        KEY_A,
+        &["--ip", "hash", "--email", "hash"],
+        "203%2E0%2E113%2E77 jane%40example%2Eorg\n",
+    );
+    let plain = keyed(
+        KEY_A,
+        &["--ip", "hash", "--email", "hash"],
+        "203.0.113.77 jane@example.org\n",
+    );
+    assert_eq!(hashed, plain);
+    assert!(hashed.starts_with("ip4-"), "{hashed}");
+}

@@ -87,6 +87,7 @@ fn v6_by_rule(s: &[u8]) -> Option<Ipv6Addr> {
 /// an address from the check.
 fn addresses_in(out: &[u8]) -> (Vec<Ipv4Addr>, Vec<Ipv6Addr>) {
     let (mut v4, mut v6) = (Vec::new(), Vec::new());
+    let out = &decode_dots(out)[..];
     let run_byte = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
     let mut i = 0;
     while i < out.len() {
@@ -151,12 +152,61 @@ fn ipv4_text() -> impl Strategy<Value = (String, Ipv4Addr)> {
     })
 }
 
+/// `text` with its dots URL-encoded: all as `%2E` (even `pick`), or each as `%2E`, `%2e`,
+/// `%252E` or `.` as the bits of `pick` say, the first always encoded.
+fn encode_dots(text: &str, pick: u16) -> String {
+    let mut out = String::new();
+    for (k, part) in text.split('.').enumerate() {
+        if k > 0 {
+            let choice = if pick & 1 == 0 {
+                0
+            } else {
+                (pick >> (2 * k)) & 3
+            };
+            let dot = ["%2E", "%2e", "%252E", "."][usize::from(choice)];
+            out.push_str(if k == 1 && dot == "." { "%2E" } else { dot });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// `out` with every URL-encoded dot (`%2E`, `%2e`, `%252E`, `%252e`) decoded, so that the value
+/// checks see what a URL decoder would.
+fn decode_dots(out: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        let rest = &out[i..];
+        let skip = match rest {
+            [b'%', b'2', b'E' | b'e', ..] => 3,
+            [b'%', b'2', b'5', b'2', b'E' | b'e', ..] => 5,
+            _ => 0,
+        };
+        if skip > 0 {
+            decoded.push(b'.');
+            i += skip;
+        } else {
+            decoded.push(out[i]);
+            i += 1;
+        }
+    }
+    decoded
+}
+
 fn ipv4_secret() -> impl Strategy<Value = Secret> {
-    (ipv4_text(), 0u8..4, 1u16..=65535).prop_map(|((text, a), wrap, port)| {
+    (ipv4_text(), 0u8..6, 1u16..=65535).prop_map(|((text, a), wrap, port)| {
+        // URL-encoded dots (`?ip=203%2E0%2E113%2E77`): the text that must not survive.
+        let text = if wrap >= 4 {
+            encode_dots(&text, port)
+        } else {
+            text
+        };
         let placed = match wrap {
             0 | 1 => text.clone(),
             2 => format!("[{text}]:{port}"),
-            _ => format!("{text}:{port}"),
+            3 => format!("{text}:{port}"),
+            _ => text.clone(),
         };
         Secret {
             text,
@@ -308,12 +358,18 @@ fn email_secret() -> impl Strategy<Value = Secret> {
         ipv6_text().prop_map(|(t, _)| (format!("[IPv6:{t}]"), vec![])),
     ];
     let domain = prop_oneof![6 => domain, 1 => literal];
-    (local, domain, 0u8..4).prop_map(|(local, (domain, v4), at)| {
+    (local, domain, 0u8..4, any::<bool>()).prop_map(|(local, (domain, v4), at, dots)| {
         let (at, local) = match at {
             0 | 1 => ("@", local),
             // URL-encoded: a `+` of the local part is encoded too (`a%2Bb%40example.org`).
             2 => ("%40", local.replace('+', "%2B")),
             _ => ("%2540", local.replace('+', "%2B")),
+        };
+        // ... and perhaps the dots of the domain too (`jane%40example%2Eorg`).
+        let domain = match (at, dots && !domain.starts_with('[')) {
+            ("%40", true) => domain.replace('.', "%2E"),
+            ("%2540", true) => domain.replace('.', "%252E"),
+            _ => domain,
         };
         let text = format!("{local}{at}{domain}");
         let mut fragments = vec![format!("{local}{at}")];
@@ -473,7 +529,7 @@ fn assert_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), Test
             ctx()
         );
     }
-    let (v4, v6) = addresses_in(out);
+    let (v4, v6) = addresses_in(&decode_dots(out));
     for a in &secret.v4 {
         prop_assert!(!v4.contains(a), "IPv4 value {} survived: {}", a, ctx());
     }
@@ -677,6 +733,7 @@ fn assert_glued_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<()
             ctx()
         );
     }
+    let out = &decode_dots(out)[..];
     let run_byte = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
     let mut i = 0;
     while i < out.len() {

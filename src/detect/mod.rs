@@ -95,6 +95,12 @@ impl Detector {
                         (mail_lo, mail_follows) = (resume, span.is_some());
                         span.map(|s| (s, Kind::Email))
                     }
+                    // An encoded dot (`203%2E0%2E113%2E77`): the `%2` of `%2E` and `%252E`.
+                    b'%' if p >= v4_lo && ipv4::dot_len(text, p) > 0 => {
+                        let (span, resume) = ipv4::find_at(text, p, v4_lo);
+                        v4_lo = resume;
+                        span.map(|s| (s, Kind::Ipv4))
+                    }
                     _ => None,
                 };
                 if let Some(((start, end), kind)) = found {
