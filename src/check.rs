@@ -1,6 +1,8 @@
 //! `logscrub check`: a leak audit of scrubbed output.
 //!
-//! Every line is searched with the scrubber's own detectors. A finding is every email, and every IP
+//! The input is framed and searched exactly as the scrubber frames and searches it (the same
+//! chunks, the same long-run pieces across chunk cuts: [`Scratch::chunk_spans`]), so the audit
+//! looks at exactly what the scrubber would replace. A finding is every email, and every IP
 //! address whose host bits beyond the configured prefixes are not zero (what `--ip mask` leaves is
 //! zero there, so masked output passes; hashed and redacted output holds no address at all). A
 //! span that does not parse as an address is a finding too: the audit errs towards reporting.
@@ -8,10 +10,11 @@
 use std::io::Read;
 
 use crate::action::Actions;
-use crate::detect::{ipv4, ipv6, Detector, Kind, Span};
+use crate::detect::{ipv4, ipv6, Kind};
 use crate::error::{Error, Result};
 use crate::framing::Framer;
 use crate::input::{self, InputSpec};
+use crate::scrub::Scratch;
 
 /// One piece of personal data found by the audit.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,7 +39,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
 pub fn leaks(actions: &Actions, kind: Kind, text: &[u8]) -> bool {
     match kind {
         Kind::Email => true,
-        Kind::Ipv4 => !matches!(ipv4::parse(text), Some(a) if actions.mask_v4(a) == a),
+        Kind::Ipv4 => !matches!(ipv4::parse_encoded(text), Some((a, _)) if actions.mask_v4(a) == a),
         Kind::Ipv6 => !matches!(ipv6::parse(text), Some(a) if actions.mask_v6(a) == a),
     }
 }
@@ -74,34 +77,33 @@ fn check_frames<R: Read>(
     actions: &Actions,
     found: &mut impl FnMut(&Finding) -> Result<()>,
 ) -> std::result::Result<u64, Failure> {
-    let mut detector = Detector::new();
-    let mut spans: Vec<Span> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut buf = Vec::new();
     let mut line_no: u64 = 1;
     let mut count = 0;
-    while framer
-        .next_chunk(&mut buf)
-        .map_err(Failure::Read)?
-        .is_some()
-    {
-        for line in buf.split_inclusive(|&b| b == b'\n') {
-            detector.find(line, &mut spans);
-            for span in &spans {
-                let text = &line[span.start..span.end];
-                if leaks(actions, span.kind, text) {
-                    count += 1;
-                    found(&Finding {
-                        line: line_no,
-                        kind: span.kind,
-                        text,
-                    })
-                    .map_err(Failure::Stop)?;
-                }
-            }
-            if line.ends_with(b"\n") {
-                line_no += 1;
+    while let Some(info) = framer.next_chunk(&mut buf).map_err(Failure::Read)? {
+        let (spans, spill) = scratch.chunk_spans(&buf, info.continues.as_deref());
+        let mut counted = 0; // newlines are counted up to here
+        for span in spans {
+            line_no += memchr::memchr_iter(b'\n', &buf[counted..span.start]).count() as u64;
+            counted = span.start;
+            // A span that crosses the chunk's end is judged whole.
+            let text = if span.end <= buf.len() {
+                &buf[span.start..span.end]
+            } else {
+                spill
+            };
+            if leaks(actions, span.kind, text) {
+                count += 1;
+                found(&Finding {
+                    line: line_no,
+                    kind: span.kind,
+                    text,
+                })
+                .map_err(Failure::Stop)?;
             }
         }
+        line_no += memchr::memchr_iter(b'\n', &buf[counted..]).count() as u64;
     }
     Ok(count)
 }
@@ -110,9 +112,14 @@ fn check_frames<R: Read>(
 mod tests {
     use super::*;
     use crate::action::Prefix;
+    use crate::framing::{PIECE, REACH};
 
     fn audit(text: &[u8], actions: &Actions) -> Vec<(u64, Kind, String)> {
-        let mut framer = Framer::new(text, 64);
+        audit_sized(text, actions, 64)
+    }
+
+    fn audit_sized(text: &[u8], actions: &Actions, size: usize) -> Vec<(u64, Kind, String)> {
+        let mut framer = Framer::new(text, size);
         let mut out = Vec::new();
         let n = check_frames(&mut framer, actions, &mut |f: &Finding| {
             out.push((f.line, f.kind, String::from_utf8_lossy(f.text).into_owned()));
@@ -153,6 +160,103 @@ mod tests {
         };
         assert_eq!(audit(b"203.0.113.0\n", &narrow).len(), 1);
         assert!(audit(b"203.0.0.0\n", &narrow).is_empty());
+    }
+
+    /// What the scrubber replaces in `text` framed in chunks of `size`: (kind, whole text).
+    fn replaced(text: &[u8], size: usize) -> Vec<(Kind, String)> {
+        use crate::scrub::Scrubber;
+        let mut framer = Framer::new(text, size);
+        let (mut buf, mut out) = (Vec::new(), Vec::new());
+        let (mut scratch, mut stats) = (Scratch::default(), crate::report::Stats::default());
+        let keep = Actions {
+            ip: crate::action::IpAction::Redact,
+            ..Actions::default()
+        };
+        let scrubber = Scrubber::new(keep);
+        let mut replaced = Vec::new();
+        while let Some(info) = framer.next_chunk(&mut buf).unwrap() {
+            scrubber.scrub_chunk(
+                &buf,
+                info.continues.as_deref(),
+                &mut out,
+                &mut scratch,
+                &mut stats,
+            );
+        }
+        for (kind, n) in [
+            (Kind::Ipv4, stats.ipv4),
+            (Kind::Ipv6, stats.ipv6),
+            (Kind::Email, stats.email),
+        ] {
+            replaced.extend((0..n).map(|_| (kind, String::new())));
+        }
+        replaced
+    }
+
+    /// Leak found by an audit: `check` ignored the bytes the framer passes across a cut inside a
+    /// long token run and searched each chunk whole rather than in the scrubber's pieces, so an
+    /// address straddling the cut was not found (`check --count` printed 0 for a line the
+    /// scrubber masked an address in).
+    #[test]
+    fn an_address_across_a_cut_in_a_long_token_run_is_found_at_every_offset() {
+        let addr = b"203.0.113.77";
+        for size in [PIECE + REACH, 4096, 5000] {
+            // A line of `-` (bytes a token may hold, so no free cut): where are its cuts?
+            let plain = [&b"-".repeat(12_000)[..], b"\n"].concat();
+            let mut framer = Framer::new(&plain[..], size);
+            let (mut buf, mut cuts, mut at) = (Vec::new(), Vec::new(), 0);
+            while framer.next_chunk(&mut buf).unwrap().is_some() {
+                at += buf.len();
+                cuts.push(at);
+            }
+            assert!(cuts.len() > 2, "{size}: {cuts:?}");
+            for &cut in &cuts[..2] {
+                for start in cut - addr.len() - 3..=cut + 3 {
+                    let mut text = plain.clone();
+                    text[start..start + addr.len()].copy_from_slice(addr);
+                    let found = audit_sized(&text, &Actions::default(), size);
+                    assert_eq!(
+                        found,
+                        [(1, Kind::Ipv4, "203.0.113.77".into())],
+                        "chunks of {size}, address at {start}, cut at {cut}"
+                    );
+                    assert_eq!(replaced(&text, size).len(), 1, "{size} {start}");
+                }
+            }
+        }
+    }
+
+    /// Whatever the chunking, the audit of raw text finds exactly what the scrubber replaces.
+    #[test]
+    fn the_audit_finds_what_the_scrubber_replaces_whatever_the_chunk_size() {
+        // One long token run (`]` may stand in a token but in no address or local part).
+        let mut text = Vec::new();
+        for i in 0..400u32 {
+            let unit = match i % 4 {
+                0 => format!(
+                    "a.b.c.{}.{}.{}.{}]",
+                    i % 256,
+                    i * 7 % 256,
+                    i * 13 % 256,
+                    i % 250 + 1
+                ),
+                1 => format!("x{i}@example.org]"),
+                2 => format!("2001:db8:{i:x}::{:x}]", i + 1),
+                _ => "]]]".to_string(),
+            };
+            text.extend_from_slice(unit.as_bytes());
+        }
+        text.push(b'\n');
+        let whole = audit_sized(&text, &Actions::default(), 1 << 20).len();
+        assert_eq!(whole, 300);
+        for size in [PIECE + REACH, 1500, 2048, 3001, 4096, 7777] {
+            assert_eq!(
+                audit_sized(&text, &Actions::default(), size).len(),
+                whole,
+                "{size}"
+            );
+            assert_eq!(replaced(&text, size).len(), whole, "{size}");
+        }
     }
 
     #[test]

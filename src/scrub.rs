@@ -16,8 +16,10 @@
 
 use std::cell::RefCell;
 
-use crate::action::{ActionCache, Actions};
-use crate::detect::{Detector, Span};
+use std::io::Write;
+
+use crate::action::{ActionCache, Actions, IpAction};
+use crate::detect::{ipv4, Detector, Kind, Span};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
 use crate::report::{Fate, Stats};
@@ -39,6 +41,28 @@ pub struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// What [`Scrubber::scrub_chunk`] replaces in `chunk` (with `continues` as there): its spans,
+    /// sorted, in chunk offsets, and the whole text of the last one when it crosses the chunk's
+    /// end (it ends beyond the chunk). A span that the chunk before replaced and that reaches
+    /// into this one is not among them. `logscrub check` audits exactly these.
+    pub fn chunk_spans(&mut self, chunk: &[u8], continues: Option<&Joins>) -> (&[Span], &[u8]) {
+        let no_joins = Joins::default();
+        let joins = continues.unwrap_or(&no_joins);
+        find_spans(
+            chunk,
+            joins,
+            &mut self.detector,
+            &mut self.spans,
+            &mut self.piece,
+            &mut self.rebuilt,
+            &mut self.run,
+            &mut self.spill,
+        );
+        (&self.spans, &self.spill)
+    }
 }
 
 /// The retention policy of a run.
@@ -126,10 +150,9 @@ impl Scrubber {
             run,
             spill,
         } = scratch;
-        detector.find(chunk, spans);
         let no_joins = Joins::default();
         let joins = continues.unwrap_or(&no_joins);
-        let skip = long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill);
+        let skip = find_spans(chunk, joins, detector, spans, piece, rebuilt, run, spill);
         let edges = Edges { skip, spill };
         out.reserve(chunk.len());
         let start_len = out.len();
@@ -274,7 +297,11 @@ impl Scrubber {
             } else {
                 edges.spill
             };
-            self.actions.write(actions, t, span.kind, whole, out);
+            if span.kind == Kind::Ipv4 && whole.contains(&b'%') {
+                write_encoded_ipv4(&self.actions, actions, t, whole, out);
+            } else {
+                self.actions.write(actions, t, span.kind, whole, out);
+            }
             stats.count(span.kind);
             pos = e.min(text.len());
         }
@@ -303,11 +330,69 @@ impl Scrubber {
     }
 }
 
+/// Writes the replacement of an IPv4 address whose dots are URL-encoded (`203%2E0%2E113%2E77`):
+/// the action gets the plain address, so it masks, hashes or encrypts it as any other, and a
+/// dotted result gets the span's own dots back (`203%2E0%2E113%2E0`), so the URL stays encoded
+/// as it was. A span that does not read as such an address goes to the action as it is (which
+/// redacts it).
+fn write_encoded_ipv4(
+    actions: &Actions,
+    cache: &mut ActionCache,
+    t: i64,
+    text: &[u8],
+    out: &mut Vec<u8>,
+) {
+    const QUAD: usize = "255.255.255.255".len();
+    let parsed = ipv4::parse_encoded(text).filter(|_| actions.ip != IpAction::Keep);
+    let Some((addr, dots)) = parsed else {
+        return actions.write(cache, t, Kind::Ipv4, text, out);
+    };
+    let mut plain = [0u8; QUAD];
+    let len = {
+        let mut w = &mut plain[..];
+        write!(w, "{addr}").expect("a dotted quad fits");
+        QUAD - w.len()
+    };
+    let at = out.len();
+    actions.write(cache, t, Kind::Ipv4, &plain[..len], out);
+    let n = out.len() - at;
+    if n <= QUAD && out[at..].iter().filter(|&&b| b == b'.').count() == 3 {
+        let mut written = [0u8; QUAD];
+        written[..n].copy_from_slice(&out[at..]);
+        out.truncate(at);
+        let mut dots = dots.iter();
+        for &b in &written[..n] {
+            match (b, dots.len()) {
+                (b'.', 1..) => out.extend_from_slice(dots.next().expect("a dot is left")),
+                (b, _) => out.push(b),
+            }
+        }
+    }
+}
+
 /// Where a chunk's output starts (past a span the chunk before it replaced), and the whole text of
 /// a span that crosses the chunk's end.
 struct Edges<'a> {
     skip: usize,
     spill: &'a [u8],
+}
+
+/// Fills `spans` with what is replaced in `chunk`: the detector's spans, with those of long token
+/// runs found piece by piece. Returns where the chunk's output starts; fills `spill` with the text
+/// of a span that crosses the chunk's end.
+#[allow(clippy::too_many_arguments)]
+fn find_spans(
+    chunk: &[u8],
+    joins: &Joins,
+    detector: &mut Detector,
+    spans: &mut Vec<Span>,
+    found: &mut Vec<Span>,
+    rebuilt: &mut Vec<Span>,
+    ext: &mut Vec<u8>,
+    spill: &mut Vec<u8>,
+) -> usize {
+    detector.find(chunk, spans);
+    long_runs(chunk, joins, detector, spans, found, rebuilt, ext, spill)
 }
 
 /// Replaces the spans of token runs longer than [`PIECE`] in `spans` by those found piece by piece
@@ -506,6 +591,36 @@ no time here 10.0.0.1\n\
             ),
             (5, 4, 1, 0)
         );
+    }
+
+    /// Leak found by an audit: an address with URL-encoded dots was not found; now it is, and
+    /// masked in its own encoding.
+    #[test]
+    fn an_address_with_encoded_dots_is_masked_in_its_own_encoding() {
+        let line = b"GET /?ip=203%2E0%2E113%2E77&r=198%252e51%252e100%252e9&m=1.2.3%2E4 x\n";
+        let scrub = |actions: Actions| Scrubber::new(actions).scrub_to_vec(line).0;
+        let masked = scrub(Actions::default());
+        assert_eq!(
+            String::from_utf8_lossy(&masked),
+            "GET /?ip=203%2E0%2E113%2E0&r=198%252e51%252e100%252e0&m=1.2.3%2E0 x\n"
+        );
+        assert_eq!(
+            Scrubber::new(Actions::default()).scrub_to_vec(&masked).0,
+            masked
+        );
+        let redacted = scrub(Actions {
+            ip: IpAction::Redact,
+            ..Actions::default()
+        });
+        assert_eq!(
+            String::from_utf8_lossy(&redacted),
+            "GET /?ip=[ipv4]&r=[ipv4]&m=[ipv4] x\n"
+        );
+        let kept = scrub(Actions {
+            ip: IpAction::Keep,
+            ..Actions::default()
+        });
+        assert_eq!(kept, line);
     }
 
     #[test]

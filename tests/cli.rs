@@ -3459,3 +3459,130 @@ fn a_report_path_that_is_a_fifo_is_written_into_not_replaced() {
         "no temporary file left"
     );
 }
+
+// Leaks found by the detector audit, each through the binary: the scrubber must replace them,
+// and `check` must find them where they were left
+
+/// `(kind, text)` of each finding `logscrub check` prints for `input` on stdin.
+fn check_findings(input: &[u8]) -> Vec<(String, String)> {
+    let run = logscrub().arg("check").stdin(input.to_vec()).run();
+    assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
+    String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .map(|l| {
+            let mut f = l.rsplitn(3, ": ");
+            let text = f.next().unwrap().to_string();
+            (f.next().unwrap().to_string(), text)
+        })
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, t)| (k.to_string(), t.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_email_glued_by_a_dot_to_one_that_took_its_local_part_is_replaced() {
+    let out = logscrub().stdin("to=a@b.org.cc@d.org\n").run();
+    assert_eq!(String::from_utf8_lossy(out.ok()), "to=[email][email]\n");
+    // `check` sees both in the raw line (it found only the first).
+    assert_eq!(
+        check_findings(b"to=a@b.org.cc@d.org\n"),
+        pairs(&[("email", "a@b.org.cc"), ("email", "@d.org")])
+    );
+}
+#[test]
+fn the_second_of_two_glued_ipv6_addresses_is_masked_and_check_finds_it() {
+    let input = "2001:db8::1.2001:db8::2\n::ffff:1.::ffff:1.\n1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "2001:db8::.2001:db8::\n::.::.\n1:2:3:::1:2:3::\n"
+    );
+    assert!(check_findings(out.ok()).is_empty());
+    // What the scrubber used to leave: `check` passed it.
+    let leaky = b"2001:db8::.2001:db8::2\n::.::ffff:1.\n1:2:3:::1:2:3:4:5:6:7:8\n";
+    assert_eq!(
+        check_findings(leaky),
+        pairs(&[
+            ("ipv6", "2001:db8::2"),
+            ("ipv6", "::ffff:1"),
+            ("ipv6", "1:2:3:4:5:6:7:8")
+        ])
+    );
+    // A 4 MB line of `::ffff:1.`: every address, not only the first.
+    let line = [&b"::ffff:1.".repeat(4 << 20 >> 3)[..], b"\n"].concat();
+    let n = line.len() / 9;
+    let out = logscrub().arg("-j").arg("2").stdin(line).run();
+    assert_eq!(out.ok(), [&b"::.".repeat(n)[..], b"\n"].concat());
+}
+
+#[test]
+fn check_finds_an_address_across_its_chunk_cut_in_a_long_token_run() {
+    // `check` reads 1 MiB chunks; a line of `-` (no free cut) is cut at the piece boundary
+    // 1 MiB - 1 KiB. An address at every offset across that cut is found, as the scrubber
+    // replaces it.
+    const CUT: usize = (1 << 20) - 1024;
+    let dir = tempdir();
+    let mut files = Vec::new();
+    for start in CUT - 15..=CUT + 3 {
+        let mut line = vec![b'-'; CUT + 4000];
+        line[start..start + 12].copy_from_slice(b"203.0.113.77");
+        line.push(b'\n');
+        files.push(write_file(dir.path(), &format!("at{start}.log"), &line));
+    }
+    let run = logscrub().args(["check", "--count"]).args(&files).run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let expected: String = files
+        .iter()
+        .map(|f| format!("{}: 1\n", f.display()))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), expected);
+    // The scrubbed files pass.
+    let out = dir.path().join("out");
+    logscrub().arg("-o").arg(&out).args(&files).run().ok();
+    let scrubbed: Vec<_> = files
+        .iter()
+        .map(|f| out.join(f.file_name().unwrap()))
+        .collect();
+    let run = logscrub().args(["check", "--count"]).args(&scrubbed).run();
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}
+
+#[test]
+fn encoded_dots_in_an_address_or_a_domain_no_longer_hide_them() {
+    let input = "GET /s?ip=203%2E0%2E113%2E77&m=jane%40example%2Eorg HTTP/1.1\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "GET /s?ip=203%2E0%2E113%2E0&m=[email] HTTP/1.1\n"
+    );
+    assert!(check_findings(out.ok()).is_empty());
+    assert_eq!(
+        check_findings(input.as_bytes()),
+        pairs(&[
+            ("ipv4", "203%2E0%2E113%2E77"),
+            ("email", "jane%40example%2Eorg")
+        ])
+    );
+    // A pseudonym does not depend on the encoding.
+    let hashed = keyed(
+        KEY_A,
+        &["--ip", "hash", "--email", "hash"],
+        "203%2E0%2E113%2E77 jane%40example%2Eorg\n",
+    );
+    let plain = keyed(
+        KEY_A,
+        &["--ip", "hash", "--email", "hash"],
+        "203.0.113.77 jane@example.org\n",
+    );
+    assert_eq!(hashed, plain);
+    assert!(hashed.starts_with("ip4-"), "{hashed}");
+}

@@ -87,6 +87,7 @@ fn v6_by_rule(s: &[u8]) -> Option<Ipv6Addr> {
 /// an address from the check.
 fn addresses_in(out: &[u8]) -> (Vec<Ipv4Addr>, Vec<Ipv6Addr>) {
     let (mut v4, mut v6) = (Vec::new(), Vec::new());
+    let out = &decode_dots(out)[..];
     let run_byte = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
     let mut i = 0;
     while i < out.len() {
@@ -151,12 +152,61 @@ fn ipv4_text() -> impl Strategy<Value = (String, Ipv4Addr)> {
     })
 }
 
+/// `text` with its dots URL-encoded: all as `%2E` (even `pick`), or each as `%2E`, `%2e`,
+/// `%252E` or `.` as the bits of `pick` say, the first always encoded.
+fn encode_dots(text: &str, pick: u16) -> String {
+    let mut out = String::new();
+    for (k, part) in text.split('.').enumerate() {
+        if k > 0 {
+            let choice = if pick & 1 == 0 {
+                0
+            } else {
+                (pick >> (2 * k)) & 3
+            };
+            let dot = ["%2E", "%2e", "%252E", "."][usize::from(choice)];
+            out.push_str(if k == 1 && dot == "." { "%2E" } else { dot });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// `out` with every URL-encoded dot (`%2E`, `%2e`, `%252E`, `%252e`) decoded, so that the value
+/// checks see what a URL decoder would.
+fn decode_dots(out: &[u8]) -> Vec<u8> {
+    let mut decoded = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        let rest = &out[i..];
+        let skip = match rest {
+            [b'%', b'2', b'E' | b'e', ..] => 3,
+            [b'%', b'2', b'5', b'2', b'E' | b'e', ..] => 5,
+            _ => 0,
+        };
+        if skip > 0 {
+            decoded.push(b'.');
+            i += skip;
+        } else {
+            decoded.push(out[i]);
+            i += 1;
+        }
+    }
+    decoded
+}
+
 fn ipv4_secret() -> impl Strategy<Value = Secret> {
-    (ipv4_text(), 0u8..4, 1u16..=65535).prop_map(|((text, a), wrap, port)| {
+    (ipv4_text(), 0u8..6, 1u16..=65535).prop_map(|((text, a), wrap, port)| {
+        // URL-encoded dots (`?ip=203%2E0%2E113%2E77`): the text that must not survive.
+        let text = if wrap >= 4 {
+            encode_dots(&text, port)
+        } else {
+            text
+        };
         let placed = match wrap {
             0 | 1 => text.clone(),
             2 => format!("[{text}]:{port}"),
-            _ => format!("{text}:{port}"),
+            3 => format!("{text}:{port}"),
+            _ => text.clone(),
         };
         Secret {
             text,
@@ -308,12 +358,18 @@ fn email_secret() -> impl Strategy<Value = Secret> {
         ipv6_text().prop_map(|(t, _)| (format!("[IPv6:{t}]"), vec![])),
     ];
     let domain = prop_oneof![6 => domain, 1 => literal];
-    (local, domain, 0u8..4).prop_map(|(local, (domain, v4), at)| {
+    (local, domain, 0u8..4, any::<bool>()).prop_map(|(local, (domain, v4), at, dots)| {
         let (at, local) = match at {
             0 | 1 => ("@", local),
             // URL-encoded: a `+` of the local part is encoded too (`a%2Bb%40example.org`).
             2 => ("%40", local.replace('+', "%2B")),
             _ => ("%2540", local.replace('+', "%2B")),
+        };
+        // ... and perhaps the dots of the domain too (`jane%40example%2Eorg`).
+        let domain = match (at, dots && !domain.starts_with('[')) {
+            ("%40", true) => domain.replace('.', "%2E"),
+            ("%2540", true) => domain.replace('.', "%252E"),
+            _ => domain,
         };
         let text = format!("{local}{at}{domain}");
         let mut fragments = vec![format!("{local}{at}")];
@@ -473,7 +529,7 @@ fn assert_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), Test
             ctx()
         );
     }
-    let (v4, v6) = addresses_in(out);
+    let (v4, v6) = addresses_in(&decode_dots(out));
     for a in &secret.v4 {
         prop_assert!(!v4.contains(a), "IPv4 value {} survived: {}", a, ctx());
     }
@@ -572,6 +628,175 @@ fn leak_ipv6_followed_by_colon_and_a_hex_led_word() {
 fn leak_email_followed_by_a_hyphen() {
     assert_eq!(scrubbed("bob@example.com-"), "[email]-");
     assert_eq!(scrubbed("/u/a@b.co- x"), "/u/[email]- x");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property 1b: secrets glued to each other in one token run
+// ---------------------------------------------------------------------------------------------
+
+/// What glues two secrets into one token run: the separators of addresses and URLs that a token
+/// run may hold (`2001:db8::1.2001:db8::2`, `1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8`,
+/// `a@b.org.c@d.org`, `fe80::1%192.0.2.7`).
+const GLUES: &[&str] = &[".", ":", "-", "%"];
+
+/// The bytes of one of [`SEPARATORS`] ("\u{ff}" stands for the single non-UTF-8 byte 0xff).
+fn separator_bytes(s: &str) -> Vec<u8> {
+    if s == "\u{ff}" {
+        vec![0xff]
+    } else {
+        s.as_bytes().to_vec()
+    }
+}
+
+/// Two to four secrets of any kinds and forms glued into one run, set between separators and
+/// noise: `noise + sep + s1 + glue + s2 (+ glue + s3 …) + sep + noise`.
+fn glued_run() -> impl Strategy<Value = (Vec<u8>, Vec<Secret>)> {
+    let secret = prop_oneof![ipv4_secret(), ipv6_secret(), email_secret()];
+    (
+        noise(),
+        prop::sample::select(SEPARATORS),
+        prop::collection::vec((secret, prop::sample::select(GLUES)), 2..5),
+        prop::sample::select(SEPARATORS),
+        noise(),
+    )
+        .prop_map(|(n1, left, parts, right, n2)| {
+            let mut text = n1;
+            text.extend_from_slice(&separator_bytes(left));
+            for (k, (s, glue)) in parts.iter().enumerate() {
+                // Documented: `%` and two hex digits are an escape, which ends a local part
+                // (`%8A@0.com` is an escape and `@0.com`, as `boot.ini%20Hacker@…` keeps `%20`).
+                let escape = s.kind == Kind::Email
+                    && s.placed.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit);
+                // Documented: in a chain of more than four dotted numbers the first four are the
+                // address (`1.3.6.1.2.1` → `1.3.6.0.2.1`), so a number before an IPv4 (`eth0`,
+                // `:80`) would make another address of it.
+                let chain = s.kind == Kind::Ipv4 && text.last().is_some_and(u8::is_ascii_digit);
+                // Documented: a full address, `:` and a number are an address and its port
+                // (`1:1:1:1:1:1:1:1:8080`), so a port before an IPv6 (`[192.0.2.1]:1` + `:` +
+                // `0:0:0:0:0:0:0:1`) would be read as its first group, its last as a port.
+                let port = k > 0 && {
+                    let prev = &parts[k - 1].0;
+                    let tail = prev.placed.rsplit(':').next().unwrap_or_default();
+                    prev.placed.len() > prev.text.len()
+                        && !tail.is_empty()
+                        && tail.bytes().all(|b| b.is_ascii_digit())
+                };
+                let glue = match *glue {
+                    "%" if escape => "-",
+                    "." if chain => "-",
+                    ":" if port && s.kind == Kind::Ipv6 => "-",
+                    glue => glue,
+                };
+                if k > 0 {
+                    text.extend_from_slice(glue.as_bytes());
+                }
+                text.extend_from_slice(s.placed.as_bytes());
+            }
+            text.extend_from_slice(&separator_bytes(right));
+            text.extend_from_slice(&n2);
+            (text, parts.into_iter().map(|(s, _)| s).collect())
+        })
+}
+
+/// Whether `needle` stands in `hay` with no hex digit right before or after it. In a glued run
+/// what the scrubber leaves of one address may run into the next (`::1:10000` masked is
+/// `:::10000`, which holds the text and value `::1`, and `::100`…), so there only an address not
+/// glued to more digits counts as having survived.
+fn stands_alone(hay: &[u8], at: usize, len: usize) -> bool {
+    let hex = |i: usize| hay.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let glued_before = at > 0 && hex(at - 1);
+    !(glued_before || hex(at + len))
+}
+
+/// Like [`assert_scrubbed`], for a secret glued to others: its text, its email fragments, and
+/// the values of every address in the output that stands alone in the sense of [`stands_alone`].
+fn assert_glued_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), TestCaseError> {
+    let ctx = || {
+        format!(
+            "{:?} {} in {} -> {}",
+            secret.kind,
+            secret.text,
+            show(input),
+            show(out)
+        )
+    };
+    let alone = |needle: &[u8]| {
+        (0..out.len().saturating_sub(needle.len() - 1))
+            .any(|i| out[i..].starts_with(needle) && stands_alone(out, i, needle.len()))
+    };
+    prop_assert!(!alone(secret.text.as_bytes()), "text survived: {}", ctx());
+    for f in &secret.fragments {
+        prop_assert!(
+            !contains(out, f.as_bytes()),
+            "email fragment {} survived: {}",
+            f,
+            ctx()
+        );
+    }
+    let out = &decode_dots(out)[..];
+    let run_byte = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+    let mut i = 0;
+    while i < out.len() {
+        let len = out[i..].iter().take_while(|&&b| run_byte(b)).count();
+        for s in i..i + len {
+            for e in s + 2..=(i + len).min(s + 64) {
+                if !stands_alone(out, s, e - s) {
+                    continue;
+                }
+                let t = &out[s..e];
+                if let Some(a) = decimal_quad(t).or_else(|| std_v4(t)) {
+                    prop_assert!(
+                        !secret.v4.contains(&a),
+                        "IPv4 value {} survived: {}",
+                        a,
+                        ctx()
+                    );
+                }
+                if let Some(a) = v6_by_rule(t) {
+                    prop_assert!(
+                        !secret.v6.contains(&a),
+                        "IPv6 value {} survived: {}",
+                        a,
+                        ctx()
+                    );
+                    let mapped = a.to_ipv4_mapped();
+                    prop_assert!(
+                        !mapped.is_some_and(|m| secret.v4.contains(&m)),
+                        "IPv4 value {:?} survived as mapped IPv6: {}",
+                        mapped,
+                        ctx()
+                    );
+                }
+            }
+        }
+        i += len.max(1);
+    }
+    Ok(())
+}
+
+fn check_glued_never_survive(
+    text: &[u8],
+    secrets: &[Secret],
+    actions: Actions,
+) -> Result<(), TestCaseError> {
+    let out = scrub(actions, text);
+    for secret in secrets {
+        assert_glued_scrubbed(text, &out, secret)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Secrets glued to each other by `.`, `:`, `-` or `%` in one token run: every one of them is
+    /// found, not only the first (an audit found `2001:db8::1.2001:db8::2` keeping its second
+    /// address).
+    #[test]
+    fn glued_addresses_and_emails_never_survive((text, secrets) in glued_run()) {
+        check_glued_never_survive(&text, &secrets, Actions::default())?;
+        check_glued_never_survive(&text, &secrets, redact())?;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@
 //! A `%XX` escape is part of it only when it encodes an atext character (`%2B`, `%2E`); otherwise the
 //! local part starts after it (`boot.ini%20Hacker@hax0r.com` → `Hacker@hax0r.com`). Dots are not
 //! judged in text (privacy first: `first..last@example.com` is still someone's address). The domain
-//! has at least two labels (letters, digits, inner hyphens) and an alphabetic top-level label of two
-//! or more letters that is not a file extension (`icon@2x.png` is an image, `test@docker` a router).
+//! has at least two labels (letters, digits, inner hyphens; joined by dots, which may be URL-encoded:
+//! `jane%40example%2Eorg`) and an alphabetic top-level label of two or more letters that is not a
+//! file extension (`icon@2x.png` is an image, `test@docker` a router).
 //!
 //! [`is_email`] judges a whole string strictly: a dot-atom local part of any atext characters
 //! (no leading, trailing or doubled dot), and the same domain rules.
@@ -40,23 +41,30 @@ pub fn is_email(s: &[u8]) -> bool {
         && local
             .split(|&b| b == b'.')
             .all(|atom| !atom.is_empty() && atom.iter().all(|&b| is_atext(b)));
-    dot_atom && domain_end(s, at + 1) == Some(s.len())
+    dot_atom && domain_end(s, at + 1, false) == Some(s.len())
 }
 
-/// Looks for an address around the `@` (or the `%40`, `at_len` 3, or `%2540`, 5) at `at`, whose local part does not
-/// start before `lo`. Returns the span and where scanning may resume.
+/// Looks for an address around the `@` (or the `%40`, `at_len` 3, or `%2540`, 5) at `at`, whose
+/// local part does not start before `lo`. `follows` says that `lo` is the end of an address just
+/// found: when this one's local part is empty and nothing but local-part bytes stand between the
+/// two, they belong to this one (`a@b.org.cc@d.org`: the first domain took `cc`, so `@d.org` is
+/// found with an empty local part rather than left). Returns the span and where scanning may
+/// resume.
 pub(crate) fn find_at(
     text: &[u8],
     at: usize,
     at_len: usize,
     lo: usize,
+    follows: bool,
 ) -> (Option<(usize, usize)>, usize) {
     let resume = at + at_len;
-    let Some(start) = local_start(text, at, lo) else {
-        return (None, resume);
+    let start = match local_start(text, at, lo) {
+        Some(start) => start,
+        None if follows && text[lo..at].iter().all(|&b| is_local(b)) => lo,
+        None => return (None, resume),
     };
     let d = at + at_len;
-    match domain_end(text, d) {
+    match domain_end(text, d, true) {
         Some(end) => (Some((start, end)), end),
         None => (None, resume),
     }
@@ -101,8 +109,8 @@ fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
 }
 
 /// The end of a valid domain starting at `d`: the longest run of labels ending in a real top-level
-/// label, or a bracketed IP literal.
-fn domain_end(text: &[u8], d: usize) -> Option<usize> {
+/// label, or a bracketed IP literal. With `in_text`, the dots between labels may be URL-encoded.
+fn domain_end(text: &[u8], d: usize, in_text: bool) -> Option<usize> {
     if text.get(d) == Some(&b'[') {
         let close = d + 1 + text[d + 1..].iter().take(64).position(|&b| b == b']')?;
         let inner = &text[d + 1..close];
@@ -137,8 +145,13 @@ fn domain_end(text: &[u8], d: usize) -> Option<usize> {
             best = Some(i + len);
         }
         i += len;
-        if text.get(i) == Some(&b'.') && text.get(i + 1).is_some_and(|&b| is_alnum(b)) {
-            i += 1;
+        // Labels are joined by dots, in URLs also encoded ones (`jane%40example%2Eorg`).
+        let dot = match super::ipv4::dot_len(text, i) {
+            n if in_text || n == 1 => n,
+            _ => 0,
+        };
+        if dot > 0 && text.get(i + dot).is_some_and(|&b| is_alnum(b)) {
+            i += dot;
         } else {
             break;
         }
@@ -161,22 +174,24 @@ mod tests {
     fn found(text: &str) -> Vec<&str> {
         let t = text.as_bytes();
         let mut out = vec![];
-        let mut lo = 0;
+        let (mut lo, mut follows) = (0, false);
         let mut p = 0;
         while p < t.len() {
             let at_len = if t[p] == b'@' {
                 1
             } else if t[p..].starts_with(b"%40") {
                 3
+            } else if t[p..].starts_with(b"%2540") {
+                5
             } else {
                 p += 1;
                 continue;
             };
-            let (span, resume) = find_at(t, p, at_len, lo);
+            let (span, resume) = find_at(t, p, at_len, lo, follows);
             if let Some((s, e)) = span {
                 out.push(&text[s..e]);
             }
-            lo = resume;
+            (lo, follows) = (resume, span.is_some());
             p = resume;
         }
         out
@@ -245,6 +260,40 @@ mod tests {
             ["first..last@example.com"]
         );
         assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
+    }
+
+    /// Leak found by an audit: a domain with a URL-encoded dot (`jane%40example%2Eorg`) ended at
+    /// the `%`, a single label, so the address was not found.
+    #[test]
+    fn a_domain_with_encoded_dots_is_found() {
+        assert_eq!(found("?m=jane%40example%2Eorg&x"), ["jane%40example%2Eorg"]);
+        assert_eq!(
+            found("jane@mail%2eexample%2eco%2euk"),
+            ["jane@mail%2eexample%2eco%2euk"]
+        );
+        assert_eq!(
+            found("r=jane%2540example%252Eorg"),
+            ["jane%2540example%252Eorg"]
+        );
+        assert_eq!(found("jane%40example%2E"), Vec::<&str>::new());
+        assert_eq!(found("jane%40example%2Eorg%2E"), ["jane%40example%2Eorg"]);
+        assert!(
+            !is_email(b"jane@example%2Eorg"),
+            "a whole address is judged strictly"
+        );
+    }
+
+    /// Found with the glued-run property (tests/props.rs): when the first of two emails glued by
+    /// a dot took the second one's local part as a label of its domain (`cc` is a top-level
+    /// label), the second had an empty local part and its `@d.org` was left.
+    #[test]
+    fn an_email_glued_to_the_one_before_is_found_too() {
+        assert_eq!(found("a@b.org.cc@d.org"), ["a@b.org.cc", "@d.org"]);
+        assert_eq!(found("a@b.org%de@d.org"), ["a@b.org", "%de@d.org"]);
+        assert_eq!(found("a@b.org.c@d.org"), ["a@b.org", "c@d.org"]);
+        assert_eq!(found("a@b.org-c@d.org"), ["a@b.org", "-c@d.org"]);
+        // Not after something that is not an email.
+        assert!(found("x %de@d.org").is_empty());
     }
 
     #[test]

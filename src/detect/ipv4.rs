@@ -3,7 +3,9 @@
 //! Privacy wins over tidiness here: a valid dotted quad is an address wherever it stands, glued to
 //! letters (`rv:1.8.1.1pre`) or followed by a `.port` (`192.0.2.169.8490`). Octets are 1–3 decimal
 //! digits up to 255; leading zeros are accepted (`010.1.2.3` reads as 10.1.2.3), because some daemons
-//! zero-pad and a padded address is still personal data.
+//! zero-pad and a padded address is still personal data. In text the dots may be URL-encoded
+//! (`203%2E0%2E113%2E77`, doubly `%252E`, or some of them only): [`parse_encoded`] reads such a
+//! span.
 
 use std::net::Ipv4Addr;
 
@@ -12,6 +14,41 @@ pub fn parse(s: &[u8]) -> Option<Ipv4Addr> {
     match parse_prefix(s) {
         Some((addr, len)) if len == s.len() => Some(addr),
         _ => None,
+    }
+}
+
+/// Parses `s` as a whole dotted quad as found in text, whose dots may be URL-encoded (`%2E` or
+/// `%2e`, doubly `%252E`); returns the address and its three separators, as they stand.
+pub fn parse_encoded(s: &[u8]) -> Option<(Ipv4Addr, [&[u8]; 3])> {
+    let mut octets = [0u8; 4];
+    let mut seps: [&[u8]; 3] = [b""; 3];
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            let len = dot_len(s, i);
+            if len == 0 {
+                return None;
+            }
+            seps[n - 1] = &s[i..i + len];
+            i += len;
+        }
+        let (value, run) = number_at(s, i);
+        if run == 0 || run > 3 || value > 255 {
+            return None;
+        }
+        *octet = value as u8;
+        i += run;
+    }
+    (i == s.len()).then_some((Ipv4Addr::from(octets), seps))
+}
+
+/// The length of the dot at `s[i..]`: 1 for `.`, 3 for `%2E`, 5 for `%252E` (either case), else 0.
+pub(crate) fn dot_len(s: &[u8], i: usize) -> usize {
+    match s.get(i..).unwrap_or_default() {
+        [b'.', ..] => 1,
+        [b'%', b'2', b'E' | b'e', ..] => 3,
+        [b'%', b'2', b'5', b'2', b'E' | b'e', ..] => 5,
+        _ => 0,
     }
 }
 
@@ -54,13 +91,31 @@ fn number_at(s: &[u8], i: usize) -> (u32, usize) {
     (v, j - i)
 }
 
-/// Looks for an address in the chain of dotted numbers around the dot at `dot`, not starting
-/// before `lo`. Returns the span of the first window of four valid octets, and where scanning may
-/// resume (the end of the address, or the end of the chain when there is none).
+/// Looks for an address in the chain of dotted numbers around the dot at `dot` (a `.`, or the
+/// `%` of an encoded dot), not starting before `lo`. Returns the span of the first window of four
+/// valid octets, and where scanning may resume (the end of the address, or the end of the chain
+/// when there is none).
+///
+/// The fast pass marks the first plain dot of a chain, so from a plain dot only the number
+/// before it belongs to the chain; an encoded dot may stand anywhere in one (`1.2.3%2E4`), so from
+/// there the walk back takes numbers and dots of either kind.
 pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
     let mut start = dot;
-    while start > lo && text[start - 1].is_ascii_digit() {
-        start -= 1;
+    loop {
+        while start > lo && text[start - 1].is_ascii_digit() {
+            start -= 1;
+        }
+        let before = (text[dot] == b'%' && start > lo)
+            .then(|| {
+                [1, 3, 5]
+                    .into_iter()
+                    .find(|&n| start >= lo + n && dot_len(text, start - n) == n)
+            })
+            .flatten();
+        match before {
+            Some(n) if start - n > lo && text[start - n - 1].is_ascii_digit() => start -= n,
+            _ => break,
+        }
     }
     // Walk the chain n.n.n...; `starts` holds the starts of the last consecutive valid octets.
     let mut starts = [0usize; 4];
@@ -81,8 +136,9 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usi
             valid = 0;
         }
         let j = i + run;
-        if text.get(j) == Some(&b'.') && text.get(j + 1).is_some_and(u8::is_ascii_digit) {
-            i = j + 1;
+        let sep = dot_len(text, j);
+        if sep > 0 && text.get(j + sep).is_some_and(u8::is_ascii_digit) {
+            i = j + sep;
         } else {
             return (None, j.max(dot + 1));
         }
@@ -98,7 +154,7 @@ mod tests {
         let mut out = vec![];
         let mut lo = 0;
         for (p, &b) in t.iter().enumerate() {
-            if b == b'.' && p >= lo {
+            if (b == b'.' || (b == b'%' && dot_len(t, p) > 0)) && p >= lo {
                 let (span, resume) = find_at(t, p, lo);
                 if let Some((s, e)) = span {
                     out.push(&text[s..e]);
@@ -138,6 +194,42 @@ mod tests {
         assert_eq!(found("[10.0.0.1]:80,10.0.0.2"), ["10.0.0.1", "10.0.0.2"]);
         assert_eq!(found("3000.1.2.3.4"), ["1.2.3.4"]);
         assert_eq!(found("1.2.3.4.5.6.7.8"), ["1.2.3.4", "5.6.7.8"]);
+    }
+
+    /// Leak found by an audit: an address with URL-encoded dots (`?ip=203%2E0%2E113%2E77`) was
+    /// not found at all.
+    #[test]
+    fn an_address_with_encoded_dots_is_found() {
+        assert_eq!(found("?ip=203%2E0%2E113%2E77&x"), ["203%2E0%2E113%2E77"]);
+        assert_eq!(found("203%2e0%2e113%2e77"), ["203%2e0%2e113%2e77"]);
+        assert_eq!(
+            found("r=203%252E0%252E113%252E77"),
+            ["203%252E0%252E113%252E77"]
+        );
+        assert_eq!(found("1.2.3%2E4 5%2E6.7.8"), ["1.2.3%2E4", "5%2E6.7.8"]);
+        assert_eq!(found("a%2E1%2E2%2E3%2E4%2E5"), ["1%2E2%2E3%2E4"]);
+        for s in [
+            "%2E1%2E2%2E3",
+            "1%2E2%2E3",
+            "1%2F2%2F3%2F4",
+            "1%2E%2E2%2E3%2E4",
+            "256%2E1%2E1%2E1",
+        ] {
+            assert!(found(s).is_empty(), "{s}");
+        }
+        assert_eq!(
+            parse_encoded(b"203%2E0.113%252e77"),
+            Some((
+                Ipv4Addr::new(203, 0, 113, 77),
+                [&b"%2E"[..], b".", b"%252e"]
+            ))
+        );
+        assert_eq!(
+            parse_encoded(b"1.2.3.4"),
+            Some((Ipv4Addr::new(1, 2, 3, 4), [&b"."[..]; 3]))
+        );
+        assert_eq!(parse_encoded(b"1%2E2%2E3"), None);
+        assert_eq!(parse_encoded(b"1%2E2%2E3%2E4%2E"), None);
     }
 
     #[test]

@@ -126,44 +126,107 @@ fn in_run(b: u8) -> bool {
     is_hex(b) || b == b':' || b == b'.'
 }
 
-/// Looks for an address in the run of `[0-9A-Fa-f:.]` around the colon at `colon`, not starting
-/// before `lo`. Returns the address span (if any) and where scanning may resume: the address's
-/// end, so that the rest of the run is searched too (`2001:db8::1:2001:db8::2` holds two), or,
-/// when there is none, the end of the run's hex digits and colons: a dot ends the part judged
-/// here (`Foo::B.::1` is a name, then an address).
-pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
+/// Looks for an address around the colon at `colon`, not starting before `lo`. `follows` says
+/// that `lo` is the end of an address just found: what stands there separates the two and glues
+/// nothing to the next one (`1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8` is two addresses, so is
+/// `2001:db8::1.2001:db8::2`). Returns the address span (if any) and where scanning may resume:
+/// the end of the address, so a run may hold any number of them; with none, the end of the part of
+/// the run the address would have been in (up to its next dot), which is judged as a whole.
+///
+/// Linear time: the walk back stops at `lo`; each try reads at most one address (45 bytes) and
+/// starts at a colon not tried before (the walk forward stops at the first address found, and
+/// when there is none, ends where scanning resumes).
+pub(crate) fn find_at(
+    text: &[u8],
+    colon: usize,
+    lo: usize,
+    follows: bool,
+) -> (Option<(usize, usize)>, usize) {
     let mut start = colon;
     while start > lo && (is_hex(text[start - 1]) || text[start - 1] == b':') {
         start -= 1;
     }
-    // `start == lo` only where an address found before ends (a run's end is never hex or `:`):
-    // its last byte is not a word this run is glued to.
-    let glued = start > lo && is_word(text[start - 1]);
-    // First try the run as it stands; when it is glued to a word (`IPv6:2001:db8::1`,
-    // `time:2001:db8::1`, `host:2001:db8::1`) or does not parse, try again after its first single
-    // colon. A `::` glued to a word is a name (`std::vector`, `Foo::Bar`): never tried again.
-    if !glued {
-        if let Some(span) = accept(text, start) {
-            return (Some(span), span.1);
-        }
+    let follows = follows && start == lo;
+    // Right after an address, colons three in a row may be the end of one and the start of the
+    // next (`1:::1`): the next one may take the last two (the spans overlap and merge).
+    let mut shared = false;
+    if follows {
+        // Skip the colons that separate the two, keeping a `::` that starts the next one
+        // (`1:::2::2` is `1::`, `:`, `2::2`; `1::1:::2` is `1::1`, `:`, `::2`).
+        let after = text[start..].iter().take_while(|&&b| b == b':').count();
+        shared = after == 1 && text[..start].ends_with(b"::");
+        start += if after >= 2 { after - 2 } else { after };
     }
-    let c = text[start..]
-        .iter()
-        .take_while(|&&b| in_run(b))
-        .position(|&b| b == b':');
-    if let Some(c) = c {
-        let after = start + c + 1;
-        if text.get(after) != Some(&b':') {
-            if let Some(span) = accept(text, after) {
-                return (Some(span), span.1);
+    let glued = !follows && start > 0 && is_word(text[start - 1]);
+    // First try the run as it stands (unless it is glued to a word: `IPv6:2001:db8::1`,
+    // `time:2001:db8::1`, `ip:2001:db8::1`).
+    let mut found = if glued { None } else { accept(text, start) };
+    if found.is_none() && shared {
+        found = accept(text, lo - 1);
+    }
+    // Groups left over after an address that ends in a group are what remains of another that it
+    // took the first groups of (`::1:0:0:1:0:0:0` + `:` + `0:0:0:0:0:0:0:1`): they are replaced
+    // too, in one span with the address before them (the two overlap: the last groups of both
+    // form an address).
+    let ends_in_group = || text[..lo].iter().rev().find(|&&b| !is_hex(b)) == Some(&b':');
+    if found.is_none() && follows && lo > 0 && is_hex(text[lo - 1]) && ends_in_group() {
+        found = leftover(text, start).map(|end| (lo - 1, end));
+    }
+    // Then try after each colon of this part of the run (up to its next dot), in turn: an address
+    // may start at any group (`[192.0.2.1]:10000:::1` holds `::1`, `com:::1` too), or at a `::`
+    // after a colon, but never right after a `::` (it would take the `::` too). So a `::` glued
+    // to a word is a name (`Foo::Bar`, `std::vector`): what follows it is tried only from its
+    // next group on.
+    let mut q = start;
+    while found.is_none() && q < text.len() && text[q] != b'.' && in_run(text[q]) {
+        if text[q] == b':' {
+            let starts = match &text[q + 1..text.len().min(q + 4)] {
+                [b':', b':', b':', ..] => false,
+                [b':', b':', ..] => true,
+                [b':', ..] => false,
+                _ => q == 0 || text[q - 1] != b':',
+            };
+            if starts {
+                found = accept(text, q + 1);
             }
         }
+        q += 1;
     }
-    let mut end = colon;
-    while end < text.len() && (is_hex(text[end]) || text[end] == b':') {
-        end += 1;
+    match found {
+        Some(span) => (Some(span), span.1),
+        // Nothing here: the rest of this part of the run holds no address either.
+        None => (None, q.max(colon + 1)),
     }
-    (None, end)
+}
+
+/// The end of two or more groups (`hex{1,4}` joined by single colons, the last two perhaps as a
+/// dotted quad) starting at `start` and ending at a word boundary, if there are.
+fn leftover(text: &[u8], start: usize) -> Option<usize> {
+    let (mut i, mut ends) = (start, [start; 2]);
+    let mut groups = 0;
+    loop {
+        if let Some((_, len)) = super::ipv4::parse_prefix(&text[i..]) {
+            return Some(i + len);
+        }
+        let digits = text[i..].iter().take(5).take_while(|&&b| is_hex(b)).count();
+        if digits == 0 || digits > 4 {
+            break;
+        }
+        i += digits;
+        groups += 1;
+        ends = [ends[1], i];
+        if text.get(i) == Some(&b':') && text.get(i + 1).is_some_and(|&b| is_hex(b)) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // Without a boundary after the last group (`:0:1:bob`), end before it.
+    if text.get(ends[1]).is_some_and(|&b| is_word(b)) {
+        groups -= 1;
+        ends[1] = ends[0];
+    }
+    (groups >= 2).then_some(ends[1])
 }
 
 /// The address starting at `start`, if it is one, holds a hex digit and ends at a word boundary.
@@ -171,7 +234,7 @@ pub(crate) fn find_at(text: &[u8], colon: usize, lo: usize) -> (Option<(usize, u
 /// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
 /// on (at most eight times: an address has at most eight groups).
 fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
-    // No address reaches past its run of `[0-9A-Fa-f:.]`, so the text's end bounds the first try.
+    // The parser reads at most one address (45 bytes) whatever the limit.
     let mut limit = text.len();
     loop {
         let (_, len) = parse_prefix(&text[start..limit])?;
@@ -179,7 +242,8 @@ fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
         let has_digit = text[start..end].iter().any(|&b| b != b':');
         let boundary = match text.get(end).copied() {
             None => true,
-            Some(b':') => text.get(end + 1) != Some(&b':'),
+            // A `::` after it is a name's (`a::b::c`), but a third colon starts the next address.
+            Some(b':') => text.get(end + 1) != Some(&b':') || text.get(end + 2) == Some(&b':'),
             Some(b) => !is_word(b),
         };
         if has_digit && boundary {
@@ -195,8 +259,13 @@ fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
             // (`2001:db8:1:2::Ag@…`). With two groups or more before the `::` this is an address
             // ending in `::`; with fewer it is a name (`std::vector`, `Foo::Bar`).
             let groups = text[start..limit - 1].split(|&b| b == b':').count();
-            return (groups >= 2 && parse(&text[start..=limit]).is_some())
-                .then_some((start, limit + 1));
+            if groups < 2 || parse(&text[start..=limit]).is_none() {
+                return None;
+            }
+            // A dotted quad after it is the tail of an address glued to this one, too long to
+            // be its own (`0.0.0.1:1` + `:` + `0:1:0:1:1::0.1.0.0`): it goes with it.
+            let tail = super::ipv4::parse_prefix(&text[limit + 1..]).map_or(0, |(_, len)| len);
+            return Some((start, limit + 1 + tail));
         }
     }
 }
@@ -209,14 +278,14 @@ mod tests {
     fn found(text: &str) -> Vec<&str> {
         let t = text.as_bytes();
         let mut out = vec![];
-        let mut lo = 0;
+        let (mut lo, mut follows) = (0, false);
         for p in 0..t.len() {
             if t[p] == b':' && p >= lo {
-                let (span, resume) = find_at(t, p, lo);
+                let (span, resume) = find_at(t, p, lo, follows);
                 if let Some((s, e)) = span {
                     out.push(&text[s..e]);
                 }
-                lo = resume;
+                (lo, follows) = (resume, span.is_some());
             }
         }
         out
@@ -344,6 +413,64 @@ mod tests {
         assert_eq!(found("GP::B.::B*:"), ["::B"]);
         assert_eq!(found("Foo::B.2001:db8::1 x"), ["2001:db8::1"]);
         assert!(found("std::vector.size").is_empty());
+    }
+
+    /// Leak found by an audit: `find_at` returned at most one address per run of `[hex:.]` and
+    /// resumed at the end of the run, so an address glued to another by `.` or `:` survived
+    /// (`2001:db8::1.2001:db8::2` kept `2001:db8::2`, a 4 MB line of `::ffff:1.` kept all but the
+    /// first, `1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8` its second half).
+    #[test]
+    fn the_second_of_two_glued_addresses_is_found() {
+        assert_eq!(
+            found("2001:db8::1.2001:db8::2"),
+            ["2001:db8::1", "2001:db8::2"]
+        );
+        assert_eq!(found("::ffff:1.::ffff:1."), ["::ffff:1", "::ffff:1"]);
+        assert_eq!(
+            found("1:2:3:4:5:6:7:8:1:2:3:4:5:6:7:8"),
+            ["1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"]
+        );
+        assert_eq!(
+            found("::ffff:1.2.3.4.2001:db8::1"),
+            ["::ffff:1.2.3.4", "2001:db8::1"]
+        );
+        // Glued by one colon, the first takes what it can; the rest is searched again.
+        assert_eq!(
+            found("2001:db8::1:2001:db8::2"),
+            ["2001:db8::1:2001", "db8::2"]
+        );
+        assert_eq!(found("1:::2::2"), ["1::", "2::2"]);
+        assert_eq!(found("1::1:::2"), ["1::1", "::2"]);
+        assert_eq!(found("1:::::2"), ["1::", "::2"]);
+        assert_eq!(found("1:::1"), ["1::", "::1"]);
+        // What is left of an address the one before took groups of is replaced with it.
+        assert_eq!(
+            found("::1:0:0:1:0:0:0:0:0:0:0:0:0:1"),
+            ["::1:0:0:1:0:0:0", "0:0:0:0:0:0:0:1"]
+        );
+        assert_eq!(
+            found("1:1:0:0:0:0:1:0:0.1.0.0"),
+            ["1:1:0:0:0:0:1:0", "0:0.1.0.0"]
+        );
+        assert_eq!(found("2001:db8::1:face:book"), ["2001:db8::1:face"]);
+        assert_eq!(found("1:1:0:1:0:1:1::0.1.0.0"), ["1:1:0:1:0:1:1::0.1.0.0"]);
+        assert_eq!(found(&"::ffff:1.".repeat(1000)).len(), 1000);
+        assert_eq!(found(&"1:2:3:4:5:6:7:8:".repeat(1000)).len(), 1000);
+        // A run that holds no address still holds none when something follows it.
+        assert_eq!(found("a::b::c.2001:db8::1"), ["2001:db8::1"]);
+    }
+
+    /// Found while fixing the above: a run starting with a colon glued to a word whose last
+    /// letter is not a hex digit (`ip:2001:db8::1`, `client:…`) was never searched at all, and
+    /// only the group after the first colon was tried as a start (`[192.0.2.1]:10000:::1`).
+    #[test]
+    fn an_address_after_a_key_and_a_colon_is_found() {
+        assert_eq!(found("ip:2001:db8::1"), ["2001:db8::1"]);
+        assert_eq!(found("client:2001:db8:85a3::7 x"), ["2001:db8:85a3::7"]);
+        assert_eq!(found("x:1:2:3:4:5:6:7:8"), ["1:2:3:4:5:6:7:8"]);
+        assert_eq!(found("host:::1"), ["::1"]);
+        assert_eq!(found("[192.0.2.1]:10000:::1"), ["::1"]);
+        assert_eq!(found("mac:ab:cd:ef:01:23:45"), Vec::<&str>::new());
     }
 
     #[test]

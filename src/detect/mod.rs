@@ -52,6 +52,9 @@ impl Detector {
         scan::mark(text, &mut self.marks);
         // Resume points: a detector never looks again at bytes it has already judged.
         let (mut v4_lo, mut v6_lo, mut mail_lo) = (0usize, 0usize, 0usize);
+        // Whether `v6_lo` and `mail_lo` are the end of a match just found (the next one may follow
+        // at once).
+        let (mut v6_follows, mut mail_follows) = (false, false);
         let mut k = 0;
         while k < self.marks.len() {
             let mut word = self.marks[k];
@@ -65,22 +68,38 @@ impl Detector {
                         span.map(|s| (s, Kind::Ipv4))
                     }
                     b':' if p >= v6_lo => {
-                        let (span, resume) = ipv6::find_at(text, p, v6_lo);
-                        v6_lo = resume;
+                        let (span, resume) = ipv6::find_at(text, p, v6_lo, v6_follows);
+                        (v6_lo, v6_follows) = (resume, span.is_some());
+                        // An address glued on by a colon may hold no candidate of its own (in
+                        // `1:::1:0:0:1:1:0.1.0.0` its `::` is shared with `1::`): the colon after
+                        // this one becomes a candidate.
+                        if let Some((_, end)) = span.filter(|s| text.get(s.1) == Some(&b':')) {
+                            let bit = 1u64 << (end % 64);
+                            match end / 64 {
+                                b if b == k => word |= bit,
+                                b => self.marks[b] |= bit,
+                            }
+                        }
                         span.map(|s| (s, Kind::Ipv6))
                     }
                     b'@' if p >= mail_lo => {
-                        let (span, resume) = email::find_at(text, p, 1, mail_lo);
-                        mail_lo = resume;
+                        let (span, resume) = email::find_at(text, p, 1, mail_lo, mail_follows);
+                        (mail_lo, mail_follows) = (resume, span.is_some());
                         span.map(|s| (s, Kind::Email))
                     }
                     b'%' if p >= mail_lo
                         && (text[p..].starts_with(b"%40") || text[p..].starts_with(b"%2540")) =>
                     {
                         let at_len = if text[p + 1] == b'4' { 3 } else { 5 };
-                        let (span, resume) = email::find_at(text, p, at_len, mail_lo);
-                        mail_lo = resume;
+                        let (span, resume) = email::find_at(text, p, at_len, mail_lo, mail_follows);
+                        (mail_lo, mail_follows) = (resume, span.is_some());
                         span.map(|s| (s, Kind::Email))
+                    }
+                    // An encoded dot (`203%2E0%2E113%2E77`): the `%2` of `%2E` and `%252E`.
+                    b'%' if p >= v4_lo && ipv4::dot_len(text, p) > 0 => {
+                        let (span, resume) = ipv4::find_at(text, p, v4_lo);
+                        v4_lo = resume;
+                        span.map(|s| (s, Kind::Ipv4))
                     }
                     _ => None,
                 };
