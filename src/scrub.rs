@@ -297,7 +297,7 @@ impl Scrubber {
             } else {
                 edges.spill
             };
-            if span.kind == Kind::Ipv4 && whole.contains(&b'%') {
+            if span.kind == Kind::Ipv4 && whole.iter().any(|&b| b == b'%') {
                 write_encoded_ipv4(&self.actions, actions, t, whole, out);
             } else {
                 self.actions.write(actions, t, span.kind, whole, out);
