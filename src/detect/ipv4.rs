@@ -53,25 +53,37 @@ pub(crate) fn dot_len(s: &[u8], i: usize) -> usize {
 }
 
 /// Parses a dotted quad at the start of `s`; returns it and its length. The fourth octet must not be
-/// followed by another digit (`1.2.3.4567` is not `1.2.3.456`).
+/// followed by another digit (`1.2.3.4567` is not `1.2.3.456`). One pass over the bytes: this
+/// runs for every address found and again for every one masked.
 pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv4Addr, usize)> {
     let mut octets = [0u8; 4];
-    let mut i = 0;
-    for (n, octet) in octets.iter_mut().enumerate() {
-        if n > 0 {
-            if s.get(i) != Some(&b'.') {
-                return None;
+    let (mut n, mut value, mut digits) = (0usize, 0u32, 0u32);
+    let mut len = 0;
+    for &b in s {
+        match b {
+            b'0'..=b'9' if digits < 3 => {
+                value = value * 10 + u32::from(b - b'0');
+                digits += 1;
             }
-            i += 1;
+            // A fourth digit: the octet is too long.
+            b'0'..=b'9' => return None,
+            b'.' if n < 3 => {
+                if digits == 0 || value > 255 {
+                    return None;
+                }
+                octets[n] = value as u8;
+                n += 1;
+                (value, digits) = (0, 0);
+            }
+            _ => break,
         }
-        let (value, run) = number_at(s, i);
-        if run == 0 || run > 3 || value > 255 {
-            return None;
-        }
-        *octet = value as u8;
-        i += run;
+        len += 1;
     }
-    Some((Ipv4Addr::from(octets), i))
+    if n < 3 || digits == 0 || value > 255 {
+        return None;
+    }
+    octets[3] = value as u8;
+    Some((Ipv4Addr::from(octets), len))
 }
 
 /// The decimal run at `s[i..]`: its value (only meaningful up to 3 digits: longer runs wrap) and
@@ -115,6 +127,12 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usi
         match before {
             Some(n) if start - n > lo && text[start - n - 1].is_ascii_digit() => start -= n,
             _ => break,
+        }
+    }
+    // Most chains are one plain address from their start: the general walk below finds the same.
+    if text[dot] == b'.' {
+        if let Some((_, len)) = parse_prefix(&text[start..]) {
+            return (Some((start, start + len)), start + len);
         }
     }
     // Walk the chain n.n.n...; `starts` holds the starts of the last consecutive valid octets.
