@@ -15,7 +15,6 @@
 //! three times (window overlap, and the repeated piece), so the cost stays linear.
 
 use std::cell::RefCell;
-
 use std::io::Write;
 
 use crate::action::{ActionCache, Actions, IpAction};
