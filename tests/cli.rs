@@ -3586,3 +3586,17 @@ fn encoded_dots_in_an_address_or_a_domain_no_longer_hide_them() {
     assert_eq!(hashed, plain);
     assert!(hashed.starts_with("ip4-"), "{hashed}");
 }
+
+#[test]
+fn emails_with_letters_beyond_ascii_are_replaced_and_check_finds_them() {
+    let input = "GET /u?m=josé@example.com&n=jane@例え.jp HTTP/1.1\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "GET /u?m=[email]&n=[email] HTTP/1.1\n"
+    );
+    assert_eq!(
+        check_findings(input.as_bytes()),
+        pairs(&[("email", "josé@example.com"), ("email", "jane@例え.jp")])
+    );
+}

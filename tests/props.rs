@@ -338,8 +338,15 @@ const TLDS: &[&str] = &[
 ];
 
 fn email_secret() -> impl Strategy<Value = Secret> {
-    let local = "[a-zA-Z0-9][a-zA-Z0-9._+-]{0,10}";
-    let label = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,6}[a-zA-Z0-9])?";
+    // Sometimes with letters beyond ASCII (RFC 6531 local parts, internationalised domains).
+    let local = prop_oneof![
+        3 => "[a-zA-Z0-9][a-zA-Z0-9._+-]{0,10}",
+        1 => "[a-zA-Z0-9éøüßçЖж例え][a-zA-Z0-9._+éøüßçЖж例え-]{0,10}",
+    ];
+    let label = prop_oneof![
+        3 => "[a-zA-Z0-9]([a-zA-Z0-9-]{0,6}[a-zA-Z0-9])?",
+        1 => "[a-zA-Z0-9éüЖж例え]([a-zA-Z0-9éüЖж例え-]{0,6}[a-zA-Z0-9éüЖж例え])?",
+    ];
     let domain = (
         prop::collection::vec(label, 1..3),
         prop::sample::select(TLDS),

@@ -26,7 +26,8 @@ fn is_atext(b: u8) -> bool {
     is_alnum(b) || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
 }
 
-/// Characters of a local part found in text: atext and dots, less URL and quote delimiters.
+/// Characters of a local part found in text: atext and dots, less URL and quote delimiters (and
+/// letters and digits of any script, see [`letter_at`]).
 fn is_local(b: u8) -> bool {
     b == b'.' || (is_atext(b) && !matches!(b, b'/' | b'=' | b'?' | b'&' | b'\''))
 }
@@ -73,8 +74,15 @@ pub(crate) fn find_at(
 /// The start of the local part ending at `at`, if it is not empty.
 fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     let mut start = at;
-    while start > lo && is_local(text[start - 1]) {
-        start -= 1;
+    loop {
+        if start > lo && is_local(text[start - 1]) {
+            start -= 1;
+        } else {
+            match letter_before(text, start, lo) {
+                0 => break,
+                n => start -= n,
+            }
+        }
     }
     // Escapes that do not encode a local-part character end what came before them.
     let mut i = start;
@@ -122,10 +130,19 @@ fn domain_end(text: &[u8], d: usize, in_text: bool) -> Option<usize> {
     let mut labels = 0;
     let mut best = None;
     loop {
-        let len = text[i..]
-            .iter()
-            .take_while(|&&b| is_alnum(b) || b == b'-')
-            .count();
+        // Letters and digits of any script (`例え.jp`), in text; hyphens.
+        let mut len = 0;
+        while let Some(&b) = text.get(i + len) {
+            len += match b {
+                b'-' => 1,
+                b if is_alnum(b) => 1,
+                _ if in_text => match letter_at(text, i + len) {
+                    0 => break,
+                    n => n,
+                },
+                _ => break,
+            };
+        }
         // A top-level label may also end where a digit or hyphen is glued to it
         // (`bob@example.com-x`, `a@b.com0.0.0.1`): the address ends before them. Privacy first:
         // the address before the glue is still someone's.
@@ -150,7 +167,10 @@ fn domain_end(text: &[u8], d: usize, in_text: bool) -> Option<usize> {
             n if in_text || n == 1 => n,
             _ => 0,
         };
-        if dot > 0 && text.get(i + dot).is_some_and(|&b| is_alnum(b)) {
+        let next = i + dot;
+        let label_follows =
+            text.get(next).is_some_and(|&b| is_alnum(b)) || (in_text && letter_at(text, next) > 0);
+        if dot > 0 && label_follows {
             i += dot;
         } else {
             break;
@@ -159,12 +179,50 @@ fn domain_end(text: &[u8], d: usize, in_text: bool) -> Option<usize> {
     best
 }
 
+/// A top-level label: two or more ASCII letters that are not a file extension, two or more
+/// letters of another script (`рф`, `中国`), or an IDN in ASCII form (`xn--p1ai`).
 fn is_tld(label: &[u8]) -> bool {
-    label.len() >= 2
+    let ascii = label.len() >= 2
         && label.iter().all(u8::is_ascii_alphabetic)
         && !FILE_EXTENSIONS
             .iter()
-            .any(|ext| label.eq_ignore_ascii_case(ext))
+            .any(|ext| label.eq_ignore_ascii_case(ext));
+    let idn = label.len() > 4
+        && label[..4].eq_ignore_ascii_case(b"xn--")
+        && label[4..].iter().all(|&b| is_alnum(b) || b == b'-');
+    let wide = !label.is_ascii()
+        && std::str::from_utf8(label)
+            .is_ok_and(|l| l.chars().all(char::is_alphabetic) && l.chars().nth(1).is_some());
+    ascii || idn || wide
+}
+
+/// The length of the UTF-8 encoded letter or digit beyond ASCII at `text[i..]` (`é`, `例`), or 0.
+/// Only well-formed UTF-8 counts: other bytes of 0x80 and up (binary junk) are no part of an
+/// address.
+fn letter_at(text: &[u8], i: usize) -> usize {
+    let len = match text.get(i) {
+        Some(0xc2..=0xdf) => 2,
+        Some(0xe0..=0xef) => 3,
+        Some(0xf0..=0xf4) => 4,
+        _ => return 0,
+    };
+    let letter = text
+        .get(i..i + len)
+        .and_then(|c| std::str::from_utf8(c).ok())
+        .and_then(|c| c.chars().next())
+        .is_some_and(char::is_alphanumeric);
+    if letter {
+        len
+    } else {
+        0
+    }
+}
+
+/// The length of such a letter or digit ending at `end`, starting at `lo` or later, or 0.
+fn letter_before(text: &[u8], end: usize, lo: usize) -> usize {
+    (2..=4)
+        .find(|&n| end >= lo + n && letter_at(text, end - n) == n)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -260,6 +318,27 @@ mod tests {
             ["first..last@example.com"]
         );
         assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
+    }
+
+    /// Leak found by an audit: an address with letters beyond ASCII in its local part or domain
+    /// (RFC 6531, internationalised domain names) was not found at all, or only in part
+    /// (`éjane@x.org` kept `é`).
+    #[test]
+    fn addresses_in_any_script_are_found() {
+        assert_eq!(found("to=josé@example.com&x"), ["josé@example.com"]);
+        assert_eq!(found("\"jane@例え.jp\""), ["jane@例え.jp"]);
+        assert_eq!(found("Ærø@bücher.example.de"), ["Ærø@bücher.example.de"]);
+        assert_eq!(found("почта@пример.рф"), ["почта@пример.рф"]);
+        assert_eq!(found("a@example.xn--p1ai"), ["a@example.xn--p1ai"]);
+        // Binary junk and other symbols are not letters; a lone script letter is no top label.
+        assert_eq!(find_at(b"\x90\x90@example.com", 2, 1, 0, false).0, None);
+        assert_eq!(find_at(b"\xc3\xa9@ex\xff.com", 2, 1, 0, false).0, None);
+        assert_eq!(found("«jane@example.com»"), ["jane@example.com"]);
+        assert_eq!(found("jane@example.я"), Vec::<&str>::new());
+        assert!(
+            !is_email("josé@example.com".as_bytes()),
+            "a whole address is judged strictly"
+        );
     }
 
     /// Leak found by an audit: a domain with a URL-encoded dot (`jane%40example%2Eorg`) ended at
