@@ -3600,3 +3600,13 @@ fn emails_with_letters_beyond_ascii_are_replaced_and_check_finds_them() {
         pairs(&[("email", "josé@example.com"), ("email", "jane@例え.jp")])
     );
 }
+
+#[test]
+fn an_ipv6_address_before_a_bare_double_colon_is_masked_whole() {
+    let out = logscrub().stdin("x 2001:db8:85a3::7:: y\n").run();
+    assert_eq!(String::from_utf8_lossy(out.ok()), "x 2001:db8:85a3:::: y\n");
+    assert_eq!(
+        check_findings(b"x 2001:db8:85a3::7:: y\n"),
+        pairs(&[("ipv6", "2001:db8:85a3::7")])
+    );
+}

@@ -242,8 +242,12 @@ fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
         let has_digit = text[start..end].iter().any(|&b| b != b':');
         let boundary = match text.get(end).copied() {
             None => true,
-            // A `::` after it is a name's (`a::b::c`), but a third colon starts the next address.
-            Some(b':') => text.get(end + 1) != Some(&b':') || text.get(end + 2) == Some(&b':'),
+            // A `::` and a word after it are a name's (`a::b::c`); but a third colon starts the
+            // next address, and a bare `::` ends this one (`2001:db8::1::`).
+            Some(b':') => {
+                text.get(end + 1) != Some(&b':')
+                    || !text.get(end + 2).is_some_and(|&b| b != b':' && is_word(b))
+            }
             Some(b) => !is_word(b),
         };
         if has_digit && boundary {
@@ -458,6 +462,19 @@ mod tests {
         assert_eq!(found(&"1:2:3:4:5:6:7:8:".repeat(1000)).len(), 1000);
         // A run that holds no address still holds none when something follows it.
         assert_eq!(found("a::b::c.2001:db8::1"), ["2001:db8::1"]);
+    }
+
+    /// Found by the property tests (`embedded_secrets_never_survive_in_any_context`): an address
+    /// followed by a bare `::` was taken for a name like `a::b::c` and shortened by its last group,
+    /// which then stood alone (`0::0:0:0:0:1::` kept `::0001`, the whole host part).
+    #[test]
+    fn an_address_before_a_bare_double_colon_is_found_whole() {
+        assert_eq!(found(" 0::0:0:0:0:1:: x"), ["0::0:0:0:0:1"]);
+        assert_eq!(found("2001:db8::1::"), ["2001:db8::1"]);
+        assert_eq!(found("2001:db8::1::\""), ["2001:db8::1"]);
+        // Still names.
+        assert!(found("a::b::c").is_empty());
+        assert!(found("a::b::c::d").is_empty());
     }
 
     /// Found while fixing the above: a run starting with a colon glued to a word whose last
