@@ -305,6 +305,9 @@ fn ipv6_secret() -> impl Strategy<Value = Secret> {
                 2 => format!("[{text}]:{port}"),
                 3 => format!("[{text}]"),
                 4 => format!("{text}%{zone}"),
+                // `::N` masks to `::`, and `:::` then the port holds `::N` again whenever the port
+                // starts with N's digits (`::1:10409` → `:::10409`): not a leak, so not generated.
+                5 if a.segments()[..7].iter().all(|&g| g == 0) => text.clone(),
                 // Unbracketed `addr:port` is an address only where the port cannot be a group.
                 _ => format!("{text}:{port5}"),
             };
@@ -559,7 +562,17 @@ fn check_never_survives(
     parts: Vec<(Vec<u8>, Secret)>,
     actions: Actions,
 ) -> Result<(), TestCaseError> {
-    let input: Vec<u8> = parts.iter().flat_map(|(t, _)| t.clone()).collect();
+    // Parts meet as generated, except that two digits never meet: a number right after an address
+    // is a longer token, not two (`:53760` + `48.75.87.74` is the port `5376048`; a dotted quad
+    // then `0.0.0.1` is one chain of dotted numbers, of which the first four are the address).
+    let mut input = Vec::new();
+    for (t, _) in &parts {
+        if input.last().is_some_and(u8::is_ascii_digit) && t.first().is_some_and(u8::is_ascii_digit)
+        {
+            input.push(b' ');
+        }
+        input.extend_from_slice(t);
+    }
     let out = scrub(actions, &input);
     for (_, secret) in &parts {
         assert_scrubbed(&input, &out, secret)?;
