@@ -384,7 +384,10 @@ mod tests {
     /// by a colon stayed in clear (`::C:C::` → `[ipv6]:C::`, which a second pass then redacted).
     #[test]
     fn the_rest_of_a_run_after_an_address_is_searched_too() {
-        assert_eq!(found("~J~::C:C::~"), ["::C", "C::"]);
+        // Since a bare `::` after an address ends it (rather than making a name of it), the
+        // fuzzer's case is one address; either way no group is left in clear.
+        assert_eq!(found("~J~::C:C::~"), ["::C:C"]);
+        assert_eq!(found("~J~::C:C::C~"), ["::C", "C::C"]);
         assert_eq!(
             found("2001:db8::1:2001:db8::2"),
             ["2001:db8::1:2001", "db8::2"]
