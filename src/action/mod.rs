@@ -238,11 +238,19 @@ impl Actions {
     }
 
     /// Masks an IPv6 address; an IPv4-mapped one (`::ffff:a.b.c.d`) is masked with the IPv4 prefix.
+    /// A 6to4 address (RFC 3056, `2002::/16`) carries an IPv4 address in bits 16-47, inside the
+    /// default /48: it keeps no more than 16 + the IPv4 prefix bits, so that IPv4 is masked too
+    /// (`2002:c000:24d::1` → `2002:c000:200::`).
     pub fn mask_v6(&self, a: Ipv6Addr) -> Ipv6Addr {
-        match a.to_ipv4_mapped() {
-            Some(v4) => self.mask_v4(v4).to_ipv6_mapped(),
-            None => Ipv6Addr::from(u128::from(a) & self.ipv6_prefix.mask128()),
+        if let Some(v4) = a.to_ipv4_mapped() {
+            return self.mask_v4(v4).to_ipv6_mapped();
         }
+        let mut mask = self.ipv6_prefix.mask128();
+        if a.segments()[0] == 0x2002 {
+            let v4_bits = Prefix::<128>(16 + self.ipv4_prefix.len());
+            mask &= v4_bits.mask128();
+        }
+        Ipv6Addr::from(u128::from(a) & mask)
     }
 }
 
@@ -395,6 +403,31 @@ mod tests {
         a.email = EmailAction::Keep;
         assert_eq!(apply(&a, Kind::Ipv4, "1.2.3.4"), "1.2.3.4");
         assert_eq!(apply(&a, Kind::Email, "a@b.co"), "a@b.co");
+    }
+
+    /// Leak found by an audit: a 6to4 address kept its embedded IPv4 whole at the default /48.
+    #[test]
+    fn a_6to4_address_has_its_embedded_ipv4_masked_too() {
+        let actions = Actions::default();
+        let a: Ipv6Addr = "2002:c000:24d::1".parse().unwrap();
+        assert_eq!(
+            actions.mask_v6(a),
+            "2002:c000:200::".parse::<Ipv6Addr>().unwrap()
+        );
+        // Other addresses keep their /48; a narrower IPv6 prefix still wins for 6to4.
+        let other: Ipv6Addr = "2001:db8:85a3:8d3::7".parse().unwrap();
+        assert_eq!(
+            actions.mask_v6(other),
+            "2001:db8:85a3::".parse::<Ipv6Addr>().unwrap()
+        );
+        let narrow = Actions {
+            ipv6_prefix: Prefix::new(32).unwrap(),
+            ..Actions::default()
+        };
+        assert_eq!(
+            narrow.mask_v6(a),
+            "2002:c000::".parse::<Ipv6Addr>().unwrap()
+        );
     }
 
     #[test]
