@@ -49,18 +49,25 @@ impl Scratch {
     /// into this one is not among them. `logscrub check` audits exactly these.
     pub fn chunk_spans(&mut self, chunk: &[u8], continues: Option<&Joins>) -> (&[Span], &[u8]) {
         let no_joins = Joins::default();
-        let joins = continues.unwrap_or(&no_joins);
-        find_spans(
-            chunk,
-            joins,
-            &mut self.detector,
-            &mut self.spans,
-            &mut self.piece,
-            &mut self.rebuilt,
-            &mut self.run,
-            &mut self.spill,
-        );
+        self.find_spans(chunk, continues.unwrap_or(&no_joins));
         (&self.spans, &self.spill)
+    }
+
+    /// Fills `spans` with what is replaced in `chunk`: the detector's spans, with those of long
+    /// token runs found piece by piece. Returns where the chunk's output starts; fills `spill`
+    /// with the text of a span that crosses the chunk's end.
+    fn find_spans(&mut self, chunk: &[u8], joins: &Joins) -> usize {
+        let Scratch {
+            detector,
+            spans,
+            piece,
+            rebuilt,
+            run,
+            spill,
+            ..
+        } = self;
+        detector.find(chunk, spans);
+        long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill)
     }
 }
 
@@ -140,18 +147,15 @@ impl Scrubber {
         scratch: &mut Scratch,
         stats: &mut Stats,
     ) -> Tail {
-        let Scratch {
-            detector,
-            spans,
-            actions,
-            piece,
-            rebuilt,
-            run,
-            spill,
-        } = scratch;
         let no_joins = Joins::default();
         let joins = continues.unwrap_or(&no_joins);
-        let skip = find_spans(chunk, joins, detector, spans, piece, rebuilt, run, spill);
+        let skip = scratch.find_spans(chunk, joins);
+        let Scratch {
+            spans,
+            actions,
+            spill,
+            ..
+        } = scratch;
         let edges = Edges { skip, spill };
         out.reserve(chunk.len());
         let start_len = out.len();
@@ -374,24 +378,6 @@ fn write_encoded_ipv4(
 struct Edges<'a> {
     skip: usize,
     spill: &'a [u8],
-}
-
-/// Fills `spans` with what is replaced in `chunk`: the detector's spans, with those of long token
-/// runs found piece by piece. Returns where the chunk's output starts; fills `spill` with the text
-/// of a span that crosses the chunk's end.
-#[allow(clippy::too_many_arguments)]
-fn find_spans(
-    chunk: &[u8],
-    joins: &Joins,
-    detector: &mut Detector,
-    spans: &mut Vec<Span>,
-    found: &mut Vec<Span>,
-    rebuilt: &mut Vec<Span>,
-    ext: &mut Vec<u8>,
-    spill: &mut Vec<u8>,
-) -> usize {
-    detector.find(chunk, spans);
-    long_runs(chunk, joins, detector, spans, found, rebuilt, ext, spill)
 }
 
 /// Replaces the spans of token runs longer than [`PIECE`] in `spans` by those found piece by piece
