@@ -139,15 +139,11 @@ impl Sink {
         let name = target.display();
         let path = match target {
             Target::Stdout => {
-                return Ok(Sink {
+                return Ok(Sink::direct(
                     name,
-                    writer: Writer::Stdout(io::stdout()),
-                    encoding: Encoding::Plain,
-                    wrote: false,
-                    packed: Vec::new(),
-                    temp: None,
-                    _guard: None,
-                })
+                    Writer::Stdout(io::stdout()),
+                    Encoding::Plain,
+                ))
             }
             Target::File(p) => p,
         };
@@ -173,15 +169,7 @@ impl Sink {
                         .write(true)
                         .open(&real)
                         .map_err(err)?;
-                    return Ok(Sink {
-                        name,
-                        writer: Writer::File(file),
-                        encoding,
-                        wrote: false,
-                        packed: Vec::new(),
-                        temp: None,
-                        _guard: None,
-                    });
+                    return Ok(Sink::direct(name, Writer::File(file), encoding));
                 }
                 real
             }
@@ -207,27 +195,32 @@ impl Sink {
         }
         let file = temp.as_file().try_clone().map_err(err)?;
         Ok(Sink {
-            name,
-            writer: Writer::File(file),
-            encoding,
-            wrote: false,
-            packed: Vec::new(),
             _guard: Some(crate::signals::TempGuard::new(temp.path())),
             temp: Some((temp, path.clone())),
+            ..Sink::direct(name, Writer::File(file), encoding)
         })
     }
 
-    /// A sink that collects the output in memory (tests, benches, library use).
-    pub fn memory() -> Sink {
+    /// A sink written as it goes, with nothing to rename at the end.
+    fn direct(name: String, writer: Writer, encoding: Encoding) -> Sink {
         Sink {
-            name: "<memory>".to_string(),
-            writer: Writer::Memory(Vec::new()),
-            encoding: Encoding::Plain,
+            name,
+            writer,
+            encoding,
             wrote: false,
             packed: Vec::new(),
             temp: None,
             _guard: None,
         }
+    }
+
+    /// A sink that collects the output in memory (tests, benches, library use).
+    pub fn memory() -> Sink {
+        Sink::direct(
+            "<memory>".to_string(),
+            Writer::Memory(Vec::new()),
+            Encoding::Plain,
+        )
     }
 
     /// A memory sink that gzips, member by member, as a `.gz` file target does.
