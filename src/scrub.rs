@@ -300,10 +300,10 @@ impl Scrubber {
             } else {
                 edges.spill
             };
-            if span.kind == Kind::Ipv4 && whole.iter().any(|&b| b == b'%') {
+            if span.kind == Kind::Ipv4 && span.addr.is_none() && whole.contains(&b'%') {
                 write_encoded_ipv4(&self.actions, actions, t, whole, out);
             } else {
-                self.actions.write(actions, t, span.kind, whole, out);
+                self.actions.write_span(actions, t, span, whole, out);
             }
             stats.count(span.kind);
             pos = e.min(text.len());
@@ -493,10 +493,13 @@ fn pieces(
                 continue;
             }
             if g >= from {
+                // A span cut short by the one before no longer holds the address read.
+                let addr = s.addr.filter(|_| start >= kept_end);
                 out.push(Span {
                     start: start.max(kept_end),
                     end,
                     kind: s.kind,
+                    addr,
                 });
             }
             kept_end = end;

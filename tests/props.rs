@@ -1054,13 +1054,7 @@ fn check_against_std(s: &[u8]) -> Result<(), TestCaseError> {
     text.push(b' ');
     let mut spans = Vec::new();
     Detector::new().find(&text, &mut spans);
-    let whole = |kind| {
-        vec![Span {
-            start: 1,
-            end: 1 + s.len(),
-            kind,
-        }]
-    };
+    let whole = |kind| vec![Span::new(1, 1 + s.len(), kind)];
     let ctx = || {
         let found: Vec<_> = spans
             .iter()
@@ -1113,5 +1107,37 @@ proptest! {
     #[test]
     fn detector_agrees_with_std_on_mutated_addresses(s in mutated_candidate()) {
         check_against_std(&s)?;
+    }
+}
+
+/// Every address a span carries is the one its bytes spell: the actions use it instead of parsing
+/// the text again, so a stale or misplaced one would replace the wrong address.
+fn check_span_addresses(text: &[u8]) -> Result<(), TestCaseError> {
+    let mut spans = Vec::new();
+    Detector::new().find(text, &mut spans);
+    for s in &spans {
+        let Some(addr) = s.addr else { continue };
+        let bytes = &text[s.start..s.end];
+        let read = match s.kind {
+            Kind::Ipv4 => ipv4::parse(bytes).map(std::net::IpAddr::V4),
+            Kind::Ipv6 => ipv6::parse(bytes).map(std::net::IpAddr::V6),
+            Kind::Email => None,
+        };
+        prop_assert_eq!(read, Some(addr), "span {:?} of {}", s, show(text));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn span_addresses_are_those_of_their_bytes_in_log_text(text in log_text(true)) {
+        check_span_addresses(&text)?;
+    }
+
+    #[test]
+    fn span_addresses_are_those_of_their_bytes_near_addresses(s in mutated_candidate()) {
+        check_span_addresses(&s)?;
     }
 }

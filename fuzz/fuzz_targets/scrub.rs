@@ -124,7 +124,10 @@ fn compose(actions: &Actions, text: &[u8]) -> (Vec<u8>, Vec<Replaced>) {
     let mut replaced = Vec::new();
     let mut cache = ActionCache::default();
     let mut pos = 0;
-    for Span { start, end, kind } in find_spans(text) {
+    for Span {
+        start, end, kind, ..
+    } in find_spans(text)
+    {
         out.extend_from_slice(&text[pos..start]);
         let at = out.len();
         actions.write(&mut cache, 0, kind, &text[start..end], &mut out);

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::crypt::{CachedCipher, PrefixCipher};
-use crate::detect::{ipv4, ipv6, Kind};
+use crate::detect::{ipv4, ipv6, Kind, Span};
 use crate::pseudo::{PseudonymCache, Pseudonyms, Rotation};
 
 /// The text written for an email under `--email redact`.
@@ -171,6 +171,37 @@ impl Actions {
         text: &[u8],
         out: &mut Vec<u8>,
     ) {
+        self.write_read(cache, t, kind, text, None, out)
+    }
+
+    /// [`Actions::write`] for a span the detector found, whose text is `text`: an address it
+    /// already read ([`Span::addr`]) is not parsed again.
+    pub fn write_span(
+        &self,
+        cache: &mut ActionCache,
+        t: i64,
+        span: &Span,
+        text: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        self.write_read(cache, t, span.kind, text, span.addr, out)
+    }
+
+    /// [`Actions::write`] with the address in `text`, if it has been read already.
+    fn write_read(
+        &self,
+        cache: &mut ActionCache,
+        t: i64,
+        kind: Kind,
+        text: &[u8],
+        read: Option<IpAddr>,
+        out: &mut Vec<u8>,
+    ) {
+        let addr = || match (kind, read) {
+            (_, Some(a)) => Some(a),
+            (Kind::Ipv4, None) => ipv4::parse(text).map(IpAddr::V4),
+            (_, None) => ipv6::parse(text).map(IpAddr::V6),
+        };
         match (kind, self.ip, self.email) {
             (Kind::Email, _, EmailAction::Keep) | (Kind::Ipv4 | Kind::Ipv6, IpAction::Keep, _) => {
                 out.extend_from_slice(text)
@@ -183,17 +214,17 @@ impl Actions {
                 Kind::Ipv4 | Kind::Ipv6,
                 IpAction::Hash | IpAction::Encrypt | IpAction::Decrypt,
                 _,
-            ) => self.write_keyed_ip(cache, t, kind, text, out),
+            ) => self.write_keyed_ip(cache, t, kind, addr(), out),
             (Kind::Email, _, EmailAction::Redact) => out.extend_from_slice(EMAIL_MARKER),
             (Kind::Ipv4, IpAction::Redact, _) => out.extend_from_slice(IPV4_MARKER),
             (Kind::Ipv6, IpAction::Redact, _) => out.extend_from_slice(IPV6_MARKER),
-            (Kind::Ipv4, IpAction::Mask, _) => match ipv4::parse(text) {
-                Some(a) => write_ipv4(self.mask_v4(a), out),
-                None => out.extend_from_slice(IPV4_MARKER),
+            (Kind::Ipv4, IpAction::Mask, _) => match addr() {
+                Some(IpAddr::V4(a)) => write_ipv4(self.mask_v4(a), out),
+                _ => out.extend_from_slice(IPV4_MARKER),
             },
-            (Kind::Ipv6, IpAction::Mask, _) => match ipv6::parse(text) {
-                Some(a) => write_ipv6(self.mask_v6(a), out),
-                None => out.extend_from_slice(IPV6_MARKER),
+            (Kind::Ipv6, IpAction::Mask, _) => match addr() {
+                Some(IpAddr::V6(a)) => write_ipv6(self.mask_v6(a), out),
+                _ => out.extend_from_slice(IPV6_MARKER),
             },
         }
     }
@@ -205,20 +236,16 @@ impl Actions {
         cache
     }
 
-    /// Hash, encrypt or decrypt an address. A span that does not parse as its kind (a merged span)
-    /// is redacted: it never passes through.
+    /// Hash, encrypt or decrypt `addr`, the address of a span of `kind`. A span that does not parse
+    /// as its kind (a merged span) is redacted: it never passes through.
     fn write_keyed_ip(
         &self,
         cache: &mut ActionCache,
         t: i64,
         kind: Kind,
-        text: &[u8],
+        addr: Option<IpAddr>,
         out: &mut Vec<u8>,
     ) {
-        let addr = match kind {
-            Kind::Ipv4 => ipv4::parse(text).map(IpAddr::V4),
-            _ => ipv6::parse(text).map(IpAddr::V6),
-        };
         let ActionCache { hash, crypt, .. } = self.keyed_cache(cache);
         match (addr, self.ip, hash.as_mut(), crypt.as_mut()) {
             (Some(IpAddr::V4(a)), IpAction::Hash, Some(h), _) => h.ipv4(t, a, out),

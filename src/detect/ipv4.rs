@@ -7,7 +7,9 @@
 //! (`203%2E0%2E113%2E77`, doubly `%252E`, or some of them only): [`parse_encoded`] reads such a
 //! span.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::{Kind, Span};
 
 /// Parses `s` as a whole dotted quad.
 pub fn parse(s: &[u8]) -> Option<Ipv4Addr> {
@@ -111,7 +113,7 @@ fn number_at(s: &[u8], i: usize) -> (u32, usize) {
 /// The fast pass marks the first plain dot of a chain, so from a plain dot only the number
 /// before it belongs to the chain; an encoded dot may stand anywhere in one (`1.2.3%2E4`), so from
 /// there the walk back takes numbers and dots of either kind.
-pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usize)>, usize) {
+pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<Span>, usize) {
     let mut start = dot;
     loop {
         while start > lo && text[start - 1].is_ascii_digit() {
@@ -131,8 +133,14 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usi
     }
     // Most chains are one plain address from their start: the general walk below finds the same.
     if text[dot] == b'.' {
-        if let Some((_, len)) = parse_prefix(&text[start..]) {
-            return (Some((start, start + len)), start + len);
+        if let Some((addr, len)) = parse_prefix(&text[start..]) {
+            let span = Span {
+                start,
+                end: start + len,
+                kind: Kind::Ipv4,
+                addr: Some(IpAddr::V4(addr)),
+            };
+            return (Some(span), start + len);
         }
     }
     // Walk the chain n.n.n...; `starts` holds the starts of the last consecutive valid octets.
@@ -148,7 +156,8 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<(usize, usi
             starts[valid % 4] = i;
             valid += 1;
             if valid >= 4 {
-                return (Some((starts[valid % 4], i + run)), i + run);
+                let span = Span::new(starts[valid % 4], i + run, Kind::Ipv4);
+                return (Some(span), i + run);
             }
         } else {
             valid = 0;
@@ -174,8 +183,11 @@ mod tests {
         for (p, &b) in t.iter().enumerate() {
             if (b == b'.' || (b == b'%' && dot_len(t, p) > 0)) && p >= lo {
                 let (span, resume) = find_at(t, p, lo);
-                if let Some((s, e)) = span {
-                    out.push(&text[s..e]);
+                if let Some(s) = span {
+                    out.push(&text[s.start..s.end]);
+                    if let Some(a) = s.addr {
+                        assert_eq!(parse(&t[s.start..s.end]).map(IpAddr::V4), Some(a));
+                    }
                 }
                 lo = resume;
             }

@@ -9,9 +9,9 @@
 //! Not addresses: a bare `::` (`')::html`, `foo :: bar`), `::` glued to a word (`std::vector`,
 //! `Foo::Bar`), times (`13:55:36`) and MAC addresses (six groups, no `::`).
 
-use std::net::Ipv6Addr;
+use std::net::{IpAddr, Ipv6Addr};
 
-use super::{hex_value, is_hex, is_word};
+use super::{hex_value, is_hex, is_word, Kind, Span};
 
 /// Parses `s` as a whole IPv6 address (no zone, brackets or port).
 pub fn parse(s: &[u8]) -> Option<Ipv6Addr> {
@@ -141,7 +141,7 @@ pub(crate) fn find_at(
     colon: usize,
     lo: usize,
     follows: bool,
-) -> (Option<(usize, usize)>, usize) {
+) -> (Option<Span>, usize) {
     let mut start = colon;
     while start > lo && (is_hex(text[start - 1]) || text[start - 1] == b':') {
         start -= 1;
@@ -170,7 +170,7 @@ pub(crate) fn find_at(
     // form an address).
     let ends_in_group = || text[..lo].iter().rev().find(|&&b| !is_hex(b)) == Some(&b':');
     if found.is_none() && follows && lo > 0 && is_hex(text[lo - 1]) && ends_in_group() {
-        found = leftover(text, start).map(|end| (lo - 1, end));
+        found = leftover(text, start).map(|end| Span::new(lo - 1, end, Kind::Ipv6));
     }
     // Then try after each colon of this part of the run (up to its next dot), in turn: an address
     // may start at any group (`[192.0.2.1]:10000:::1` holds `::1`, `com:::1` too), or at a `::`
@@ -193,7 +193,7 @@ pub(crate) fn find_at(
         q += 1;
     }
     match found {
-        Some(span) => (Some(span), span.1),
+        Some(span) => (Some(span), span.end),
         // Nothing here: the rest of this part of the run holds no address either.
         None => (None, q.max(colon + 1)),
     }
@@ -233,11 +233,11 @@ fn leftover(text: &[u8], start: usize) -> Option<usize> {
 /// When the longest address does not end at a boundary because its last group is the start of a
 /// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
 /// on (at most eight times: an address has at most eight groups).
-fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
+fn accept(text: &[u8], start: usize) -> Option<Span> {
     // The parser reads at most one address (45 bytes) whatever the limit.
     let mut limit = text.len();
     loop {
-        let (_, len) = parse_prefix(&text[start..limit])?;
+        let (addr, len) = parse_prefix(&text[start..limit])?;
         let end = start + len;
         let has_digit = text[start..end].iter().any(|&b| b != b':');
         let boundary = match text.get(end).copied() {
@@ -251,7 +251,12 @@ fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
             Some(b) => !is_word(b),
         };
         if has_digit && boundary {
-            return Some((start, end));
+            return Some(Span {
+                start,
+                end,
+                kind: Kind::Ipv6,
+                addr: Some(IpAddr::V6(addr)),
+            });
         }
         if !has_digit {
             return None;
@@ -269,7 +274,7 @@ fn accept(text: &[u8], start: usize) -> Option<(usize, usize)> {
             // A dotted quad after it is the tail of an address glued to this one, too long to
             // be its own (`0.0.0.1:1` + `:` + `0:1:0:1:1::0.1.0.0`): it goes with it.
             let tail = super::ipv4::parse_prefix(&text[limit + 1..]).map_or(0, |(_, len)| len);
-            return Some((start, limit + 1 + tail));
+            return Some(Span::new(start, limit + 1 + tail, Kind::Ipv6));
         }
     }
 }
@@ -286,8 +291,11 @@ mod tests {
         for p in 0..t.len() {
             if t[p] == b':' && p >= lo {
                 let (span, resume) = find_at(t, p, lo, follows);
-                if let Some((s, e)) = span {
-                    out.push(&text[s..e]);
+                if let Some(s) = span {
+                    out.push(&text[s.start..s.end]);
+                    if let Some(a) = s.addr {
+                        assert_eq!(parse(&t[s.start..s.end]).map(IpAddr::V6), Some(a));
+                    }
                 }
                 (lo, follows) = (resume, span.is_some());
             }

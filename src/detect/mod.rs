@@ -10,6 +10,8 @@
 //! `user@[…]`) they merge into one span of the stronger kind (email over IPv6 over IPv4), so nothing
 //! is left half-replaced.
 
+use std::net::IpAddr;
+
 pub mod email;
 pub mod ipv4;
 pub mod ipv6;
@@ -27,12 +29,36 @@ pub enum Kind {
 }
 
 /// A byte range `start..end` of the text holding personal data of one kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
     pub kind: Kind,
+    /// The address the detector read from the span's bytes, when the span is exactly one address
+    /// as it stands (not a merge of overlapping finds, nor URL-encoded): the action uses it
+    /// instead of parsing the text again. It follows from the bytes, so equality ignores it.
+    pub addr: Option<IpAddr>,
 }
+
+impl Span {
+    /// A span with no address read from it (the action parses its text).
+    pub const fn new(start: usize, end: usize, kind: Kind) -> Self {
+        Span {
+            start,
+            end,
+            kind,
+            addr: None,
+        }
+    }
+}
+
+impl PartialEq for Span {
+    fn eq(&self, other: &Self) -> bool {
+        (self.start, self.end, self.kind) == (other.start, other.end, other.kind)
+    }
+}
+
+impl Eq for Span {}
 
 /// Finds personal data in texts. Keep one per worker: it holds scratch space reused across calls.
 #[derive(Debug, Default, Clone)]
@@ -65,7 +91,7 @@ impl Detector {
                     b'.' if p >= v4_lo => {
                         let (span, resume) = ipv4::find_at(text, p, v4_lo);
                         v4_lo = resume;
-                        span.map(|s| (s, Kind::Ipv4))
+                        span
                     }
                     b':' if p >= v6_lo => {
                         let (span, resume) = ipv6::find_at(text, p, v6_lo, v6_follows);
@@ -73,19 +99,21 @@ impl Detector {
                         // An address glued on by a colon may hold no candidate of its own (in
                         // `1:::1:0:0:1:1:0.1.0.0` its `::` is shared with `1::`): the colon after
                         // this one becomes a candidate.
-                        if let Some((_, end)) = span.filter(|s| text.get(s.1) == Some(&b':')) {
+                        if let Some(Span { end, .. }) =
+                            span.filter(|s| text.get(s.end) == Some(&b':'))
+                        {
                             let bit = 1u64 << (end % 64);
                             match end / 64 {
                                 b if b == k => word |= bit,
                                 b => self.marks[b] |= bit,
                             }
                         }
-                        span.map(|s| (s, Kind::Ipv6))
+                        span
                     }
                     b'@' if p >= mail_lo => {
                         let (span, resume) = email::find_at(text, p, 1, mail_lo, mail_follows);
                         (mail_lo, mail_follows) = (resume, span.is_some());
-                        span.map(|s| (s, Kind::Email))
+                        span.map(|(start, end)| Span::new(start, end, Kind::Email))
                     }
                     b'%' if p >= mail_lo
                         && (text[p..].starts_with(b"%40") || text[p..].starts_with(b"%2540")) =>
@@ -93,18 +121,18 @@ impl Detector {
                         let at_len = if text[p + 1] == b'4' { 3 } else { 5 };
                         let (span, resume) = email::find_at(text, p, at_len, mail_lo, mail_follows);
                         (mail_lo, mail_follows) = (resume, span.is_some());
-                        span.map(|s| (s, Kind::Email))
+                        span.map(|(start, end)| Span::new(start, end, Kind::Email))
                     }
                     // An encoded dot (`203%2E0%2E113%2E77`): the `%2` of `%2E` and `%252E`.
                     b'%' if p >= v4_lo && ipv4::dot_len(text, p) > 0 => {
                         let (span, resume) = ipv4::find_at(text, p, v4_lo);
                         v4_lo = resume;
-                        span.map(|s| (s, Kind::Ipv4))
+                        span
                     }
                     _ => None,
                 };
-                if let Some(((start, end), kind)) = found {
-                    push_merged(out, Span { start, end, kind });
+                if let Some(span) = found {
+                    push_merged(out, span);
                 }
                 // Candidates below every resume point are of no use to any detector.
                 let lo = v4_lo.min(v6_lo).min(mail_lo);
@@ -130,6 +158,7 @@ fn push_merged(out: &mut Vec<Span>, mut span: Span) {
         span.start = span.start.min(last.start);
         span.end = span.end.max(last.end);
         span.kind = span.kind.max(last.kind);
+        span.addr = None;
         out.pop();
     }
     out.push(span);

@@ -91,11 +91,7 @@ struct Harness {
 }
 
 /// Left in the buffer before each call: `find` must clear `out`, so seeing it again is a bug.
-const STALE: Span = Span {
-    start: usize::MAX - 1,
-    end: usize::MAX,
-    kind: Kind::Email,
-};
+const STALE: Span = Span::new(usize::MAX - 1, usize::MAX, Kind::Email);
 
 impl Harness {
     fn new() -> Self {
@@ -482,11 +478,7 @@ fn find_reports_each_valid_table_address_as_one_whole_span() {
         } else {
             Kind::Ipv4
         };
-        let want = [Span {
-            start: 0,
-            end: row.input.len(),
-            kind,
-        }];
+        let want = [Span::new(0, row.input.len(), kind)];
         let ctx = format!("{} find({})", row.at, show(row.input));
         let got = h.find(row.input, &mut f, &ctx);
         let ok = got == want;
@@ -544,7 +536,7 @@ fn find_strips_zone_brackets_and_port_from_table_addresses() {
                 show(addr)
             )
         });
-        let want = [Span { start, end, kind }];
+        let want = [Span::new(start, end, kind)];
         let got = h.find(row.input, &mut f, &ctx);
         let ok = got == want;
         let got = render(row.input, got);
@@ -799,11 +791,7 @@ fn email_valid_vectors() {
             _ => {}
         }
         let spans = h.find(s, &mut f, &ctx);
-        let whole = [Span {
-            start: 0,
-            end: s.len(),
-            kind: Kind::Email,
-        }];
+        let whole = [Span::new(0, s.len(), Kind::Email)];
         let at = s.iter().rposition(|&b| b == b'@').unwrap_or(0);
         let (ok, want) = match sh {
             Shape::Plain | Shape::IpLiteral => (
@@ -962,11 +950,7 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
             if t == BARE_UNSPECIFIED {
                 bare_unspecified += 1; // a bare `::` is not detected (semantics list)
             } else {
-                want.push(Span {
-                    start: i,
-                    end: i + t.len(),
-                    kind,
-                });
+                want.push(Span::new(i, i + t.len(), kind));
             }
             break;
         }
@@ -1044,7 +1028,7 @@ fn nasty_text_addresses_are_found_and_macs_are_not() {
         per_line.extend(h.find(line, &mut f, name).iter().map(|s| Span {
             start: s.start + offset,
             end: s.end + offset,
-            kind: s.kind,
+            ..*s
         }));
         offset += line.len() + 1;
     }
@@ -1133,11 +1117,7 @@ fn in_text_hand_written_cases() {
                 + text[from..]
                     .find(needle)
                     .unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
-            want.push(Span {
-                start,
-                end: start + needle.len(),
-                kind,
-            });
+            want.push(Span::new(start, start + needle.len(), kind));
             from = start + needle.len();
         }
         let ctx = format!("find({text:?})");
