@@ -288,26 +288,36 @@ fn write_ip(a: IpAddr, out: &mut Vec<u8>) {
     }
 }
 
-/// Dotted decimal, without going through the formatter. Built on the stack and appended once:
-/// one capacity check per address instead of one per byte (this runs for every address).
+/// The decimal text of every octet value: up to three digits, then the number of digits.
+static OCTET_TEXT: [[u8; 4]; 256] = {
+    let mut table = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let o = i as u8;
+        table[i] = match o {
+            100.. => [b'0' + o / 100, b'0' + o / 10 % 10, b'0' + o % 10, 3],
+            10.. => [b'0' + o / 10, b'0' + o % 10, 0, 2],
+            _ => [b'0' + o, 0, 0, 1],
+        };
+        i += 1;
+    }
+    table
+};
+
+/// Dotted decimal, without going through the formatter. Built on the stack from a table of the
+/// octets' texts and appended once (this runs for every address).
 pub fn write_ipv4(a: Ipv4Addr, out: &mut Vec<u8>) {
-    let mut text = [0u8; 15];
+    let mut text = [0u8; 16];
     let mut n = 0;
     for (i, o) in a.octets().into_iter().enumerate() {
         if i > 0 {
             text[n] = b'.';
             n += 1;
         }
-        if o >= 100 {
-            text[n] = b'0' + o / 100;
-            n += 1;
-        }
-        if o >= 10 {
-            text[n] = b'0' + (o / 10) % 10;
-            n += 1;
-        }
-        text[n] = b'0' + o % 10;
-        n += 1;
+        // All four bytes are copied; the count after the digits is overwritten by what follows.
+        let entry = OCTET_TEXT[usize::from(o)];
+        text[n..n + 4].copy_from_slice(&entry);
+        n += usize::from(entry[3]);
     }
     out.extend_from_slice(&text[..n]);
 }
