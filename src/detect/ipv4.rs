@@ -249,7 +249,10 @@ mod tests {
             assert_eq!(parse_prefix(&s), want, "{}", String::from_utf8_lossy(&s));
             agreed_on_some += usize::from(want.is_some());
         }
-        assert!(agreed_on_some > 1000, "only {agreed_on_some} quads generated");
+        assert!(
+            agreed_on_some > 1000,
+            "only {agreed_on_some} quads generated"
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The fast pass: mark the few bytes of a text worth a closer look.
 //!
-//! Most bytes of an access log cannot start personal data. One pass over the text classifies each
-//! 64-byte block into bit masks (SSE2 on x86_64, a portable loop elsewhere), and cheap bit arithmetic
-//! keeps only:
+//! Most bytes of an access log cannot start personal data. One pass over the text reduces each
+//! 64-byte block to three bit masks (AVX2 or SSE2 on x86_64, a portable loop elsewhere), each
+//! byte judged with its two neighbours, and cheap bit arithmetic then keeps only:
 //! - a dot between digits that starts a chain of three such dots spaced 2–4 bytes apart — the first
 //!   dot of every dotted quad (`Chrome/120.0.6099.109` has no such chain);
 //! - a colon between hex digits that starts a chain of six such colons spaced 2–5 bytes apart (every
@@ -11,16 +11,21 @@
 //!
 //! The exact detectors then run only at those positions.
 
-/// Bit masks of one 64-byte block, bit `i` for byte `i`.
-#[derive(Clone, Copy, Default)]
-struct Classes {
-    dot: u64,
-    colon: u64,
-    at: u64,
-    pct4: u64, // '%' followed by '4' or '2' (a `%40`, or a doubly encoded `%2540`)
-    digit: u64,
-    hex: u64,
+/// The masks of one 64-byte block, bit `i` for byte `i`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Block {
+    /// Dots between two digits.
+    dots: u64,
+    /// Colons between two hex digits.
+    colons: u64,
+    /// Candidates whatever surrounds them: the first colon of `::`, `@`, and `%` before a `4` or a
+    /// `2`.
+    always: u64,
 }
+
+/// The bytes a block's masks depend on: the byte before it, its 64 bytes and the byte after it
+/// (zeros before the text and beyond its end).
+type Window = [u8; 66];
 
 const QUAD: u32 = 4; // bytes between two dots of a quad: 2..=4
 const GROUP: u32 = 5; // bytes between two colons of an IPv6 address: 2..=5
@@ -37,67 +42,45 @@ pub(crate) fn mark(text: &[u8], marks: &mut Vec<u64>) {
             // SAFETY: the CPU has these features, checked just above.
             return unsafe { mark_avx2(text, marks) };
         }
-        // SSE2 is part of the x86_64 baseline.
-        // SAFETY: as above.
-        mark_with(text, marks, |b| unsafe { classify_sse2(b) })
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        mark_with(text, marks, |w| unsafe { block_sse2(w) })
     }
     #[cfg(not(target_arch = "x86_64"))]
-    mark_with(text, marks, classify_scalar)
+    mark_with(text, marks, block_scalar)
 }
 
-/// [`mark`] compiled for AVX2 as a whole, so the classifier inlines into the loop and the bit
+/// [`mark`] compiled for AVX2 as a whole, so the block function inlines into the loop and the bit
 /// counts are single instructions: the CPU features are checked once per text, not per block.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt,bmi1")]
 unsafe fn mark_avx2(text: &[u8], marks: &mut Vec<u64>) {
     // SAFETY: this function runs only where AVX2 is available.
-    mark_with(text, marks, |b| unsafe { classify_avx2(b) })
+    mark_with(text, marks, |w| unsafe { block_avx2(w) })
 }
 
 #[inline(always)]
-fn mark_with(text: &[u8], marks: &mut Vec<u64>, classify: impl Fn(&[u8; 64]) -> Classes) {
-    let classify_block = |block| classify_block(text, block, &classify);
+fn mark_with(text: &[u8], marks: &mut Vec<u64>, block: impl Fn(&Window) -> Block) {
     let blocks = text.len().div_ceil(64);
     marks.clear();
     marks.reserve(blocks);
-    let mut cur = classify_block(0);
-    let mut next = classify_block(1);
-    // Block 0 has nothing before it.
-    let mut a_cur = stage_a(&Classes::default(), &cur, &next);
+    let mut cur = block_at(text, 0, &block);
     for k in 0..blocks {
-        let next2 = classify_block(k + 2);
-        let a_next = stage_a(&cur, &next, &next2);
-        let (d0, g0, e0) = a_cur;
-        let (d1, g1, _) = a_next;
+        // Chains may reach into the next block.
+        let next = block_at(text, k + 1, &block);
         // A quad needs three marked dots, an uncompressed IPv6 six marked colons.
-        let quads = if d0 == 0 {
+        let quads = if cur.dots == 0 {
             0
         } else {
-            chain_starts(d0, d1, 2, QUAD, 2)
+            chain_starts(cur.dots, next.dots, 2, QUAD, 2)
         };
-        let v6 = if g0 == 0 || g0.count_ones() + g1.count_ones() < 6 {
+        let v6 = if cur.colons == 0 || cur.colons.count_ones() + next.colons.count_ones() < 6 {
             0
         } else {
-            chain_starts(g0, g1, 2, GROUP, 5)
+            chain_starts(cur.colons, next.colons, 2, GROUP, 5)
         };
-        marks.push(quads | v6 | e0);
+        marks.push(quads | v6 | cur.always);
         cur = next;
-        next = next2;
-        a_cur = a_next;
     }
-}
-
-/// Dots between digits, colons between hex digits, and the always-interesting bytes, of `cur`.
-#[inline(always)]
-fn stage_a(prev: &Classes, cur: &Classes, next: &Classes) -> (u64, u64, u64) {
-    let before = |m: u64, p: u64| (m << 1) | (p >> 63);
-    let after = |m: u64, n: u64| (m >> 1) | (n << 63);
-    let digit_around = before(cur.digit, prev.digit) & after(cur.digit, next.digit);
-    let hex_around = before(cur.hex, prev.hex) & after(cur.hex, next.hex);
-    let dots = cur.dot & digit_around;
-    let colons = cur.colon & hex_around;
-    let double_colons = cur.colon & after(cur.colon, next.colon);
-    (dots, colons, double_colons | cur.at | cur.pct4)
 }
 
 /// Bits of `m0` that start a chain of `links` further bits, each `min..=max` bytes after the one
@@ -116,135 +99,119 @@ fn chain_starts(m0: u64, m1: u64, min: u32, max: u32, links: u32) -> u64 {
     reach as u64
 }
 
-/// Classes of the 64-byte block number `block` of `text` (zeros beyond its end).
+/// The masks of block number `k` of `text` (zeros beyond its end). Inner blocks are read in place;
+/// the first and the last are copied into a window padded with zeros.
 #[inline(always)]
-fn classify_block(text: &[u8], block: usize, classify: impl Fn(&[u8; 64]) -> Classes) -> Classes {
-    let start = block * 64;
-    if start + 64 <= text.len() {
-        classify(text[start..start + 64].try_into().expect("64 bytes"))
+fn block_at(text: &[u8], k: usize, block: impl Fn(&Window) -> Block) -> Block {
+    let start = k * 64;
+    if start >= 1 && start + 65 <= text.len() {
+        block(text[start - 1..start + 65].try_into().expect("66 bytes"))
     } else if start < text.len() {
-        let mut buf = [0u8; 64];
-        buf[..text.len() - start].copy_from_slice(&text[start..]);
-        classify(&buf)
+        let mut window = [0u8; 66];
+        let from = start.saturating_sub(1);
+        let to = text.len().min(start + 65);
+        let at = 1 - (start - from); // where `from` lands in the window
+        window[at..at + (to - from)].copy_from_slice(&text[from..to]);
+        block(&window)
     } else {
-        Classes::default()
+        Block::default()
     }
 }
 
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn classify_scalar(block: &[u8; 64]) -> Classes {
-    let mut c = Classes::default();
-    for (i, &b) in block.iter().enumerate() {
+fn block_scalar(w: &Window) -> Block {
+    let mut out = Block::default();
+    for i in 0..64 {
+        let (prev, b, next) = (w[i], w[i + 1], w[i + 2]);
         let bit = 1u64 << i;
-        let next = block.get(i + 1).copied().unwrap_or(0);
-        if b == b'.' {
-            c.dot |= bit;
+        if b == b'.' && prev.is_ascii_digit() && next.is_ascii_digit() {
+            out.dots |= bit;
         }
-        if b == b':' {
-            c.colon |= bit;
+        if b == b':' && prev.is_ascii_hexdigit() && next.is_ascii_hexdigit() {
+            out.colons |= bit;
         }
-        if b == b'@' {
-            c.at |= bit;
-        }
-        // A '%' ending the block is followed by the next block: accept it, the caller checks.
-        if b == b'%' && (i == 63 || next == b'4' || next == b'2') {
-            c.pct4 |= bit;
-        }
-        if b.is_ascii_digit() {
-            c.digit |= bit;
-        }
-        if b.is_ascii_hexdigit() {
-            c.hex |= bit;
+        if (b == b':' && next == b':') || b == b'@' || (b == b'%' && matches!(next, b'4' | b'2')) {
+            out.always |= bit;
         }
     }
-    c
+    out
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 #[inline]
-unsafe fn classify_sse2(block: &[u8; 64]) -> Classes {
+unsafe fn block_sse2(w: &Window) -> Block {
     use std::arch::x86_64::*;
     let splat = |b: u8| _mm_set1_epi8(b as i8);
-    let (dot, colon, at, pct, four) = (
-        splat(b'.'),
-        splat(b':'),
-        splat(b'@'),
-        splat(b'%'),
-        splat(b'4'),
-    );
-    let two = splat(b'2');
-    let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
-    let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
-    let lower = splat(0x20);
-    let mut c = Classes::default();
-    let mut fours = 0u64;
-    let mut pcts = 0u64;
+    let eq = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, splat(b));
+    // `v - lo <= span` as unsigned bytes: an ASCII range, bytes >= 0x80 outside it.
+    let within = |v: __m128i, lo: u8, span: u8| {
+        let t = _mm_sub_epi8(v, splat(lo));
+        _mm_cmpeq_epi8(_mm_min_epu8(t, splat(span)), t)
+    };
+    let digit = |v: __m128i| within(v, b'0', 9);
+    let hex = |v: __m128i| _mm_or_si128(digit(v), within(_mm_or_si128(v, splat(0x20)), b'a', 5));
+    let mut out = Block::default();
     for k in 0..4 {
-        // SAFETY: k * 16 + 16 <= 64, and loadu has no alignment requirement.
-        let v = _mm_loadu_si128(block.as_ptr().add(k * 16).cast());
+        // SAFETY: the window has a byte before and after the block, and loadu has no alignment
+        // requirement.
+        let p = w.as_ptr().add(1 + k * 16);
+        let prev = _mm_loadu_si128(p.sub(1).cast());
+        let v = _mm_loadu_si128(p.cast());
+        let next = _mm_loadu_si128(p.add(1).cast());
         let mask = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (k * 16);
-        // Signed compares are right for ASCII ranges: bytes >= 0x80 are negative and fall outside.
-        let digit = _mm_and_si128(_mm_cmpgt_epi8(v, d_lo), _mm_cmplt_epi8(v, d_hi));
-        let vl = _mm_or_si128(v, lower);
-        let alpha = _mm_and_si128(_mm_cmpgt_epi8(vl, a_lo), _mm_cmplt_epi8(vl, a_hi));
-        c.dot |= mask(_mm_cmpeq_epi8(v, dot));
-        c.colon |= mask(_mm_cmpeq_epi8(v, colon));
-        c.at |= mask(_mm_cmpeq_epi8(v, at));
-        pcts |= mask(_mm_cmpeq_epi8(v, pct));
-        fours |= mask(_mm_or_si128(
-            _mm_cmpeq_epi8(v, four),
-            _mm_cmpeq_epi8(v, two),
-        ));
-        c.digit |= mask(digit);
-        c.hex |= mask(_mm_or_si128(digit, alpha));
+        let colon = eq(v, b':');
+        let dots = _mm_and_si128(eq(v, b'.'), _mm_and_si128(digit(prev), digit(next)));
+        let colons = _mm_and_si128(colon, _mm_and_si128(hex(prev), hex(next)));
+        let pct = _mm_and_si128(eq(v, b'%'), _mm_or_si128(eq(next, b'4'), eq(next, b'2')));
+        let always = _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(colon, eq(next, b':')), eq(v, b'@')),
+            pct,
+        );
+        out.dots |= mask(dots);
+        out.colons |= mask(colons);
+        out.always |= mask(always);
     }
-    // A '%' in the block's last byte is followed by the next block: accept it, the caller checks.
-    c.pct4 = pcts & ((fours >> 1) | (1 << 63));
-    c
+    out
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
+unsafe fn block_avx2(w: &Window) -> Block {
     use std::arch::x86_64::*;
     let splat = |b: u8| _mm256_set1_epi8(b as i8);
-    let (dot, colon, at, pct, four) = (
-        splat(b'.'),
-        splat(b':'),
-        splat(b'@'),
-        splat(b'%'),
-        splat(b'4'),
-    );
-    let two = splat(b'2');
-    let (d_lo, d_hi) = (splat(b'0' - 1), splat(b'9' + 1));
-    let (a_lo, a_hi) = (splat(b'a' - 1), splat(b'f' + 1));
-    let lower = splat(0x20);
-    let mut c = Classes::default();
-    let mut fours = 0u64;
-    let mut pcts = 0u64;
+    let eq = |v: __m256i, b: u8| _mm256_cmpeq_epi8(v, splat(b));
+    // `v - lo <= span` as unsigned bytes: an ASCII range, bytes >= 0x80 outside it.
+    let within = |v: __m256i, lo: u8, span: u8| {
+        let t = _mm256_sub_epi8(v, splat(lo));
+        _mm256_cmpeq_epi8(_mm256_min_epu8(t, splat(span)), t)
+    };
+    let digit = |v: __m256i| within(v, b'0', 9);
+    let hex =
+        |v: __m256i| _mm256_or_si256(digit(v), within(_mm256_or_si256(v, splat(0x20)), b'a', 5));
+    let mut out = Block::default();
     for k in 0..2 {
-        // SAFETY: k * 32 + 32 <= 64, and loadu has no alignment requirement.
-        let v = _mm256_loadu_si256(block.as_ptr().add(k * 32).cast());
+        // SAFETY: the window has a byte before and after the block, and loadu has no alignment
+        // requirement.
+        let p = w.as_ptr().add(1 + k * 32);
+        let prev = _mm256_loadu_si256(p.sub(1).cast());
+        let v = _mm256_loadu_si256(p.cast());
+        let next = _mm256_loadu_si256(p.add(1).cast());
         let mask = |m: __m256i| u64::from(_mm256_movemask_epi8(m) as u32) << (k * 32);
-        // Signed compares are right for ASCII ranges: bytes >= 0x80 are negative and fall outside.
-        let digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d_lo), _mm256_cmpgt_epi8(d_hi, v));
-        let vl = _mm256_or_si256(v, lower);
-        let alpha = _mm256_and_si256(_mm256_cmpgt_epi8(vl, a_lo), _mm256_cmpgt_epi8(a_hi, vl));
-        c.dot |= mask(_mm256_cmpeq_epi8(v, dot));
-        c.colon |= mask(_mm256_cmpeq_epi8(v, colon));
-        c.at |= mask(_mm256_cmpeq_epi8(v, at));
-        pcts |= mask(_mm256_cmpeq_epi8(v, pct));
-        fours |= mask(_mm256_or_si256(
-            _mm256_cmpeq_epi8(v, four),
-            _mm256_cmpeq_epi8(v, two),
-        ));
-        c.digit |= mask(digit);
-        c.hex |= mask(_mm256_or_si256(digit, alpha));
+        let colon = eq(v, b':');
+        let dots = _mm256_and_si256(eq(v, b'.'), _mm256_and_si256(digit(prev), digit(next)));
+        let colons = _mm256_and_si256(colon, _mm256_and_si256(hex(prev), hex(next)));
+        let pct = _mm256_and_si256(eq(v, b'%'), _mm256_or_si256(eq(next, b'4'), eq(next, b'2')));
+        let always = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(colon, eq(next, b':')), eq(v, b'@')),
+            pct,
+        );
+        out.dots |= mask(dots);
+        out.colons |= mask(colons);
+        out.always |= mask(always);
     }
-    c.pct4 = pcts & ((fours >> 1) | (1 << 63));
-    c
+    out
 }
 
 #[cfg(test)]
@@ -252,28 +219,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn simd_and_scalar_classes_agree() {
-        let mut block = [0u8; 64];
-        for seed in 0u32..2000 {
-            for (i, b) in block.iter_mut().enumerate() {
+    fn simd_and_scalar_blocks_agree() {
+        let alphabet = b"0123456789abcdefABCDEFgG.:@%42\xff\x80\xc1 /`";
+        let mut window = [0u8; 66];
+        for seed in 0u32..4000 {
+            for (i, b) in window.iter_mut().enumerate() {
                 let x = seed
                     .wrapping_mul(2_654_435_761)
                     .wrapping_add(i as u32 * 40_503);
-                *b = b"0123456789abcdefABCDEFgG.:@%4\xff\x80 /"[(x >> 7) as usize % 31];
+                *b = alphabet[(x >> 7) as usize % alphabet.len()];
             }
-            let s = classify_scalar(&block);
+            let s = block_scalar(&window);
             #[cfg(target_arch = "x86_64")]
             {
-                let mut fast = vec![unsafe { classify_sse2(&block) }];
+                assert_eq!(s, unsafe { block_sse2(&window) }, "seed {seed}");
                 if std::is_x86_feature_detected!("avx2") {
-                    fast.push(unsafe { classify_avx2(&block) });
-                }
-                for f in fast {
-                    assert_eq!(
-                        (s.dot, s.colon, s.at, s.digit, s.hex),
-                        (f.dot, f.colon, f.at, f.digit, f.hex)
-                    );
-                    assert_eq!(s.pct4, f.pct4);
+                    assert_eq!(s, unsafe { block_avx2(&window) }, "seed {seed}");
                 }
             }
         }
@@ -292,14 +253,14 @@ mod tests {
                 })
                 .collect();
             let mut scalar = vec![];
-            mark_with(&text, &mut scalar, classify_scalar);
+            mark_with(&text, &mut scalar, block_scalar);
             let mut chosen = vec![];
             mark(&text, &mut chosen);
             assert_eq!(scalar, chosen, "seed {seed}");
             #[cfg(target_arch = "x86_64")]
             {
                 let mut sse2 = vec![];
-                mark_with(&text, &mut sse2, |b| unsafe { classify_sse2(b) });
+                mark_with(&text, &mut sse2, |w| unsafe { block_sse2(w) });
                 assert_eq!(scalar, sse2, "seed {seed}");
             }
         }
