@@ -15,10 +15,9 @@
 //! three times (window overlap, and the repeated piece), so the cost stays linear.
 
 use std::cell::RefCell;
-use std::io::Write;
 
-use crate::action::{ActionCache, Actions, IpAction};
-use crate::detect::{ipv4, Detector, Kind, Span};
+use crate::action::{ActionCache, Actions};
+use crate::detect::{Detector, Span};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
 use crate::report::{Fate, Stats};
@@ -300,11 +299,7 @@ impl Scrubber {
             } else {
                 edges.spill
             };
-            if span.kind == Kind::Ipv4 && span.addr.is_none() && whole.contains(&b'%') {
-                write_encoded_ipv4(&self.actions, actions, t, whole, out);
-            } else {
-                self.actions.write_span(actions, t, span, whole, out);
-            }
+            self.actions.write_span(actions, t, span, whole, out);
             stats.count(span.kind);
             pos = e.min(text.len());
         }
@@ -330,46 +325,6 @@ impl Scrubber {
         let tail = self.scrub_chunk(text, None, &mut out, &mut Scratch::default(), &mut stats);
         count_tail(&mut stats, tail);
         (out, stats)
-    }
-}
-
-/// Writes the replacement of an IPv4 address whose dots are URL-encoded (`203%2E0%2E113%2E77`):
-/// the action gets the plain address, so it masks, hashes or encrypts it as any other, and a
-/// dotted result gets the span's own dots back (`203%2E0%2E113%2E0`), so the URL stays encoded
-/// as it was. A span that does not read as such an address goes to the action as it is (which
-/// redacts it).
-fn write_encoded_ipv4(
-    actions: &Actions,
-    cache: &mut ActionCache,
-    t: i64,
-    text: &[u8],
-    out: &mut Vec<u8>,
-) {
-    const QUAD: usize = "255.255.255.255".len();
-    let parsed = ipv4::parse_encoded(text).filter(|_| actions.ip != IpAction::Keep);
-    let Some((addr, dots)) = parsed else {
-        return actions.write(cache, t, Kind::Ipv4, text, out);
-    };
-    let mut plain = [0u8; QUAD];
-    let len = {
-        let mut w = &mut plain[..];
-        write!(w, "{addr}").expect("a dotted quad fits");
-        QUAD - w.len()
-    };
-    let at = out.len();
-    actions.write(cache, t, Kind::Ipv4, &plain[..len], out);
-    let n = out.len() - at;
-    if n <= QUAD && out[at..].iter().filter(|&&b| b == b'.').count() == 3 {
-        let mut written = [0u8; QUAD];
-        written[..n].copy_from_slice(&out[at..]);
-        out.truncate(at);
-        let mut dots = dots.iter();
-        for &b in &written[..n] {
-            match (b, dots.len()) {
-                (b'.', 1..) => out.extend_from_slice(dots.next().expect("a dot is left")),
-                (b, _) => out.push(b),
-            }
-        }
     }
 }
 
@@ -523,6 +478,7 @@ pub fn count_tail(stats: &mut Stats, tail: Tail) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::IpAction;
 
     fn windowed(undated: Undated) -> Scrubber {
         // now = 2026-11-25T00:00:00Z, max age 1 day

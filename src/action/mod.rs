@@ -197,6 +197,10 @@ impl Actions {
         read: Option<IpAddr>,
         out: &mut Vec<u8>,
     ) {
+        if kind == Kind::Ipv4 && read.is_none() && self.ip != IpAction::Keep && text.contains(&b'%')
+        {
+            return self.write_encoded_ipv4(cache, t, text, out);
+        }
         let addr = || match (kind, read) {
             (_, Some(a)) => Some(a),
             (Kind::Ipv4, None) => ipv4::parse(text).map(IpAddr::V4),
@@ -226,6 +230,34 @@ impl Actions {
                 Some(IpAddr::V6(a)) => write_ipv6(self.mask_v6(a), out),
                 _ => out.extend_from_slice(IPV6_MARKER),
             },
+        }
+    }
+
+    /// Writes the replacement of an IPv4 address whose dots are URL-encoded (`203%2E0%2E113%2E77`):
+    /// the action gets the plain address, so it masks, hashes or encrypts it as any other, and a
+    /// dotted result gets the span's own dots back (`203%2E0%2E113%2E0`), so the URL stays encoded
+    /// as it was. A span that does not read as such an address is redacted.
+    fn write_encoded_ipv4(&self, cache: &mut ActionCache, t: i64, text: &[u8], out: &mut Vec<u8>) {
+        const QUAD: usize = "255.255.255.255".len();
+        let Some((addr, dots)) = ipv4::parse_encoded(text) else {
+            return out.extend_from_slice(IPV4_MARKER);
+        };
+        let (plain, len) = ipv4_text(addr);
+        let at = out.len();
+        let addr = Some(IpAddr::V4(addr));
+        self.write_read(cache, t, Kind::Ipv4, &plain[..len], addr, out);
+        let n = out.len() - at;
+        if n <= QUAD && out[at..].iter().filter(|&&b| b == b'.').count() == 3 {
+            let mut written = [0u8; QUAD];
+            written[..n].copy_from_slice(&out[at..]);
+            out.truncate(at);
+            let mut dots = dots.iter();
+            for &b in &written[..n] {
+                match (b, dots.len()) {
+                    (b'.', 1..) => out.extend_from_slice(dots.next().expect("a dot is left")),
+                    (b, _) => out.push(b),
+                }
+            }
         }
     }
 
@@ -307,6 +339,12 @@ static OCTET_TEXT: [[u8; 4]; 256] = {
 /// Dotted decimal, without going through the formatter. Built on the stack from a table of the
 /// octets' texts and appended once (this runs for every address).
 pub fn write_ipv4(a: Ipv4Addr, out: &mut Vec<u8>) {
+    let (text, len) = ipv4_text(a);
+    out.extend_from_slice(&text[..len]);
+}
+
+/// The dotted decimal text of `a`, in the first `len` bytes of the array.
+fn ipv4_text(a: Ipv4Addr) -> ([u8; 16], usize) {
     let mut text = [0u8; 16];
     let mut n = 0;
     for (i, o) in a.octets().into_iter().enumerate() {
@@ -319,7 +357,7 @@ pub fn write_ipv4(a: Ipv4Addr, out: &mut Vec<u8>) {
         text[n..n + 4].copy_from_slice(&entry);
         n += usize::from(entry[3]);
     }
-    out.extend_from_slice(&text[..n]);
+    (text, n)
 }
 
 /// RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups (the
