@@ -4,14 +4,14 @@
 //!   newline; a [`Detector`] reused across inputs (as a worker keeps one) finds what a fresh one
 //!   finds.
 //! - Each span is what its kind says: an IPv4 span is a dotted quad by the documented rule (std's,
-//!   plus leading zeros), an IPv6 span parses (or is a merge with an overlapping address), an email
+//!   plus leading zeros, dots perhaps URL-encoded), an IPv6 span parses (or is a merge with an overlapping address), an email
 //!   span holds an at-sign (`@`, `%40` or `%2540`).
 //! - The exact parsers agree with `std::net` on the whole input: whatever std reads, they read the
 //!   same; whatever they read beyond std is a zero-padded dotted quad (documented).
 #![no_main]
 
 use std::cell::RefCell;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
 use logscrub::detect::{find_spans, ipv4, ipv6, Detector, Kind, Span};
@@ -55,12 +55,22 @@ fn check_spans(data: &[u8], spans: &[Span]) {
         );
         prev_end = s.end;
         let text = &data[s.start..s.end];
+        // The address a span carries is the one its bytes spell (the actions trust it).
+        if let Some(addr) = s.addr {
+            let read = match s.kind {
+                Kind::Ipv4 => ipv4::parse(text).map(IpAddr::V4),
+                Kind::Ipv6 => ipv6::parse(text).map(IpAddr::V6),
+                Kind::Email => None,
+            };
+            assert_eq!(read, Some(addr), "span {s:?} carries another address");
+        }
         assert!(!text.contains(&b'\n'), "span {s:?} crosses a newline");
         match s.kind {
             Kind::Ipv4 => {
-                let a = ipv4::parse(text);
+                // Dots may be URL-encoded, singly or doubly (`21%2E0.10.1`).
+                let a = ipv4::parse_encoded(text).map(|(a, _)| a);
                 assert!(a.is_some(), "IPv4 span {} does not parse", show(text));
-                assert_eq!(a, decimal_quad(text), "IPv4 span {}", show(text));
+                assert_eq!(a, decimal_quad(&decode_dots(text)), "IPv4 span {}", show(text));
             }
             Kind::Ipv6 => {
                 // A span merged with an overlapping IPv4 address may extend past the IPv6 text
@@ -114,6 +124,28 @@ fn std_v6(s: &[u8]) -> Option<Ipv6Addr> {
 
 /// The documented IPv4 rule, independent of the parser: four dot-separated runs of 1–3 decimal
 /// digits, each at most 255, leading zeros read as decimal (`010.1.2.3` is 10.1.2.3).
+/// `s` with `%2E` and `%252E` (either case) read as the dots they encode.
+fn decode_dots(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        let len = match rest {
+            [b'%', b'2', b'E' | b'e', ..] => 3,
+            [b'%', b'2', b'5', b'2', b'E' | b'e', ..] => 5,
+            _ => 0,
+        };
+        if len > 0 {
+            out.push(b'.');
+            i += len;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 fn decimal_quad(s: &[u8]) -> Option<Ipv4Addr> {
     let mut o = [0u8; 4];
     let mut parts = s.split(|&b| b == b'.');

@@ -60,6 +60,9 @@ impl<const BITS: u8> Prefix<BITS> {
         (len <= BITS).then_some(Self(len))
     }
 
+    /// The number of leading bits kept. (A prefix length, not a container: it has no
+    /// `is_empty`.)
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(self) -> u8 {
         self.0
     }

@@ -71,7 +71,7 @@ pub(crate) fn parse_prefix(s: &[u8]) -> Option<(Ipv6Addr, usize)> {
                 groups[n] = value;
                 let complete = match gap {
                     None => n + 1 == 8,
-                    Some(_) => n + 1 <= 7,
+                    Some(_) => n < 7,
                 };
                 if complete {
                     best = Some((n + 1, gap, i + digits));
