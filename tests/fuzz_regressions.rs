@@ -136,3 +136,14 @@ fn an_address_and_the_groups_left_after_it_are_replaced_as_one() {
         b"[ipv6]:[ipv6]\n"
     );
 }
+
+/// `fuzz/fuzz_targets/detect.rs`: a quad with URL-encoded dots overlapping an IPv6 address
+/// (`90%2e0%2e0%2e1::0:8`) merges into one IPv6 span holding no plain dot, which the target's
+/// "merged with an IPv4" rule did not expect. The whole is replaced.
+#[test]
+fn an_encoded_quad_overlapping_an_ipv6_address_is_replaced_as_one() {
+    assert_eq!(
+        scrub(Actions::default(), b"90%2e0%2e0%2e1::0:8 x\n"),
+        b"[ipv6] x\n"
+    );
+}
