@@ -1930,7 +1930,9 @@ fn report_accounts_for_every_line_on_every_path() {
     let dir = tempdir();
     let sample = read_testdata("sample.log");
     let honeynet = "access/honeynet_redhat71_httpd_2004.log.gz";
-    let cases: Vec<(&str, Vec<String>, Option<Vec<u8>>, Vec<u64>)> = vec![
+    // (name, arguments, stdin, the lines of each input)
+    type Case<'a> = (&'a str, Vec<String>, Option<Vec<u8>>, Vec<u64>);
+    let cases: Vec<Case> = vec![
         (
             "plain",
             vec![testdata("sample.log").display().to_string()],

@@ -454,9 +454,11 @@ mod tests {
 
     #[test]
     fn prefixes_at_the_edges() {
-        let mut a = Actions::default();
-        a.ipv4_prefix = Prefix::new(0).unwrap();
-        a.ipv6_prefix = Prefix::new(128).unwrap();
+        let mut a = Actions {
+            ipv4_prefix: Prefix::new(0).unwrap(),
+            ipv6_prefix: Prefix::new(128).unwrap(),
+            ..Actions::default()
+        };
         assert_eq!(apply(&a, Kind::Ipv4, "203.0.113.77"), "0.0.0.0");
         assert_eq!(apply(&a, Kind::Ipv6, "2001:db8::1"), "2001:db8::1");
         a.ipv4_prefix = Prefix::new(32).unwrap();
