@@ -217,6 +217,9 @@ impl ReportFile {
             Ok(m) if !m.is_file() => return Ok(ReportFile::Device(path.to_path_buf())),
             _ => {}
         }
+        // A symlink is followed, as for outputs: the file it names is replaced and the link stays.
+        let real = std::fs::canonicalize(path).ok();
+        let path = real.as_deref().unwrap_or(path);
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),

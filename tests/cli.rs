@@ -2707,6 +2707,33 @@ fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
 }
 
 #[test]
+fn a_symlinked_report_replaces_the_file_it_names_and_keeps_the_link() {
+    let dir = tempdir();
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, b"old").unwrap();
+    let link = dir.path().join("report.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    logscrub()
+        .arg(testdata("sample.log"))
+        .arg("-o")
+        .arg(dir.path().join("out.log"))
+        .arg("--report")
+        .arg(&link)
+        .run()
+        .ok();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let report = std::fs::read_to_string(&real).unwrap();
+    assert!(report.contains("\"lines_in\""), "{report}");
+    assert_eq!(
+        list_dir(dir.path()),
+        ["out.log", "real.json", "report.json"]
+    );
+}
+
+#[test]
 fn a_file_size_limit_is_a_clear_write_error_and_leaves_nothing() {
     let dir = tempdir();
     let input = write_file(dir.path(), "in.log", &big_text(2));
