@@ -2681,6 +2681,15 @@ fn a_fifo_target_is_written_directly_not_replaced() {
     assert_eq!(list_dir(dir.path()), ["scrubbed.fifo"]);
 }
 
+fn assert_is_symlink(path: &Path) {
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    assert!(
+        meta.file_type().is_symlink(),
+        "{} was replaced",
+        path.display()
+    );
+}
+
 #[test]
 fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
     let dir = tempdir();
@@ -2694,10 +2703,7 @@ fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
         .arg(&link)
         .run()
         .ok();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert_is_symlink(&link);
     assert_same_bytes(
         &std::fs::read(&real).unwrap(),
         &default_output("sample.log"),
@@ -2721,10 +2727,7 @@ fn a_symlinked_report_replaces_the_file_it_names_and_keeps_the_link() {
         .arg(&link)
         .run()
         .ok();
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert_is_symlink(&link);
     let report = std::fs::read_to_string(&real).unwrap();
     assert!(report.contains("\"lines_in\""), "{report}");
     assert_eq!(
