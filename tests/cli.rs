@@ -2643,8 +2643,7 @@ fn output_to_dev_full_is_a_write_error() {
         "{}",
         run.stderr
     );
-    let meta = std::fs::symlink_metadata(&link).unwrap();
-    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_is_symlink(&link);
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::metadata("/dev/full")
         .unwrap()
@@ -2681,6 +2680,14 @@ fn a_fifo_target_is_written_directly_not_replaced() {
     assert_eq!(list_dir(dir.path()), ["scrubbed.fifo"]);
 }
 
+/// A file `real` holding `old` and a symlink `link` to it, both in `dir`.
+fn linked_file(dir: &Path, real: &str, link: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (real, link) = (dir.join(real), dir.join(link));
+    std::fs::write(&real, b"old\n").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    (real, link)
+}
+
 fn assert_is_symlink(path: &Path) {
     let meta = std::fs::symlink_metadata(path).unwrap();
     assert!(
@@ -2693,10 +2700,7 @@ fn assert_is_symlink(path: &Path) {
 #[test]
 fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
     let dir = tempdir();
-    let real = dir.path().join("real.log");
-    std::fs::write(&real, b"old\n").unwrap();
-    let link = dir.path().join("current.log");
-    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (real, link) = linked_file(dir.path(), "real.log", "current.log");
     logscrub()
         .arg(testdata("sample.log"))
         .arg("-o")
@@ -2715,10 +2719,7 @@ fn a_symlinked_target_replaces_the_file_it_names_and_keeps_the_link() {
 #[test]
 fn a_symlinked_report_replaces_the_file_it_names_and_keeps_the_link() {
     let dir = tempdir();
-    let real = dir.path().join("real.json");
-    std::fs::write(&real, b"old").unwrap();
-    let link = dir.path().join("report.json");
-    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (real, link) = linked_file(dir.path(), "real.json", "report.json");
     logscrub()
         .arg(testdata("sample.log"))
         .arg("-o")

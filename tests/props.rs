@@ -515,17 +515,20 @@ fn embedded(leaks: Leaks) -> impl Strategy<Value = (Vec<u8>, Secret)> {
     })
 }
 
+/// How a failure shows: the secret, the input and what came out.
+fn describe(secret: &Secret, input: &[u8], out: &[u8]) -> String {
+    format!(
+        "{:?} {} in {} -> {}",
+        secret.kind,
+        secret.text,
+        show(input),
+        show(out)
+    )
+}
+
 /// Checks that nothing of `secret` survives in `out`.
 fn assert_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), TestCaseError> {
-    let ctx = || {
-        format!(
-            "{:?} {} in {} -> {}",
-            secret.kind,
-            secret.text,
-            show(input),
-            show(out)
-        )
-    };
+    let ctx = || describe(secret, input, out);
     prop_assert!(
         !contains(out, secret.text.as_bytes()),
         "text survived: {}",
@@ -731,15 +734,7 @@ fn stands_alone(hay: &[u8], at: usize, len: usize) -> bool {
 /// Like [`assert_scrubbed`], for a secret glued to others: its text, its email fragments, and
 /// the values of every address in the output that stands alone in the sense of [`stands_alone`].
 fn assert_glued_scrubbed(input: &[u8], out: &[u8], secret: &Secret) -> Result<(), TestCaseError> {
-    let ctx = || {
-        format!(
-            "{:?} {} in {} -> {}",
-            secret.kind,
-            secret.text,
-            show(input),
-            show(out)
-        )
-    };
+    let ctx = || describe(secret, input, out);
     let alone = |needle: &[u8]| {
         (0..out.len().saturating_sub(needle.len() - 1))
             .any(|i| out[i..].starts_with(needle) && stands_alone(out, i, needle.len()))
