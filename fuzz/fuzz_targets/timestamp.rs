@@ -102,21 +102,7 @@ fn reference_days(y: i64, mo: u32, d: u32) -> i64 {
             365 * y + p.div_euclid(4) - p.div_euclid(100) + p.div_euclid(400) + 1
         }
     };
-    let month_days = [
-        31,
-        28 + u32::from(is_leap(y)),
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let in_year: u32 = month_days[..mo as usize - 1].iter().sum::<u32>() + d - 1;
+    let in_year: u32 = (1..mo).map(|m| days_in(y, m)).sum::<u32>() + d - 1;
     before_year(y) - before_year(1970) + i64::from(in_year)
 }
 
