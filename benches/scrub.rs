@@ -19,8 +19,8 @@ use logscrub::key::Key;
 use logscrub::output::{Encoding, Sink};
 use logscrub::pipeline::scrub_parallel;
 use logscrub::pseudo::{Pseudonyms, Rotation};
-use logscrub::retention::{Undated, Window};
-use logscrub::scrub::{Retention, Scrubber};
+use logscrub::retention::{Retention, Undated};
+use logscrub::scrub::Scrubber;
 
 /// A deterministic combined-format log of about `bytes` bytes: IPv4 and IPv6 clients, browser
 /// user agents full of version numbers, an email in one line of 30.
@@ -141,10 +141,7 @@ fn scrub_chunk(c: &mut Criterion) {
     // The same with a retention window (issue 3: >= 0.9x). The window keeps every line, so the
     // output is the same size and only the cost of judging lines shows.
     const KEEP_SECS: u64 = 3600;
-    let retention = Retention {
-        window: Window::new(1_783_814_400 + 1800, KEEP_SECS), // now = 2026-07-12T00:30Z
-        undated: Undated::Drop,
-    };
+    let retention = Retention::new(KEEP_SECS, 1_783_814_400 + 1800, Undated::Drop); // now = 2026-07-12T00:30Z
     let windowed = Scrubber::new(Actions::default())
         .with_retention(Some(retention), TimeFinder::new(Format::Auto, &[]));
     let (check, stats) = windowed.scrub_to_vec(&text);

@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use logscrub::format::{unix_seconds, Format, TimeFinder};
+use logscrub::format::{Format, TimeFinder};
+use logscrub::time::unix_seconds;
 
 const MIB: usize = 1 << 20;
 const MONTHS: [&str; 12] = [

@@ -12,14 +12,14 @@ use clap::{
 
 use crate::action::{Actions, EmailAction, IpAction, Keyed, Prefix};
 use crate::config::file as config_file;
-use crate::config::{default_threads, Plan, RetentionPlan, DEFAULT_CHUNK_SIZE};
+use crate::config::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
 use crate::crypt::{Cipher, PrefixCipher};
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::input::InputSpec;
 use crate::key;
 use crate::pseudo::{Pseudonyms, Rotation};
-use crate::retention::{parse_duration, parse_now, Undated};
+use crate::retention::{parse_duration, parse_now, Retention, Undated};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -488,7 +488,7 @@ impl Cli {
                 UndatedArg::Drop => Undated::Drop,
                 UndatedArg::Keep => Undated::Keep,
             };
-            RetentionPlan::new(age, now, undated)
+            Retention::new(age, now, undated)
         });
         let plan = Plan {
             actions,
@@ -789,7 +789,7 @@ mod tests {
         .unwrap();
         let r = plan.retention.unwrap();
         assert_eq!(
-            (r.max_age_secs, r.now, r.window.cutoff, r.undated),
+            (r.max_age_secs, r.now, r.cutoff, r.undated),
             (86_400, 1_000_000, 913_600, Undated::Keep)
         );
         assert!(Cli::parse_from(["logscrub"])

@@ -10,7 +10,7 @@
 //! lengths and positions. Its bytes are zeroed when it is dropped, and so is the buffer a key file
 //! is read into.
 
-use crate::detect::hex_value;
+use crate::text::{hex_value, write_hex};
 use std::ffi::OsString;
 use std::fmt;
 use std::fs::File;
@@ -209,12 +209,10 @@ impl Key {
     /// The 64 lowercase hex characters of a key file, without the newline. Only for writing a key
     /// file: never print, log or report it.
     pub fn to_hex_for_keygen(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(KEY_HEX_LEN + 1);
-        for &b in &self.bytes {
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
+        let mut hex = [0u8; KEY_HEX_LEN];
+        write_hex(&self.bytes, &mut hex);
+        let s = hex.iter().map(|&b| char::from(b)).collect();
+        wipe(&mut hex);
         s
     }
 }

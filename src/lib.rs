@@ -35,3 +35,5 @@ pub mod report;
 pub mod retention;
 pub mod scrub;
 pub mod signals;
+pub mod text;
+pub mod time;

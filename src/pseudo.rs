@@ -34,8 +34,7 @@
 //! pseudonyms, so a visitor's repeated requests cost a look-up (about 11 ns for an IP address).
 //! Nothing is allocated per call.
 
-use crate::detect::hex_value;
-use crate::format::time::{civil_from_days, days_from_civil};
+use crate::time::{civil_from_days, days_from_civil};
 use std::fmt;
 use std::io::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -44,8 +43,8 @@ use std::sync::Arc;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::action::{write_ipv4, write_ipv6};
 use crate::key::Key;
+use crate::text::{hex_value, write_hex, write_ipv4, write_ipv6};
 
 /// Written before the pseudonym of an IPv4 address (and of an IPv4-mapped IPv6 address).
 pub const IPV4_MARKER: &[u8] = b"ip4-";
@@ -100,13 +99,9 @@ impl PeriodKey {
 
     /// The hex digits of a pseudonym of `canonical`.
     fn hex(&self, canonical: &[u8]) -> [u8; DIGEST_HEX_DIGITS] {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let d = self.digest(canonical);
         let mut out = [0u8; DIGEST_HEX_DIGITS];
-        for (i, &b) in d[..DIGEST_HEX_DIGITS / 2].iter().enumerate() {
-            out[2 * i] = HEX[usize::from(b >> 4)];
-            out[2 * i + 1] = HEX[usize::from(b & 0xf)];
-        }
+        write_hex(&d[..DIGEST_HEX_DIGITS / 2], &mut out);
         out
     }
 

@@ -4,12 +4,13 @@ use std::ops::AddAssign;
 
 use serde::Serialize;
 
-use crate::config::{FileJob, RetentionPlan};
+use crate::config::FileJob;
 use crate::detect::Kind;
 use crate::error::Error;
 use crate::output::Target;
 use crate::pipeline::FileOutcome;
-use crate::retention::Undated;
+use crate::retention::{Fate, Retention, Undated};
+use crate::time::format_utc;
 
 /// What a chunk, a file or a whole run did. Always `lines_in = lines_out + too_old +
 /// dropped_undated + failed`.
@@ -33,22 +34,6 @@ pub struct Stats {
     pub ipv4: u64,
     pub ipv6: u64,
     pub email: u64,
-}
-
-/// What happens to one line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fate {
-    Keep,
-    /// Kept although it has no readable time (`--undated keep`).
-    KeepUndated,
-    DropTooOld,
-    DropUndated,
-}
-
-impl Fate {
-    pub fn keeps(self) -> bool {
-        matches!(self, Fate::Keep | Fate::KeepUndated)
-    }
 }
 
 impl Stats {
@@ -114,26 +99,14 @@ impl AddAssign for Stats {
     }
 }
 
-/// Unix seconds as RFC 3339 UTC (`2026-11-25T00:00:00Z`).
-pub fn format_utc(t: i64) -> String {
-    let (year, month, day) = crate::format::time::civil_from_days(t.div_euclid(86_400));
-    let secs = t.rem_euclid(86_400);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
 /// The human lines (for stderr) about what retention did to one input, or to all (`name` "total").
-pub fn retention_summary(name: &str, stats: &Stats, plan: &RetentionPlan) -> Vec<String> {
+pub fn retention_summary(name: &str, stats: &Stats, plan: &Retention) -> Vec<String> {
     let mut out = vec![format!(
         "{name}: kept {} of {} lines; dropped {} older than {} and {} without a readable time",
         stats.lines_out,
         stats.lines_in,
         stats.too_old,
-        format_utc(plan.window.cutoff),
+        format_utc(plan.cutoff),
         stats.dropped_undated
     )];
     if stats.undated > 0 {
@@ -451,14 +424,6 @@ mod tests {
         assert_eq!(json["files"][1]["error"], "broken");
         assert_eq!(json["total"]["replacements"]["email"], 1);
         assert_eq!(json["started"], "2026-11-25T00:00:00Z");
-    }
-
-    #[test]
-    fn utc_text() {
-        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_utc(1_795_564_800), "2026-11-25T00:00:00Z");
-        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_utc(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //!
 //! Everything is decided once at start-up: `--max-age` becomes seconds ([`parse_duration`]),
 //! `--now` an instant ([`parse_now`]; the caller reads the clock only when it is not given), and the
-//! two make a [`Window`]. Per line only [`Window::keeps`] runs: a line is kept iff
+//! two make a [`Retention`]. Per line only [`Retention::judge`] runs, giving the line's [`Fate`]: a
+//! line is kept iff
 //! `now - max_age <= its time`, so a line exactly `max_age` old is kept and one a second older is
 //! dropped; lines from the future (clock skew) are kept. Lines without a readable time follow
 //! [`Undated`].
 
 use std::str::FromStr;
 
-use crate::format::time::{rfc3339, DayCache, Zone};
+use crate::time::{rfc3339, DayCache, Zone};
 
 const DURATION_FORMS: &str =
     "a whole number and a unit (s, m, h, d or w), or several from the largest unit to \
@@ -105,26 +106,69 @@ pub fn parse_now(s: &str) -> Result<i64, String> {
     Err(format!("'{s}': expected {FORMS}"))
 }
 
-/// The retention window: a line is kept iff `cutoff <= its time` (Unix seconds UTC).
+/// The retention policy of a run: `--max-age` against one "now", and what becomes of lines
+/// without a readable time. A line is kept iff `cutoff <= its time` (Unix seconds UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
+pub struct Retention {
+    /// The maximum age, in seconds.
+    pub max_age_secs: u64,
+    /// "Now" in Unix seconds UTC: `--now`, or the clock read once at start.
+    pub now: i64,
+    /// The oldest time kept: `now - max_age_secs`, saturating.
     pub cutoff: i64,
+    /// What becomes of lines without a readable time.
+    pub undated: Undated,
 }
 
-impl Window {
-    /// The window keeping lines at most `max_age_secs` older than `now` (saturating: an age beyond
+impl Retention {
+    /// The policy keeping lines at most `max_age_secs` older than `now` (saturating: an age beyond
     /// the representable past keeps everything).
-    pub fn new(now: i64, max_age_secs: u64) -> Self {
+    pub fn new(max_age_secs: u64, now: i64, undated: Undated) -> Self {
         let age = i64::try_from(max_age_secs).unwrap_or(i64::MAX);
-        Window {
+        Retention {
+            max_age_secs,
+            now,
             cutoff: now.saturating_sub(age),
+            undated,
         }
     }
 
-    /// Whether a line with time `t` is kept.
+    /// Whether a line with time `t` is recent enough to keep.
     #[inline]
     pub fn keeps(&self, t: i64) -> bool {
         self.cutoff <= t
+    }
+
+    /// The fate of a line with time `time` (`None`: no readable time).
+    #[inline]
+    pub fn judge(&self, time: Option<i64>) -> Fate {
+        match (time, self.undated) {
+            (Some(t), _) if self.keeps(t) => Fate::Keep,
+            (Some(_), _) => Fate::DropTooOld,
+            (None, Undated::Keep) => Fate::KeepUndated,
+            (None, Undated::Drop) => Fate::DropUndated,
+        }
+    }
+}
+
+/// What happens to one line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Kept: recent enough, or no retention policy is in force.
+    Keep,
+    /// Kept although it has no readable time (`--undated keep`, or no window but a time was
+    /// looked for).
+    KeepUndated,
+    /// Dropped: older than the window.
+    DropTooOld,
+    /// Dropped: no readable time (`--undated drop`).
+    DropUndated,
+}
+
+impl Fate {
+    /// Whether the line is written.
+    pub fn keeps(self) -> bool {
+        matches!(self, Fate::Keep | Fate::KeepUndated)
     }
 }
 
@@ -153,7 +197,8 @@ impl FromStr for Undated {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::{unix_seconds, Format, TimeFinder};
+    use crate::format::{Format, TimeFinder};
+    use crate::time::unix_seconds;
 
     #[test]
     fn durations() {
@@ -239,7 +284,7 @@ mod tests {
     #[test]
     fn window_boundary_is_inclusive() {
         let now = 1_795_564_800;
-        let w = Window::new(now, 90 * 86_400);
+        let w = Retention::new(90 * 86_400, now, Undated::Drop);
         assert_eq!(w.cutoff, now - 90 * 86_400);
         assert!(w.keeps(now - 90 * 86_400), "exactly max-age old is kept");
         assert!(
@@ -248,17 +293,19 @@ mod tests {
         );
         assert!(w.keeps(now));
         assert!(w.keeps(now + 3_600), "the future is kept");
-        assert_eq!(Window::new(0, u64::MAX).cutoff, -i64::MAX);
-        assert_eq!(Window::new(-5, u64::MAX).cutoff, i64::MIN);
-        assert_eq!(Window::new(i64::MIN, 1).cutoff, i64::MIN);
+        let cutoff = |now, age| Retention::new(age, now, Undated::Drop).cutoff;
+        assert_eq!(cutoff(0, u64::MAX), -i64::MAX);
+        assert_eq!(cutoff(-5, u64::MAX), i64::MIN);
+        assert_eq!(cutoff(i64::MIN, 1), i64::MIN);
     }
 
     #[test]
     fn window_boundary_through_real_lines() {
         // now = 2026-11-25T00:00:00Z, max age 1 day: cutoff 2026-11-24T00:00:00Z = 2026-11-23T17:00:00-0700.
-        let w = Window::new(
-            parse_now("2026-11-25T00:00:00Z").unwrap(),
+        let w = Retention::new(
             parse_duration("1d").unwrap(),
+            parse_now("2026-11-25T00:00:00Z").unwrap(),
+            Undated::Drop,
         );
         let mut f = TimeFinder::new(Format::Auto, &[]);
         let at = |f: &mut TimeFinder, line: &str| f.find(line.as_bytes()).unwrap();
@@ -275,6 +322,22 @@ mod tests {
         assert!(w.keeps(at(&mut f, r#"{"ts":1795478400000}"#)));
         assert!(!w.keeps(at(&mut f, r#"{"ts":1795478399999}"#)));
         assert_eq!(w.cutoff, unix_seconds(2026, 11, 24, 0, 0, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn lines_are_judged_by_time_and_the_undated_policy() {
+        let drop = Retention::new(10, 100, Undated::Drop);
+        let keep = Retention {
+            undated: Undated::Keep,
+            ..drop
+        };
+        assert_eq!(drop.judge(Some(90)), Fate::Keep);
+        assert_eq!(drop.judge(Some(89)), Fate::DropTooOld);
+        assert_eq!(drop.judge(None), Fate::DropUndated);
+        assert_eq!(keep.judge(None), Fate::KeepUndated);
+        assert_eq!(keep.judge(Some(89)), Fate::DropTooOld);
+        assert!(Fate::Keep.keeps() && Fate::KeepUndated.keeps());
+        assert!(!Fate::DropTooOld.keeps() && !Fate::DropUndated.keeps());
     }
 
     #[test]

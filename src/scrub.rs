@@ -20,8 +20,8 @@ use crate::action::{ActionCache, Actions};
 use crate::detect::{Detector, Span};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
-use crate::report::{Fate, Stats};
-use crate::retention::{Undated, Window};
+use crate::report::Stats;
+use crate::retention::{Fate, Retention};
 
 /// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate.
 #[derive(Default)]
@@ -67,25 +67,6 @@ impl Scratch {
         } = self;
         detector.find(chunk, spans);
         long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill)
-    }
-}
-
-/// The retention policy of a run.
-#[derive(Clone, Copy, Debug)]
-pub struct Retention {
-    pub window: Window,
-    pub undated: Undated,
-}
-
-impl Retention {
-    /// The fate of a line with time `time`.
-    pub fn judge(&self, time: Option<i64>) -> Fate {
-        match (time, self.undated) {
-            (Some(t), _) if self.window.keeps(t) => Fate::Keep,
-            (Some(_), _) => Fate::DropTooOld,
-            (None, Undated::Keep) => Fate::KeepUndated,
-            (None, Undated::Drop) => Fate::DropUndated,
-        }
     }
 }
 
@@ -479,13 +460,11 @@ pub fn count_tail(stats: &mut Stats, tail: Tail) {
 mod tests {
     use super::*;
     use crate::action::IpAction;
+    use crate::retention::Undated;
 
     fn windowed(undated: Undated) -> Scrubber {
         // now = 2026-11-25T00:00:00Z, max age 1 day
-        let retention = Retention {
-            window: Window::new(1_795_564_800, 86_400),
-            undated,
-        };
+        let retention = Retention::new(86_400, 1_795_564_800, undated);
         Scrubber::new(Actions::default())
             .with_retention(Some(retention), TimeFinder::new(Format::Auto, &[]))
     }

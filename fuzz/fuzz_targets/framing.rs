@@ -25,8 +25,8 @@ use logscrub::action::{Actions, EmailAction, IpAction};
 use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::{Framer, LINE_HEAD, PIECE, REACH, SAFE_CUT_WINDOW};
 use logscrub::report::Stats;
-use logscrub::retention::{Undated, Window};
-use logscrub::scrub::{count_tail, Retention, Scrubber, Tail};
+use logscrub::retention::{Retention, Undated};
+use logscrub::scrub::{count_tail, Scrubber, Tail};
 
 /// A source that hands out at most `cap` bytes per read.
 struct Trickle<'a> {
@@ -92,10 +92,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             Undated::Drop
         };
-        let retention = Retention {
-            window: Window::new(1_795_564_800, 86_400),
-            undated,
-        };
+        let retention = Retention::new(86_400, 1_795_564_800, undated);
         scrubber = scrubber.with_retention(Some(retention), TimeFinder::new(Format::Auto, &[]));
     }
 

@@ -20,7 +20,8 @@
 use std::cell::RefCell;
 
 use libfuzzer_sys::fuzz_target;
-use logscrub::format::{unix_seconds, Format, TimeFinder};
+use logscrub::format::{Format, TimeFinder};
+use logscrub::time::unix_seconds;
 use logscrub::retention::parse_now;
 
 const FORMATS: [Format; 4] = [Format::Auto, Format::Clf, Format::Json, Format::Text];

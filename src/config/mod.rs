@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::format::{Format, TimeFinder};
 use crate::input::InputSpec;
 use crate::output::Target;
-use crate::retention::{Undated, Window};
-use crate::scrub::{Retention, Scrubber};
+use crate::retention::Retention;
+use crate::scrub::Scrubber;
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
@@ -36,30 +36,9 @@ pub struct Plan {
     /// JSON keys holding the time; empty means the common names.
     pub time_fields: Vec<String>,
     /// The retention window, when `--max-age` is given.
-    pub retention: Option<RetentionPlan>,
+    pub retention: Option<Retention>,
     /// "Now" of the run in Unix seconds UTC (`--now`, or the clock read once at start).
     pub now: i64,
-}
-
-/// `--max-age` resolved against one `now`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetentionPlan {
-    pub max_age_secs: u64,
-    /// "Now" in Unix seconds UTC: `--now`, or the clock read once at start.
-    pub now: i64,
-    pub window: Window,
-    pub undated: Undated,
-}
-
-impl RetentionPlan {
-    pub fn new(max_age_secs: u64, now: i64, undated: Undated) -> Self {
-        RetentionPlan {
-            max_age_secs,
-            now,
-            window: Window::new(now, max_age_secs),
-            undated,
-        }
-    }
 }
 
 impl Default for Plan {
@@ -119,12 +98,11 @@ impl Plan {
 
     /// The scrubber of this plan: actions, retention window, how times are read, "now".
     pub fn scrubber(&self) -> Scrubber {
-        let retention = self.retention.map(|r| Retention {
-            window: r.window,
-            undated: r.undated,
-        });
         Scrubber::new(self.actions.clone())
-            .with_retention(retention, TimeFinder::new(self.format, &self.time_fields))
+            .with_retention(
+                self.retention,
+                TimeFinder::new(self.format, &self.time_fields),
+            )
             .with_now(self.now)
     }
 

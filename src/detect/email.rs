@@ -15,6 +15,7 @@
 //! (no leading, trailing or doubled dot), and the same domain rules.
 
 use super::is_alnum;
+use crate::text::hex_value;
 
 const FILE_EXTENSIONS: &[&[u8]] = &[
     b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"avif", b"ico", b"bmp", b"css", b"js",
@@ -89,8 +90,8 @@ fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     while i < at {
         if text[i] == b'%' {
             let decoded = match (
-                text.get(i + 1).and_then(|&b| super::hex_value(b)),
-                text.get(i + 2).and_then(|&b| super::hex_value(b)),
+                text.get(i + 1).and_then(|&b| hex_value(b)),
+                text.get(i + 2).and_then(|&b| hex_value(b)),
             ) {
                 (Some(h), Some(l)) if i + 2 < at => Some((h << 4) | l),
                 _ => None,

@@ -11,7 +11,8 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-use super::{hex_value, is_hex, is_word, Kind, Span};
+use super::{is_word, Kind, Span};
+use crate::text::{hex_value, is_hex};
 
 /// Parses `s` as a whole IPv6 address (no zone, brackets or port).
 pub fn parse(s: &[u8]) -> Option<Ipv6Addr> {

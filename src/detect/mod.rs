@@ -171,34 +171,6 @@ pub fn find_spans(text: &[u8]) -> Vec<Span> {
     out
 }
 
-pub(crate) fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
-}
-
-/// The value of every byte as a hex digit (either case), 0xff for the others.
-static HEX_VALUE: [u8; 256] = {
-    let mut table = [0xffu8; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            c @ b'0'..=b'9' => c - b'0',
-            c @ b'a'..=b'f' => c - b'a' + 10,
-            c @ b'A'..=b'F' => c - b'A' + 10,
-            _ => 0xff,
-        };
-        b += 1;
-    }
-    table
-};
-
-/// The value of a hex digit (either case). A table look-up: the IPv6 parser runs it for every
-/// digit of every address.
-#[inline]
-pub(crate) fn hex_value(b: u8) -> Option<u8> {
-    let v = HEX_VALUE[usize::from(b)];
-    (v < 16).then_some(v)
-}
-
 pub(crate) fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }

@@ -10,7 +10,7 @@
 
 use memchr::memchr;
 
-use super::time::{clf_layout, clf_value, DayCache};
+use crate::time::{clf_layout, clf_value, DayCache};
 
 /// The line's CLF timestamp as Unix seconds UTC.
 #[inline]

@@ -17,7 +17,7 @@
 
 use memchr::memchr2;
 
-use super::time::{clf_layout, clf_value, epoch, epoch_prefix, rfc3339, DayCache, Zone};
+use crate::time::{clf_layout, clf_value, epoch, epoch_prefix, rfc3339, DayCache, Zone};
 
 /// How many distinct first bytes of names the vector pass filters on; with more, it marks every
 /// quote and the first-byte table does the filtering.

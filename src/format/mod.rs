@@ -13,11 +13,8 @@
 
 mod clf;
 mod json;
-pub(crate) mod time;
 
 use std::str::FromStr;
-
-pub use time::unix_seconds;
 
 /// How lines are laid out, hence where their time is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -111,6 +108,7 @@ fn first_non_blank(line: &[u8]) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::unix_seconds;
     use proptest::prelude::*;
     use std::io::{BufRead, BufReader, Read};
 
@@ -377,7 +375,7 @@ mod tests {
     /// do not (misses).
     fn stamps() -> impl Strategy<Value = Vec<Stamp>> {
         let date = (1600i64..2500, 1u32..=12, 0u32..31)
-            .prop_map(|(y, mo, d)| (y, mo, 1 + d % time::days_in_month(y, mo)));
+            .prop_map(|(y, mo, d)| (y, mo, 1 + d % crate::time::days_in_month(y, mo)));
         let offset = (any::<bool>(), 0i64..=23, 0i64..60).prop_map(|(west, h, m)| {
             if west {
                 -(h * 3600 + m * 60)

@@ -1,4 +1,5 @@
-//! Civil time arithmetic and the timestamp grammars, over bytes.
+//! Civil time arithmetic and the timestamp grammars, over bytes; [`format_utc`] writes a time back.
+//! A leaf: it imports nothing of the crate.
 //!
 //! Three grammars, each strict about values and never assuming UTF-8:
 //! - CLF: `dd/Mon/yyyy:HH:MM:SS ±zzzz`, optionally with a fraction after the seconds
@@ -442,6 +443,18 @@ fn scaled(int: &[u8], frac: &[u8], exp: i64) -> Option<u128> {
     }
 }
 
+/// Unix seconds as RFC 3339 UTC (`2026-11-25T00:00:00Z`).
+pub fn format_utc(t: i64) -> String {
+    let (year, month, day) = civil_from_days(t.div_euclid(86_400));
+    let secs = t.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,5 +700,13 @@ mod tests {
         // A rejected date does not poison the cache.
         assert_eq!(v(b"29/Feb/2026:13:55:36 -0700", &mut cache), None);
         assert_eq!(v(a, &mut cache), Some(1_795_553_736));
+    }
+
+    #[test]
+    fn utc_text() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(1_795_564_800), "2026-11-25T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(-1), "1969-12-31T23:59:59Z");
     }
 }
