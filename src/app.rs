@@ -11,15 +11,16 @@ use clap::CommandFactory;
 use crate::action::{Actions, Prefix};
 use crate::check;
 use crate::cli::{ArgsError, CheckArgs, Cli};
-use crate::config::file::{self as config_file, Origins};
-use crate::config::{FileJob, Plan};
+use crate::config_file::{self, Origins};
 use crate::error::{Error, Result};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::pipeline::{self, FileOutcome, Meter};
+use crate::plan::{FileJob, Plan};
 use crate::progress::{self, Progress};
-use crate::report::{self, RunReport, Stats};
+use crate::report::{self, RunReport};
 use crate::signals::TempGuard;
+use crate::stats::Stats;
 
 /// Every input scrubbed; or `check` found nothing.
 pub const EXIT_OK: u8 = 0;

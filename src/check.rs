@@ -172,7 +172,7 @@ mod tests {
         let scrubber = crate::scrub::Scrubber::new(redact);
         let mut framer = Framer::new(text, size);
         let (mut buf, mut out) = (Vec::new(), Vec::new());
-        let (mut scratch, mut stats) = (Scratch::default(), crate::report::Stats::default());
+        let (mut scratch, mut stats) = (Scratch::default(), crate::stats::Stats::default());
         while let Some(info) = framer.next_chunk(&mut buf).unwrap() {
             let joins = info.continues.as_deref();
             scrubber.scrub_chunk(&buf, joins, &mut out, &mut scratch, &mut stats);

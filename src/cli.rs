@@ -11,13 +11,13 @@ use clap::{
 };
 
 use crate::action::{Actions, EmailAction, IpAction, Keyed, Prefix};
-use crate::config::file as config_file;
-use crate::config::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
+use crate::config_file;
 use crate::crypt::{Cipher, PrefixCipher};
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::input::InputSpec;
 use crate::key;
+use crate::plan::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
 use crate::pseudo::{Pseudonyms, Rotation};
 use crate::retention::{parse_duration, parse_now, Retention, Undated};
 

@@ -47,7 +47,7 @@ pub enum Error {
     /// (a key file that cannot be read, `--max-age` with `--format text`). `message` names the
     /// flags; each culprit is a setting to blame with the text that follows `FILE:LINE: KEY: `
     /// when that setting came from the configuration file
-    /// ([`crate::config::file::Origins::locate`]).
+    /// (`Origins::locate` of the binary).
     #[error("{message}")]
     Setting {
         message: String,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 use logscrub::app;
 use logscrub::cli::{self, ArgsError, Cli, Command};
-use logscrub::config::file::Origins;
+use logscrub::config_file::Origins;
 use logscrub::error::Error;
 use logscrub::key;
 

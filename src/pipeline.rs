@@ -13,13 +13,13 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::{FileJob, Plan};
 use crate::error::{Error, Result};
 use crate::framing::{ChunkInfo, Framer};
 use crate::input;
 use crate::output::{Encoding, Sink, Target};
-use crate::report::Stats;
-use crate::scrub::{count_tail, Scrubber, Tail};
+use crate::plan::{FileJob, Plan};
+use crate::scrub::Scrubber;
+use crate::stats::{Stats, Tail};
 
 /// The outcome of one file. `stats` holds what was done before any failure; when a file target
 /// failed, its lines count as `failed` (its output was discarded), so the accounting still holds.
@@ -233,7 +233,7 @@ fn sequential_into<R: std::io::Read>(
         *stats += chunk_stats;
         tail = chunk_tail;
     }
-    count_tail(stats, tail);
+    stats.count_tail(tail);
     Ok(sink)
 }
 
@@ -331,7 +331,7 @@ fn parallel_into<R: std::io::Read>(
                 tail = done.tail;
                 let _ = free_tx.send(done.buffers);
             }
-            count_tail(&mut stats, tail);
+            stats.count_tail(tail);
             (stats, Ok(sink))
         });
         let read_result = (|| -> Result<()> {

@@ -20,8 +20,8 @@ use crate::action::{ActionCache, Actions};
 use crate::detect::{Detector, Span};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
-use crate::report::Stats;
 use crate::retention::{Fate, Retention};
+use crate::stats::{Stats, Tail};
 
 /// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate.
 #[derive(Default)]
@@ -69,10 +69,6 @@ impl Scratch {
         long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill)
     }
 }
-
-/// What a chunk left open: the fate of its last line when that line has no newline (yet).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tail(pub Option<Fate>);
 
 /// The immutable scrubbing state shared by all workers.
 #[derive(Clone, Debug)]
@@ -304,7 +300,7 @@ impl Scrubber {
         let mut out = Vec::with_capacity(text.len());
         let mut stats = Stats::default();
         let tail = self.scrub_chunk(text, None, &mut out, &mut Scratch::default(), &mut stats);
-        count_tail(&mut stats, tail);
+        stats.count_tail(tail);
         (out, stats)
     }
 }
@@ -446,14 +442,6 @@ fn pieces(
         g += PIECE;
     }
     skip
-}
-
-/// Counts the last line of a stream when it had no newline.
-pub fn count_tail(stats: &mut Stats, tail: Tail) {
-    if let Tail(Some(fate)) = tail {
-        // `stats` covers the whole stream here, so the line's number is in the stream.
-        stats.count_line(fate, stats.lines_in + 1);
-    }
 }
 
 #[cfg(test)]

@@ -24,9 +24,9 @@ use libfuzzer_sys::fuzz_target;
 use logscrub::action::{Actions, EmailAction, IpAction};
 use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::{Framer, LINE_HEAD, PIECE, REACH, SAFE_CUT_WINDOW};
-use logscrub::report::Stats;
 use logscrub::retention::{Retention, Undated};
-use logscrub::scrub::{count_tail, Scrubber, Tail};
+use logscrub::scrub::Scrubber;
+use logscrub::stats::{Stats, Tail};
 
 /// A source that hands out at most `cap` bytes per read.
 struct Trickle<'a> {
@@ -126,7 +126,7 @@ fuzz_target!(|data: &[u8]| {
         tail = scrubber.scrub_chunk_local(&buf, joins, &mut out, &mut chunk_stats);
         stats += chunk_stats;
     }
-    count_tail(&mut stats, tail);
+    stats.count_tail(tail);
     assert_eq!(framer.offset(), text.len() as u64);
 
     let joined: Vec<u8> = chunks.iter().flat_map(|(c, _)| c.iter().copied()).collect();

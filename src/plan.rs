@@ -2,8 +2,6 @@
 //!
 //! Everything the flags say is checked and turned into types here, before any input is read.
 
-pub mod file;
-
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
