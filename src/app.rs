@@ -14,12 +14,12 @@ use crate::cli::{ArgsError, CheckArgs, Cli};
 use crate::config_file::{self, Origins};
 use crate::error::{Error, Result};
 use crate::input::InputSpec;
+use crate::output::AtomicFile;
 use crate::output::Target;
 use crate::pipeline::{self, FileOutcome, Meter};
 use crate::plan::{FileJob, Plan};
 use crate::progress::{self, Progress};
 use crate::report::{self, RunReport};
-use crate::signals::TempGuard;
 use crate::stats::Stats;
 
 /// Every input scrubbed; or `check` found nothing.
@@ -191,12 +191,7 @@ enum ReportFile {
     /// An existing path that is not a regular file (`/dev/null`, a FIFO): opened only at the end,
     /// as opening a FIFO waits for its reader.
     Device(PathBuf),
-    File {
-        path: PathBuf,
-        temp: tempfile::NamedTempFile,
-        /// Removes the temporary file should a signal end the process.
-        _guard: TempGuard,
-    },
+    File(AtomicFile),
 }
 
 impl ReportFile {
@@ -219,22 +214,9 @@ impl ReportFile {
             _ => {}
         }
         // A symlink is followed, as for outputs: the file it names is replaced and the link stays.
-        let real = std::fs::canonicalize(path).ok();
-        let path = real.as_deref().unwrap_or(path);
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".logscrub-report.")
-            .tempfile_in(dir)
-            .map_err(err)?;
-        let guard = TempGuard::new(temp.path());
-        Ok(ReportFile::File {
-            path: path.to_path_buf(),
-            temp,
-            _guard: guard,
-        })
+        AtomicFile::create(path, ".logscrub-report.", "")
+            .map(ReportFile::File)
+            .map_err(err)
     }
 
     /// Writes `report` and renames it into place.
@@ -250,11 +232,13 @@ impl ReportFile {
                 .open(&path)
                 .and_then(|mut f| f.write_all(json.as_bytes()))
                 .map_err(|source| Error::Report { path, source }),
-            ReportFile::File { path, mut temp, .. } => temp
-                .write_all(json.as_bytes())
-                .and_then(|()| temp.as_file().sync_all())
-                .and_then(|()| temp.persist(&path).map(drop).map_err(|e| e.error))
-                .map_err(|source| Error::Report { path, source }),
+            ReportFile::File(file) => {
+                let path = file.target().to_path_buf();
+                let mut f: &std::fs::File = file.file();
+                f.write_all(json.as_bytes())
+                    .and_then(|()| file.commit())
+                    .map_err(|source| Error::Report { path, source })
+            }
         }
     }
 }

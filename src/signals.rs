@@ -5,22 +5,19 @@
 //! that the reader of every input looks at before each chunk ([`interrupted`]): the run stops, every
 //! open output is dropped (which removes its temporary file), and the binary exits with 128 + the
 //! signal number. Should the run not stop within [`GRACE`] (a read blocked on a silent pipe, say),
-//! or on a second signal, the thread itself removes every temporary file still registered
-//! ([`register_temp`]) and exits the process.
+//! or on a second signal, the thread itself removes every temporary file that still exists
+//! ([`logscrub::output::remove_unfinished`]) and exits the process.
 //!
 //! Also, SIGXFSZ is ignored, so that writing past a file-size limit (`ulimit -f`) is a write error
 //! with a message, not a silent kill.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// How long a run has to stop by itself after a signal.
 pub const GRACE: Duration = Duration::from_secs(1);
 
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
-static TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// The signal that interrupted the run, if one did.
 pub fn interrupted() -> Option<i32> {
@@ -37,39 +34,6 @@ pub fn name(sig: i32) -> &'static str {
         libc::SIGTERM => "SIGTERM",
         libc::SIGHUP => "SIGHUP",
         _ => "a signal",
-    }
-}
-
-/// Notes a temporary file to remove should the process be stopped by a signal.
-pub fn register_temp(path: &Path) {
-    TEMPS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(path.to_path_buf());
-}
-
-/// Forgets a temporary file (renamed into place, or already removed).
-pub fn unregister_temp(path: &Path) {
-    let mut temps = TEMPS.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(i) = temps.iter().position(|p| p == path) {
-        temps.swap_remove(i);
-    }
-}
-
-/// A registered temporary file, forgotten when dropped.
-#[derive(Debug)]
-pub struct TempGuard(PathBuf);
-
-impl TempGuard {
-    pub fn new(path: &Path) -> TempGuard {
-        register_temp(path);
-        TempGuard(path.to_path_buf())
-    }
-}
-
-impl Drop for TempGuard {
-    fn drop(&mut self) {
-        unregister_temp(&self.0);
     }
 }
 
@@ -111,14 +75,10 @@ pub fn install() -> std::io::Result<()> {
 
 /// Removes every registered temporary file and exits with 128 + `sig`.
 fn stop_now(sig: i32) -> ! {
-    let temps = TEMPS.lock().unwrap_or_else(|e| e.into_inner());
-    for p in temps.iter() {
-        let _ = std::fs::remove_file(p);
-    }
+    let removed = crate::output::remove_unfinished();
     eprintln!(
-        "logscrub: stopped by {}; removed {} unfinished output file(s), no partial output remains",
+        "logscrub: stopped by {}; removed {removed} unfinished output file(s), no partial output remains",
         name(sig),
-        temps.len()
     );
     // SAFETY: _exit ends the process at once, without running destructors of other threads.
     unsafe { libc::_exit(128 + sig) }
@@ -129,12 +89,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn temps_register_and_unregister() {
-        let p = Path::new("/nonexistent/.x.logscrub-tmp");
-        register_temp(p);
-        assert!(TEMPS.lock().unwrap().iter().any(|t| t == p));
-        unregister_temp(p);
-        assert!(!TEMPS.lock().unwrap().iter().any(|t| t == p));
+    fn no_signal_yet_and_signal_names() {
         assert_eq!(interrupted(), None);
         assert_eq!(name(libc::SIGTERM), "SIGTERM");
     }

@@ -7,15 +7,16 @@
 //! as one text. The members depend only on the chunks, so the file is byte-identical for every
 //! thread count.
 
-use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-
-use flate2::{Compress, Compression, Crc, FlushCompress, Status};
-use tempfile::NamedTempFile;
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+
+mod atomic;
+mod gzip;
+
+pub use atomic::{remove_unfinished, AtomicFile};
 
 /// Where output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,63 +60,20 @@ impl Encoding {
                 Ok(packed)
             }
             Encoding::Gzip { level } => {
-                gzip_member(text, level, packed)?;
+                gzip::member(text, level, packed)?;
                 Ok(packed)
             }
         }
     }
 }
 
-thread_local! {
-    /// Each thread's deflate state, kept between chunks: a fresh one costs an allocation and
-    /// clearing its tables, which is worth saving once per chunk.
-    static DEFLATE: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
-}
-
-/// Writes into `out` one complete gzip member (header, raw deflate, CRC-32 and size) holding
-/// `text`. The header has no name and no time, so the bytes depend on the text and level only.
-fn gzip_member(text: &[u8], level: u32, out: &mut Vec<u8>) -> io::Result<()> {
-    // Extra flags as gzip sets them: 2 for the slowest level, 4 for the fastest; OS 255: unknown.
-    let xfl = match level {
-        9 => 2,
-        1 => 4,
-        _ => 0,
-    };
-    out.clear();
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
-    DEFLATE.with(|cell| -> io::Result<()> {
-        let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_some_and(|(l, _)| *l != level) {
-            *slot = None;
-        }
-        let (_, deflate) =
-            slot.get_or_insert_with(|| (level, Compress::new(Compression::new(level), false)));
-        deflate.reset();
-        loop {
-            let consumed = deflate.total_in() as usize;
-            let rest = text.get(consumed..).unwrap_or_default();
-            // Room for a typical log's ratio; grows (amortised) where text compresses less.
-            out.reserve(rest.len() / 4 + 1024);
-            let status = deflate
-                .compress_vec(rest, out, FlushCompress::Finish)
-                .map_err(io::Error::other)?;
-            if status == Status::StreamEnd {
-                return Ok(());
-            }
-        }
-    })?;
-    let mut crc = Crc::new();
-    crc.update(text);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    // ISIZE is the length modulo 2^32 (RFC 1952).
-    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    Ok(())
-}
-
 enum Writer {
     Memory(Vec<u8>),
     Stdout(io::Stdout),
+    /// A device or FIFO, written in place.
     File(File),
+    /// A regular file, written beside its target and renamed over it at the end.
+    Atomic(AtomicFile),
 }
 
 /// An open output. Dropping it without [`Sink::finish`] leaves the target untouched and removes
@@ -128,9 +86,6 @@ pub struct Sink {
     wrote: bool,
     /// Where [`Sink::write_text`] encodes.
     packed: Vec<u8>,
-    temp: Option<(NamedTempFile, PathBuf)>,
-    /// Keeps the temporary file on the list a signal clears (see [`crate::signals`]).
-    _guard: Option<crate::signals::TempGuard>,
 }
 
 impl Sink {
@@ -175,30 +130,16 @@ impl Sink {
             }
             Err(_) => path.clone(),
         };
-        let path = &path;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{file_name}."))
-            .suffix(".logscrub-tmp")
-            .tempfile_in(dir)
-            .map_err(err)?;
+        let file =
+            AtomicFile::create(&path, &format!(".{file_name}."), ".logscrub-tmp").map_err(err)?;
         if let Some(mode) = mode {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(err)?;
+            file.set_mode(mode).map_err(err)?;
         }
-        let file = temp.as_file().try_clone().map_err(err)?;
-        Ok(Sink {
-            _guard: Some(crate::signals::TempGuard::new(temp.path())),
-            temp: Some((temp, path.clone())),
-            ..Sink::direct(name, Writer::File(file), encoding)
-        })
+        Ok(Sink::direct(name, Writer::Atomic(file), encoding))
     }
 
     /// A sink written as it goes, with nothing to rename at the end.
@@ -209,8 +150,6 @@ impl Sink {
             encoding,
             wrote: false,
             packed: Vec::new(),
-            temp: None,
-            _guard: None,
         }
     }
 
@@ -277,6 +216,10 @@ impl Sink {
             }
             Writer::Stdout(s) => s.write_all(bytes),
             Writer::File(f) => f.write_all(bytes),
+            Writer::Atomic(a) => {
+                let mut f: &File = a.file();
+                f.write_all(bytes)
+            }
         };
         r.map_err(|e| Error::write(&self.name, e))
     }
@@ -295,25 +238,19 @@ impl Sink {
         if !self.wrote {
             if let Encoding::Gzip { level } = self.encoding {
                 let mut member = Vec::new();
-                gzip_member(b"", level, &mut member).map_err(|e| Error::write(&self.name, e))?;
+                gzip::member(b"", level, &mut member).map_err(|e| Error::write(&self.name, e))?;
                 self.write_encoded(&member)?;
             }
         }
         let name = self.name;
         let err = |e| Error::write(&name, e);
-        let file = match self.writer {
-            Writer::Memory(_) => return Ok(()),
-            Writer::Stdout(mut s) => return s.flush().map_err(err),
-            Writer::File(f) => f,
-        };
-        // A device or FIFO written directly has nothing to sync or rename.
-        let Some((temp, target)) = self.temp else {
-            return Ok(());
-        };
-        file.sync_all().map_err(err)?;
-        drop(file);
-        temp.persist(&target).map_err(|e| err(e.error))?;
-        Ok(())
+        match self.writer {
+            Writer::Memory(_) => Ok(()),
+            Writer::Stdout(mut s) => s.flush().map_err(err),
+            // A device or FIFO written directly has nothing to sync or rename.
+            Writer::File(_) => Ok(()),
+            Writer::Atomic(file) => file.commit().map_err(err),
+        }
     }
 }
 
