@@ -12,7 +12,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use logscrub::crypt::{CachedCipher, Cipher, PrefixCipher};
+use logscrub::action::encrypt::{CachedCipher, Cipher, PrefixCipher};
 
 const BATCH: usize = 1024;
 const KEY: [u8; 32] = *b"logscrub-bench-key-0123456789abc";

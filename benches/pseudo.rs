@@ -13,8 +13,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use logscrub::action::hash::{PeriodKey, PseudonymCache, Pseudonyms, Rotation};
 use logscrub::key::Key;
-use logscrub::pseudo::{PeriodKey, PseudonymCache, Pseudonyms, Rotation};
 
 /// Values per timed iteration.
 const BATCH: usize = 1024;

@@ -10,17 +10,17 @@ use std::io::Write;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::sync::Arc;
 
-use logscrub::action::{Actions, EmailAction, IpAction, Keyed};
-use logscrub::crypt::{Cipher, PrefixCipher};
+use logscrub::action::encrypt::{Cipher, PrefixCipher};
+use logscrub::action::hash::{Pseudonyms, Rotation};
+use logscrub::action::{Actions, EmailAction, IpAction};
 use logscrub::detect::{Detector, Kind};
 use logscrub::format::{Format, TimeFinder};
 use logscrub::framing::Framer;
 use logscrub::key::Key;
 use logscrub::output::{Encoding, Sink};
 use logscrub::pipeline::scrub_parallel;
-use logscrub::pseudo::{Pseudonyms, Rotation};
 use logscrub::retention::{Retention, Undated};
-use logscrub::scrub::Scrubber;
+use logscrub::scrub::{Scratch, Scrubber};
 
 /// A deterministic combined-format log of about `bytes` bytes: IPv4 and IPv6 clients, browser
 /// user agents full of version numbers, an email in one line of 30.
@@ -131,10 +131,11 @@ fn scrub_chunk(c: &mut Criterion) {
     let mut g = c.benchmark_group("scrub");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("chunk_1MiB_mask", |b| {
+        let mut scratch = Scratch::default();
         b.iter(|| {
             out.clear();
             let mut stats = Default::default();
-            scrubber.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
+            scrubber.scrub_chunk(black_box(&text), None, &mut out, &mut scratch, &mut stats);
             out.len()
         })
     });
@@ -151,10 +152,11 @@ fn scrub_chunk(c: &mut Criterion) {
     );
     assert_eq!(check, scrubber.scrub_to_vec(&text).0);
     g.bench_function("chunk_1MiB_mask_max_age", |b| {
+        let mut scratch = Scratch::default();
         b.iter(|| {
             out.clear();
             let mut stats = Default::default();
-            windowed.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
+            windowed.scrub_chunk(black_box(&text), None, &mut out, &mut scratch, &mut stats);
             out.len()
         })
     });
@@ -172,6 +174,7 @@ fn pipeline(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("gz_to_plain_sequential", |b| {
         let (mut buf, mut out) = (Vec::new(), Vec::new());
+        let mut scratch = Scratch::default();
         b.iter(|| {
             let decoder = flate2::bufread::MultiGzDecoder::new(&gz[..]);
             let mut framer = Framer::new(decoder, 1 << 20);
@@ -179,7 +182,7 @@ fn pipeline(c: &mut Criterion) {
             while framer.next_chunk(&mut buf).unwrap().is_some() {
                 out.clear();
                 let mut stats = Default::default();
-                scrubber.scrub_chunk_local(&buf, None, &mut out, &mut stats);
+                scrubber.scrub_chunk(&buf, None, &mut out, &mut scratch, &mut stats);
                 total += out.len();
             }
             assert!(total > text.len() / 2);
@@ -193,23 +196,28 @@ fn pipeline(c: &mut Criterion) {
 fn actions(c: &mut Criterion) {
     let text = combined_log(1 << 20);
     let key = Key::from_file_bytes(&[7u8; 32]).expect("32 raw bytes are a key");
-    let keyed = Arc::new(Keyed::new(
-        Some(Pseudonyms::new(&key, Rotation::Never)),
-        Some(PrefixCipher::new(Cipher::IpcryptPfx, key.bytes())),
-    ));
+    let pseudonyms = Arc::new(Pseudonyms::new(&key, Rotation::Never));
+    let cipher = Arc::new(PrefixCipher::new(Cipher::IpcryptPfx, key.bytes()));
     let mut g = c.benchmark_group("action");
     g.throughput(Throughput::Bytes(text.len() as u64));
     for (name, ip, email) in [
         ("mask", IpAction::Mask, EmailAction::Redact),
         ("redact", IpAction::Redact, EmailAction::Redact),
         ("keep", IpAction::Keep, EmailAction::Keep),
-        ("hash", IpAction::Hash, EmailAction::Hash),
-        ("encrypt", IpAction::Encrypt, EmailAction::Redact),
+        (
+            "hash",
+            IpAction::Hash(Arc::clone(&pseudonyms)),
+            EmailAction::Hash(Arc::clone(&pseudonyms)),
+        ),
+        (
+            "encrypt",
+            IpAction::Encrypt(Arc::clone(&cipher)),
+            EmailAction::Redact,
+        ),
     ] {
         let scrubber = Scrubber::new(Actions {
             ip,
             email,
-            keyed: Some(Arc::clone(&keyed)),
             ..Actions::default()
         });
         let (check, stats) = scrubber.scrub_to_vec(&text);
@@ -217,10 +225,11 @@ fn actions(c: &mut Criterion) {
         assert_eq!(check == text, name == "keep", "{name}");
         let mut out = Vec::with_capacity(text.len() * 2);
         g.bench_function(format!("chunk_1MiB_{name}"), |b| {
+            let mut scratch = Scratch::default();
             b.iter(|| {
                 out.clear();
                 let mut stats = Default::default();
-                scrubber.scrub_chunk_local(black_box(&text), None, &mut out, &mut stats);
+                scrubber.scrub_chunk(black_box(&text), None, &mut out, &mut scratch, &mut stats);
                 out.len()
             })
         });

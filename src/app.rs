@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::CommandFactory;
 
 use crate::action::{Actions, Prefix};
-use crate::check;
+use crate::audit as check;
 use crate::cli::{ArgsError, CheckArgs, Cli};
 use crate::config_file::{self, Origins};
 use crate::error::{Error, Result};

@@ -10,15 +10,15 @@ use clap::{
     ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
 
-use crate::action::{Actions, EmailAction, IpAction, Keyed, Prefix};
+use crate::action::{Actions, EmailAction, IpAction, Prefix};
+use crate::action::{Cipher, PrefixCipher};
+use crate::action::{Pseudonyms, Rotation};
 use crate::config_file;
-use crate::crypt::{Cipher, PrefixCipher};
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::input::InputSpec;
 use crate::key;
 use crate::plan::{default_threads, Plan, DEFAULT_CHUNK_SIZE};
-use crate::pseudo::{Pseudonyms, Rotation};
 use crate::retention::{parse_duration, parse_now, Retention, Undated};
 
 const EXAMPLES: &str = "\
@@ -387,7 +387,7 @@ impl RevealArgs {
         cli.ip_cipher = self.ip_cipher;
         cli.threads = self.threads;
         cli.email = EmailArg::Keep;
-        cli.plan_with(IpAction::Decrypt)
+        cli.plan_with(true)
     }
 }
 
@@ -413,35 +413,16 @@ fn parse_size(s: &str) -> std::result::Result<usize, String> {
 impl Cli {
     /// Resolves the flags into a plan (the keys are read here, before any input).
     pub fn plan(&self) -> Result<Plan> {
-        let ip = match self.ip {
-            IpArg::Mask => IpAction::Mask,
-            IpArg::Redact => IpAction::Redact,
-            IpArg::Keep => IpAction::Keep,
-            IpArg::Hash => IpAction::Hash,
-            IpArg::Encrypt => IpAction::Encrypt,
-        };
-        self.plan_with(ip)
+        self.plan_with(false)
     }
 
-    fn plan_with(&self, ip: IpAction) -> Result<Plan> {
-        let mut actions = Actions {
-            ip,
-            email: match self.email {
-                EmailArg::Redact => EmailAction::Redact,
-                EmailArg::Keep => EmailAction::Keep,
-                EmailArg::Hash => EmailAction::Hash,
-            },
-            rotation: match self.rotate {
-                RotateArg::Never => Rotation::Never,
-                RotateArg::Daily => Rotation::Daily,
-                RotateArg::Monthly => Rotation::Monthly,
-            },
-            keyed: None,
-            ipv4_prefix: Prefix::new(self.ipv4_prefix)
-                .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?,
-            ipv6_prefix: Prefix::new(self.ipv6_prefix)
-                .ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?,
-        };
+    /// The plan, with `decrypt` for `logscrub reveal`: addresses are decrypted instead of what
+    /// `--ip` says.
+    fn plan_with(&self, decrypt: bool) -> Result<Plan> {
+        let ipv4_prefix = Prefix::new(self.ipv4_prefix)
+            .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?;
+        let ipv6_prefix = Prefix::new(self.ipv6_prefix)
+            .ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?;
         let inputs = if self.files.is_empty() {
             vec![InputSpec::Stdin]
         } else {
@@ -450,16 +431,30 @@ impl Cli {
         if inputs.iter().filter(|i| **i == InputSpec::Stdin).count() > 1 {
             return Err(Error::Usage("stdin (-) can be given only once".into()));
         }
-        if actions.needs_key() {
+        let hash = (self.ip == IpArg::Hash && !decrypt) || self.email == EmailArg::Hash;
+        let crypt = decrypt || self.ip == IpArg::Encrypt;
+        let key = if hash || crypt {
             // The environment variable is read by clap into key_file.
-            let key = key::load(self.key_file.as_deref(), None).map_err(|e| self.key_error(e))?;
-            let hash = actions.ip == IpAction::Hash || actions.email == EmailAction::Hash;
-            let crypt = matches!(actions.ip, IpAction::Encrypt | IpAction::Decrypt);
-            let cipher = match self.ip_cipher {
-                CipherArg::IpcryptPfx => Cipher::IpcryptPfx,
-                CipherArg::Cryptopan => Cipher::CryptoPan,
-            };
-            if crypt {
+            Some(key::load(self.key_file.as_deref(), None).map_err(|e| self.key_error(e))?)
+        } else {
+            None
+        };
+        let rotation = match self.rotate {
+            RotateArg::Never => Rotation::Never,
+            RotateArg::Daily => Rotation::Daily,
+            RotateArg::Monthly => Rotation::Monthly,
+        };
+        let pseudonyms = key
+            .as_ref()
+            .filter(|_| hash)
+            .map(|key| Arc::new(Pseudonyms::new(key, rotation)));
+        let cipher = match key.as_ref().filter(|_| crypt) {
+            None => None,
+            Some(key) => {
+                let cipher = match self.ip_cipher {
+                    CipherArg::IpcryptPfx => Cipher::IpcryptPfx,
+                    CipherArg::Cryptopan => Cipher::CryptoPan,
+                };
                 cipher.check_key(key.bytes()).map_err(|e| {
                     let message = format!(
                         "{}: {e}",
@@ -476,12 +471,31 @@ impl Cli {
                         message,
                     }
                 })?;
+                Some(Arc::new(PrefixCipher::new(cipher, key.bytes())))
             }
-            actions.keyed = Some(Arc::new(Keyed::new(
-                hash.then(|| Pseudonyms::new(&key, actions.rotation)),
-                crypt.then(|| PrefixCipher::new(cipher, key.bytes())),
-            )));
-        }
+        };
+        let ip = match (self.ip, &pseudonyms, cipher) {
+            (_, _, Some(c)) if decrypt => IpAction::Decrypt(c),
+            (IpArg::Mask, _, _) => IpAction::Mask,
+            (IpArg::Redact, _, _) => IpAction::Redact,
+            (IpArg::Keep, _, _) => IpAction::Keep,
+            (IpArg::Hash, Some(p), _) => IpAction::Hash(Arc::clone(p)),
+            (IpArg::Encrypt, _, Some(c)) => IpAction::Encrypt(c),
+            // A keyed action always has its key here: it was loaded above or this returned.
+            (IpArg::Hash | IpArg::Encrypt, _, _) => unreachable!("a keyed action without a key"),
+        };
+        let email = match (self.email, pseudonyms) {
+            (EmailArg::Redact, _) => EmailAction::Redact,
+            (EmailArg::Keep, _) => EmailAction::Keep,
+            (EmailArg::Hash, Some(p)) => EmailAction::Hash(p),
+            (EmailArg::Hash, None) => unreachable!("a keyed action without a key"),
+        };
+        let actions = Actions {
+            ip,
+            email,
+            ipv4_prefix,
+            ipv6_prefix,
+        };
         let now = self.now.unwrap_or_else(clock_now);
         let retention = self.max_age.map(|age| {
             let undated = match self.undated {
@@ -765,7 +779,7 @@ mod tests {
             "-",
         ]);
         let plan = cli.plan().unwrap();
-        assert_eq!(plan.actions.ip, IpAction::Redact);
+        assert!(matches!(plan.actions.ip, IpAction::Redact));
         assert_eq!(plan.actions.ipv4_prefix.len(), 16);
         assert_eq!(plan.threads, 3);
         assert_eq!(plan.inputs, [InputSpec::Path("a".into()), InputSpec::Stdin]);

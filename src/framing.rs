@@ -7,10 +7,10 @@
 //!   so memory stays bounded and no personal data is split across two chunks. Such a chunk does not
 //!   end with a newline; the line goes on in the next one.
 //! - **A run of token bytes longer than that window** (`a.b.c.1.2.3.4…`, `aaaa@aaaa…`) has no such
-//!   byte. It is cut at a multiple of [`PIECE`] bytes from the run's start, where the scrubber
-//!   scans such runs piece by piece anyway (see [`crate::scrub`]), and the chunks on either side get
-//!   the run's bytes across the cut in [`Joins`], so they judge the pieces there exactly as an
-//!   uncut run would be judged.
+//!   byte. It is cut at a multiple of [`PIECE`] bytes from the run's start, where such runs are
+//!   searched piece by piece anyway, and the chunks on either side get the run's bytes across the
+//!   cut in [`Joins::runs`], so they judge the pieces there exactly as an uncut run would be
+//!   judged. [`crate::detect::runs`] owns both the cutting and the search.
 //! - **Live input** (a pipe or terminal, as in `tail -f access.log | logscrub`): when a read has
 //!   brought complete lines and nothing more is waiting, the chunk is cut at once so lines show
 //!   promptly.
@@ -18,18 +18,13 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
+use crate::detect::runs::{in_token, RunCuts, RunEdges, PIECE, REACH};
+
 /// How far back from the end of a full buffer a safe cut point is looked for.
 pub const SAFE_CUT_WINDOW: usize = 4096;
 
 /// How much of the start of an over-long line is kept for the chunks that continue it.
 pub const LINE_HEAD: usize = 4096;
-
-/// Token runs longer than this are scrubbed in pieces of this many bytes from the run's start.
-pub const PIECE: usize = 1024;
-
-/// How far the detection window of a piece reaches into its neighbours: longer than any address
-/// or email, so one that straddles a piece boundary is seen whole.
-pub const REACH: usize = 256;
 
 /// Reads newline-aligned chunks from `R`.
 pub struct Framer<R> {
@@ -45,15 +40,8 @@ pub struct Framer<R> {
     live_fd: Option<i32>,
     /// When the last chunk was cut inside an over-long line: that line's first bytes.
     head: Option<Arc<[u8]>>,
-    /// When the last chunk was cut inside a long token run: the run's start in the stream.
-    run_start: Option<u64>,
-    /// When the last chunk was cut inside a long token run: what the next chunk gets as
-    /// [`Joins::before`].
-    before: Option<RunBefore>,
-    /// When the chunk being cut ends inside a long token run: [`Joins::after`], and what the next
-    /// chunk gets as [`Joins::before`].
-    after: Option<Vec<u8>>,
-    next_before: Option<RunBefore>,
+    /// Where long token runs are cut, and what the chunks around each cut learn of the run.
+    runs: RunCuts,
 }
 
 /// Where a chunk stands in its stream.
@@ -73,21 +61,8 @@ pub struct Joins {
     /// bytes of that line, so the continuation can be judged as the line's start was (its
     /// timestamp, say).
     pub head: Option<Arc<[u8]>>,
-    /// When the chunk starts inside a long token run.
-    pub before: Option<RunBefore>,
-    /// When the chunk ends inside a long token run: the run's next bytes (at most [`REACH`]; fewer
-    /// when the run ends sooner).
-    pub after: Option<Vec<u8>>,
-}
-
-/// The part of a long token run before a chunk that starts inside it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RunBefore {
-    /// Offset of the chunk's first byte in the run (a multiple of [`PIECE`]).
-    pub run_offset: usize,
-    /// The run's last bytes before the chunk: at most [`PIECE`] + [`REACH`], all of the run
-    /// when it is shorter.
-    pub bytes: Vec<u8>,
+    /// The bytes of a long token run across the chunk's ends, when it was cut inside one.
+    pub runs: RunEdges,
 }
 
 impl<R: Read> Framer<R> {
@@ -101,10 +76,7 @@ impl<R: Read> Framer<R> {
             offset: 0,
             live_fd: None,
             head: None,
-            run_start: None,
-            before: None,
-            after: None,
-            next_before: None,
+            runs: RunCuts::default(),
         }
     }
 
@@ -209,11 +181,8 @@ impl<R: Read> Framer<R> {
         }
         let joins = Joins {
             head: continues,
-            before: self.before.take(),
-            after: self.after.take(),
+            runs: self.runs.edges(),
         };
-        // Set only when this chunk was cut inside a long run: the next chunk starts inside it.
-        self.before = self.next_before.take();
         let info = ChunkInfo {
             offset: self.offset,
             continues: (joins != Joins::default()).then(|| Arc::new(joins)),
@@ -233,53 +202,13 @@ impl<R: Read> Framer<R> {
         };
         let end = match end {
             Some(end) => {
-                self.run_start = None;
+                self.runs.outside();
                 end
             }
-            None => self.cut_run(data)?,
+            None => self.runs.cut(data, self.offset)?,
         };
         self.carry.extend_from_slice(&data[end..]);
         Some(end)
-    }
-
-    /// Cuts a full buffer that ends in a token run longer than [`SAFE_CUT_WINDOW`] at the last
-    /// piece boundary of the run that leaves [`REACH`] bytes after it, and records the run's bytes
-    /// across the cut for both chunks. `None` when no boundary is far enough in yet.
-    fn cut_run(&mut self, data: &[u8]) -> Option<usize> {
-        // The run's start: after the buffer's last non-token byte or newline, else where the run
-        // that the last chunk was cut inside began, else the buffer's start.
-        let start = match data.iter().rposition(|&b| !in_token(b)) {
-            Some(i) => self.offset + i as u64 + 1,
-            None => self.run_start.unwrap_or(self.offset),
-        };
-        let end = self.offset + data.len() as u64;
-        let last = end.checked_sub(REACH as u64)?;
-        let boundary = start + (last.saturating_sub(start)) / PIECE as u64 * PIECE as u64;
-        if boundary <= self.offset || boundary <= start {
-            return None;
-        }
-        let cut = (boundary - self.offset) as usize;
-        let after = &data[cut..cut + REACH];
-        let run_end = after.iter().position(|&b| !in_token(b)).unwrap_or(REACH);
-        self.after = Some(after[..run_end].to_vec());
-        // The run's bytes before the cut, with those the last chunk passed on when the run began
-        // before this buffer.
-        let from = start.max(self.offset);
-        let mut bytes = match (&self.before, start < self.offset) {
-            (Some(b), true) => b.bytes.clone(),
-            _ => Vec::new(),
-        };
-        bytes.extend_from_slice(&data[(from - self.offset) as usize..cut]);
-        let keep = PIECE + REACH;
-        if bytes.len() > keep {
-            bytes.drain(..bytes.len() - keep);
-        }
-        self.next_before = Some(RunBefore {
-            run_offset: (boundary - start) as usize,
-            bytes,
-        });
-        self.run_start = Some(start);
-        Some(cut)
     }
 }
 
@@ -291,33 +220,6 @@ fn safe_cut(buf: &[u8]) -> Option<usize> {
         .iter()
         .rposition(|&b| !in_token(b))
         .map(|i| from + i + 1)
-}
-
-/// Bytes that can be part of an address or email (or glue to one). No detector reads across any
-/// other byte, so a text can be cut after one without changing what is found.
-pub(crate) fn in_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'.' | b':'
-                | b'%'
-                | b'@'
-                | b'['
-                | b']'
-                | b'!'
-                | b'#'
-                | b'$'
-                | b'*'
-                | b'+'
-                | b'^'
-                | b'_'
-                | b'~'
-                | b'-'
-                | b'`'
-                | b'{'
-                | b'|'
-                | b'}'
-        )
 }
 
 /// Whether `fd` has data ready right now.
@@ -470,7 +372,7 @@ mod tests {
         while let Some(info) = f.next_chunk(&mut buf).unwrap() {
             assert_eq!(info.offset, offset);
             let joins = info.continues.as_deref().cloned().unwrap_or_default();
-            if let Some(before) = &joins.before {
+            if let Some(before) = &joins.runs.before {
                 // The run starts after "xy ".
                 assert_eq!(before.run_offset as u64, offset - 3);
                 assert_eq!(before.run_offset % PIECE, 0);
@@ -481,7 +383,7 @@ mod tests {
                     &line[offset as usize - n..offset as usize]
                 );
             }
-            if let Some(after) = &joins.after {
+            if let Some(after) = &joins.runs.after {
                 let end = offset as usize + buf.len();
                 assert_eq!(&after[..], &line[end..end + after.len()]);
                 assert!(after.len() == REACH || line[end + after.len()] == b' ');
@@ -501,15 +403,5 @@ mod tests {
         assert_eq!(cs.concat(), line);
         assert!(cs.iter().all(|c| c.len() <= PIECE + REACH));
         assert!(cs[..cs.len() - 1].iter().all(|c| c.len() % PIECE == 0));
-    }
-
-    #[test]
-    fn in_token_holds_every_byte_of_a_local_part() {
-        for b in b"{_test_}|`~!#$%*+^-.@[]:" {
-            assert!(in_token(*b), "{}", *b as char);
-        }
-        for b in b" \"'/=?&<>()\t\n\\" {
-            assert!(!in_token(*b), "{}", *b as char);
-        }
     }
 }

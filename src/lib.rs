@@ -17,10 +17,9 @@
 
 pub mod action;
 pub mod app;
-pub mod check;
+pub mod audit;
 pub mod cli;
 pub mod config_file;
-pub mod crypt;
 pub mod detect;
 pub mod error;
 pub mod format;
@@ -31,7 +30,6 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod progress;
-pub mod pseudo;
 pub mod report;
 pub mod retention;
 pub mod scrub;

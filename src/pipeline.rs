@@ -6,11 +6,12 @@
 //! the receivers in turn, so output order is input order by construction. The queue is bounded
 //! (twice the worker count), which bounds memory whatever the input's size. Buffers travel back
 //! from the writer to the reader for reuse. Several files run at once, each with its own reader and
-//! writer, sharing one worker pool.
+//! writer, sharing one worker pool and the run's [`Scratch`] spaces, which a worker borrows for a
+//! chunk and gives back: they live as long as the run, no longer.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -18,7 +19,7 @@ use crate::framing::{ChunkInfo, Framer};
 use crate::input;
 use crate::output::{Encoding, Sink, Target};
 use crate::plan::{FileJob, Plan};
-use crate::scrub::Scrubber;
+use crate::scrub::{Scratch, Scrubber};
 use crate::stats::{Stats, Tail};
 
 /// The outcome of one file. `stats` holds what was done before any failure; when a file target
@@ -41,6 +42,25 @@ pub struct Meter {
     pub read: Arc<AtomicU64>,
     /// Files finished, well or not.
     pub files_done: AtomicUsize,
+}
+
+/// The scratch spaces of one run, lent to whichever worker scrubs the next chunk. Never more are
+/// made than chunks are scrubbed at once.
+#[derive(Debug, Default)]
+struct ScratchPool(Mutex<Vec<Scratch>>);
+
+impl ScratchPool {
+    /// Runs `f` with a scratch space of the pool.
+    fn with<T>(&self, f: impl FnOnce(&mut Scratch) -> T) -> T {
+        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut scratch = taken.unwrap_or_default();
+        let result = f(&mut scratch);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(scratch);
+        result
+    }
 }
 
 /// Chunks alive at once over all files, whatever the thread count: queued between a file's
@@ -101,8 +121,13 @@ pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
         plan.threads.min(jobs.len()).min(MAX_SIDE_BY_SIDE)
     };
     let depth = queue_depth(plan.threads, side_by_side);
+    let workers = pool.as_ref().map(|pool| Workers {
+        pool,
+        depth,
+        scratch: Arc::default(),
+    });
     let one = |job: &FileJob| {
-        let outcome = run_file(plan, &scrubber, pool.as_ref(), depth, job, meter);
+        let outcome = run_file(plan, &scrubber, workers.as_ref(), job, meter);
         meter.files_done.fetch_add(1, Ordering::Relaxed);
         outcome
     };
@@ -142,8 +167,7 @@ pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
 fn run_file(
     plan: &Plan,
     scrubber: &Arc<Scrubber>,
-    pool: Option<&rayon::ThreadPool>,
-    depth: usize,
+    workers: Option<&Workers>,
     job: &FileJob,
     meter: &Meter,
 ) -> FileOutcome {
@@ -160,9 +184,9 @@ fn run_file(
         };
         let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
         let sink = Sink::create(&job.output, plan.level, opened.mode);
-        let result = sink.and_then(|sink| match pool {
+        let result = sink.and_then(|sink| match workers {
             None => sequential_into(scrubber, framer, sink, &source, &mut stats),
-            Some(pool) => parallel_into(scrubber, pool, depth, framer, sink, &source, &mut stats),
+            Some(workers) => parallel_into(scrubber, workers, framer, sink, &source, &mut stats),
         });
         read_bytes = opened.consumed.load(Ordering::Relaxed);
         result?.finish()
@@ -179,6 +203,13 @@ fn run_file(
         duration: start.elapsed(),
         read_bytes,
     }
+}
+
+/// The parallel path's workers: the pool, each file's queue depth, and the run's scratch spaces.
+struct Workers<'a> {
+    pool: &'a rayon::ThreadPool,
+    depth: usize,
+    scratch: Arc<ScratchPool>,
 }
 
 /// Where chunks come from, for error messages.
@@ -222,12 +253,14 @@ fn sequential_into<R: std::io::Read>(
 ) -> Result<Sink> {
     let mut buf = Vec::new();
     let mut out = Vec::new();
+    let mut scratch = Scratch::default();
     let mut tail = Tail(None);
     while let Some(info) = read_chunk(&mut framer, &mut buf, source)? {
         out.clear();
         let mut chunk_stats = Stats::default();
+        let continues = info.continues.as_deref();
         let chunk_tail =
-            scrubber.scrub_chunk_local(&buf, info.continues.as_deref(), &mut out, &mut chunk_stats);
+            scrubber.scrub_chunk(&buf, continues, &mut out, &mut scratch, &mut chunk_stats);
         sink.write_text(&out)?;
         sink.flush()?;
         *stats += chunk_stats;
@@ -285,15 +318,13 @@ pub fn scrub_parallel<R: std::io::Read>(
     name: &str,
 ) -> Result<(Stats, Sink)> {
     let mut stats = Stats::default();
-    let sink = parallel_into(
-        scrubber,
+    let workers = Workers {
         pool,
         depth,
-        framer,
-        sink,
-        &Source::anonymous(name),
-        &mut stats,
-    )?;
+        scratch: Arc::default(),
+    };
+    let source = Source::anonymous(name);
+    let sink = parallel_into(scrubber, &workers, framer, sink, &source, &mut stats)?;
     Ok((stats, sink))
 }
 
@@ -301,14 +332,13 @@ pub fn scrub_parallel<R: std::io::Read>(
 /// error).
 fn parallel_into<R: std::io::Read>(
     scrubber: &Arc<Scrubber>,
-    pool: &rayon::ThreadPool,
-    depth: usize,
+    workers: &Workers,
     mut framer: Framer<R>,
     mut sink: Sink,
     source: &Source,
     stats: &mut Stats,
 ) -> Result<Sink> {
-    let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(depth.max(1));
+    let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(workers.depth.max(1));
     let (free_tx, free_rx) = mpsc::channel::<Buffers>();
     let encoding = sink.encoding();
     std::thread::scope(|s| {
@@ -345,7 +375,8 @@ fn parallel_into<R: std::io::Read>(
                     return Ok(()); // the writer stopped; its error is reported below
                 }
                 let scrubber = Arc::clone(scrubber);
-                pool.spawn(move || {
+                let scratch = Arc::clone(&workers.scratch);
+                workers.pool.spawn(move || {
                     let mut stats = Stats::default();
                     let Buffers {
                         input,
@@ -353,12 +384,10 @@ fn parallel_into<R: std::io::Read>(
                         packed,
                     } = &mut buffers;
                     output.clear();
-                    let tail = scrubber.scrub_chunk_local(
-                        input,
-                        info.continues.as_deref(),
-                        output,
-                        &mut stats,
-                    );
+                    let continues = info.continues.as_deref();
+                    let tail = scratch.with(|scratch| {
+                        scrubber.scrub_chunk(input, continues, output, scratch, &mut stats)
+                    });
                     let error = encoding.encode(output, packed).err();
                     let _ = tx.send(Done {
                         buffers,

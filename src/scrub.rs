@@ -1,73 +1,25 @@
 //! Scrubbing one chunk of lines: read each line's time when something needs it (a retention
-//! window, pseudonyms that rotate by date), judge it, find spans of personal data, and write the
+//! policy, pseudonyms that rotate by date), judge it, find spans of personal data, and write the
 //! kept lines with every span replaced.
 //!
-//! # Long token runs
-//! A run of bytes that can belong to a token (see [`crate::framing`]) longer than [`PIECE`] bytes
-//! (`a.b.c.1.2.3.4…` for megabytes) is scanned in pieces of [`PIECE`] bytes counted from the run's
-//! start. Each piece is searched in a window reaching [`REACH`] bytes into its neighbours; it keeps
-//! the spans that start inside it, from the end of the previous piece's last span on. So what is
-//! found at any byte depends only on the run's bytes within a few KiB of it and on its distance
-//! from the run's start, never on where the framer cut the stream: the framer may cut such a run
-//! at a piece boundary, and the chunk after the cut, given the run's bytes before it, repeats the
-//! previous piece's search to know where the span that crosses the cut ends. A span that crosses
-//! the end of a chunk is replaced, whole, by the chunk it starts in. Every byte is searched at most
-//! three times (window overlap, and the repeated piece), so the cost stays linear.
-
-use std::cell::RefCell;
+//! Spans are found chunk by chunk with [`SpanFinder`], which searches long token runs piece by
+//! piece so that what is found never depends on where the framer cut the stream (see
+//! [`crate::detect::runs`]).
 
 use crate::action::{ActionCache, Actions};
-use crate::detect::{Detector, Span};
+use crate::detect::runs::SpanFinder;
+use crate::detect::Span;
 use crate::format::{Format, TimeFinder};
-use crate::framing::{in_token, Joins, LINE_HEAD, PIECE, REACH};
+use crate::framing::{Joins, LINE_HEAD};
 use crate::retention::{Fate, Retention};
 use crate::stats::{Stats, Tail};
 
-/// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate.
-#[derive(Default)]
+/// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate. Make
+/// one per worker and run ([`Scratch::default`]); nothing in it outlives the run it serves.
+#[derive(Debug, Default)]
 pub struct Scratch {
-    detector: Detector,
-    spans: Vec<Span>,
+    finder: SpanFinder,
     actions: ActionCache,
-    /// Long runs: spans of one piece, the chunk's spans rebuilt, a run with its neighbours' bytes.
-    piece: Vec<Span>,
-    rebuilt: Vec<Span>,
-    run: Vec<u8>,
-    /// The whole text of a span that crosses the end of the chunk.
-    spill: Vec<u8>,
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-}
-
-impl Scratch {
-    /// What [`Scrubber::scrub_chunk`] replaces in `chunk` (with `continues` as there): its spans,
-    /// sorted, in chunk offsets, and the whole text of the last one when it crosses the chunk's
-    /// end (it ends beyond the chunk). A span that the chunk before replaced and that reaches
-    /// into this one is not among them. `logscrub check` audits exactly these.
-    pub fn chunk_spans(&mut self, chunk: &[u8], continues: Option<&Joins>) -> (&[Span], &[u8]) {
-        let no_joins = Joins::default();
-        self.find_spans(chunk, continues.unwrap_or(&no_joins));
-        (&self.spans, &self.spill)
-    }
-
-    /// Fills `spans` with what is replaced in `chunk`: the detector's spans, with those of long
-    /// token runs found piece by piece. Returns where the chunk's output starts; fills `spill`
-    /// with the text of a span that crosses the chunk's end.
-    fn find_spans(&mut self, chunk: &[u8], joins: &Joins) -> usize {
-        let Scratch {
-            detector,
-            spans,
-            piece,
-            rebuilt,
-            run,
-            spill,
-            ..
-        } = self;
-        detector.find(chunk, spans);
-        long_runs(chunk, joins, detector, spans, piece, rebuilt, run, spill)
-    }
 }
 
 /// The immutable scrubbing state shared by all workers.
@@ -82,6 +34,7 @@ pub struct Scrubber {
 }
 
 impl Scrubber {
+    /// A scrubber applying `actions` to every line, with no retention policy.
     pub fn new(actions: Actions) -> Self {
         Scrubber {
             actions,
@@ -91,7 +44,7 @@ impl Scrubber {
         }
     }
 
-    /// Sets the retention window and how line times are read.
+    /// Sets the retention policy and how line times are read.
     pub fn with_retention(mut self, retention: Option<Retention>, finder: TimeFinder) -> Self {
         self.retention = retention;
         self.finder = finder;
@@ -104,6 +57,11 @@ impl Scrubber {
         self
     }
 
+    /// The actions this scrubber applies.
+    pub fn actions(&self) -> &Actions {
+        &self.actions
+    }
+
     /// Whether lines are read one by one (for their time) rather than a chunk at a time.
     fn per_line(&self) -> bool {
         self.retention.is_some() || self.actions.needs_time()
@@ -114,7 +72,7 @@ impl Scrubber {
     /// `continues` is set when the chunk was cut inside a line: the head of the line it starts
     /// inside of, and the bytes of a long token run across either of its ends. Whole lines are
     /// counted at their newline; the fate of a last line without one is returned, for the caller to
-    /// count at the end of the stream.
+    /// count at the end of the stream ([`Stats::count_tail`]).
     pub fn scrub_chunk(
         &self,
         chunk: &[u8],
@@ -125,34 +83,29 @@ impl Scrubber {
     ) -> Tail {
         let no_joins = Joins::default();
         let joins = continues.unwrap_or(&no_joins);
-        let skip = scratch.find_spans(chunk, joins);
-        let Scratch {
-            spans,
-            actions,
-            spill,
-            ..
-        } = scratch;
-        let edges = Edges { skip, spill };
+        let Scratch { finder, actions } = scratch;
+        finder.find(chunk, &joins.runs);
         out.reserve(chunk.len());
         let start_len = out.len();
         stats.bytes_in += chunk.len() as u64;
+        let mut writer = Writer {
+            actions: &self.actions,
+            cache: actions,
+            spill: finder.spill(),
+            skip: finder.skip(),
+            out,
+            stats,
+        };
+        let spans = finder.spans();
         let tail = match self.per_line() {
             false => {
-                self.write_spans(chunk, skip, spans, self.now, &edges, actions, out, stats);
+                writer.write(chunk, writer.skip, spans, self.now);
                 let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
-                stats.lines_in += lines;
-                stats.lines_out += lines;
+                writer.stats.lines_in += lines;
+                writer.stats.lines_out += lines;
                 Tail((!chunk.is_empty() && !chunk.ends_with(b"\n")).then_some(Fate::Keep))
             }
-            true => self.scrub_lines(
-                chunk,
-                joins.head.as_deref(),
-                spans,
-                &edges,
-                actions,
-                out,
-                stats,
-            ),
+            true => self.scrub_lines(chunk, joins.head.as_deref(), spans, &mut writer),
         };
         stats.bytes_out += (out.len() - start_len) as u64;
         tail
@@ -162,21 +115,17 @@ impl Scrubber {
     /// bytes whatever the chunking), then the line is judged and written or dropped. Without
     /// rotation, runs of kept lines are written in one go, so a window that keeps everything costs
     /// little more than judging.
-    #[allow(clippy::too_many_arguments)]
     fn scrub_lines(
         &self,
         chunk: &[u8],
         continues: Option<&[u8]>,
         spans: &[Span],
-        edges: &Edges,
-        actions: &mut ActionCache,
-        out: &mut Vec<u8>,
-        stats: &mut Stats,
+        w: &mut Writer,
     ) -> Tail {
         let mut finder = self.finder.clone();
         let by_line = self.actions.needs_time();
         let mut first = 0; // index of the first span not yet written or skipped
-        let mut kept_from = edges.skip; // start of the run of kept lines not yet written
+        let mut kept_from = w.skip; // start of the run of kept lines not yet written
         let mut line_no = 0;
         let mut start = 0;
         let mut newlines = memchr::memchr_iter(b'\n', chunk);
@@ -195,103 +144,27 @@ impl Scrubber {
             };
             if !fate.keeps() || by_line {
                 // Write the run of kept lines before this one.
-                let run_end = first
-                    + spans[first..]
-                        .iter()
-                        .take_while(|s| s.start < start)
-                        .count();
-                self.write_spans(
-                    &chunk[..start],
-                    kept_from,
-                    &spans[first..run_end],
-                    self.now,
-                    edges,
-                    actions,
-                    out,
-                    stats,
-                );
-                let line_end = run_end
-                    + spans[run_end..]
-                        .iter()
-                        .take_while(|s| s.start < end)
-                        .count();
+                let run_end = first + spans_before(&spans[first..], start);
+                w.write(&chunk[..start], kept_from, &spans[first..run_end], self.now);
+                let line_end = run_end + spans_before(&spans[run_end..], end);
                 if fate.keeps() {
                     let t = time.unwrap_or(self.now);
-                    self.write_spans(
-                        &chunk[..end],
-                        start.max(edges.skip),
-                        &spans[run_end..line_end],
-                        t,
-                        edges,
-                        actions,
-                        out,
-                        stats,
-                    );
+                    let from = start.max(w.skip);
+                    w.write(&chunk[..end], from, &spans[run_end..line_end], t);
                 }
                 first = line_end;
                 kept_from = end;
             }
             if chunk[end - 1] == b'\n' {
                 line_no += 1;
-                stats.count_line(fate, line_no);
+                w.stats.count_line(fate, line_no);
             } else {
                 tail = Tail(Some(fate));
             }
             start = end;
         }
-        self.write_spans(
-            chunk,
-            kept_from,
-            &spans[first..],
-            self.now,
-            edges,
-            actions,
-            out,
-            stats,
-        );
+        w.write(chunk, kept_from, &spans[first..], self.now);
         tail
-    }
-
-    /// Writes `text[from..]` with its spans (offsets in `text`, none before `from`) replaced; `t`
-    /// is the time of the line(s). A span that ends beyond `text` is the one crossing the chunk's
-    /// end: its whole text is `edges.spill`.
-    #[allow(clippy::too_many_arguments)]
-    fn write_spans(
-        &self,
-        text: &[u8],
-        from: usize,
-        spans: &[Span],
-        t: i64,
-        edges: &Edges,
-        actions: &mut ActionCache,
-        out: &mut Vec<u8>,
-        stats: &mut Stats,
-    ) {
-        let mut pos = from.min(text.len());
-        for span in spans {
-            let (s, e) = (span.start, span.end);
-            out.extend_from_slice(&text[pos..s]);
-            let whole = if e <= text.len() {
-                &text[s..e]
-            } else {
-                edges.spill
-            };
-            self.actions.write_span(actions, t, span, whole, out);
-            stats.count(span.kind);
-            pos = e.min(text.len());
-        }
-        out.extend_from_slice(&text[pos..]);
-    }
-
-    /// [`Scrubber::scrub_chunk`] with this thread's scratch space.
-    pub fn scrub_chunk_local(
-        &self,
-        chunk: &[u8],
-        continues: Option<&Joins>,
-        out: &mut Vec<u8>,
-        stats: &mut Stats,
-    ) -> Tail {
-        SCRATCH.with(|s| self.scrub_chunk(chunk, continues, out, &mut s.borrow_mut(), stats))
     }
 
     /// Scrubs a whole text at once (tests, benches, small inputs); the counts include a last line
@@ -305,143 +178,44 @@ impl Scrubber {
     }
 }
 
-/// Where a chunk's output starts (past a span the chunk before it replaced), and the whole text of
-/// a span that crosses the chunk's end.
-struct Edges<'a> {
-    skip: usize,
+/// How many of `spans` start before `offset`.
+fn spans_before(spans: &[Span], offset: usize) -> usize {
+    spans.iter().take_while(|s| s.start < offset).count()
+}
+
+/// Where a chunk's scrubbed text goes, with what writing it needs.
+struct Writer<'a> {
+    actions: &'a Actions,
+    cache: &'a mut ActionCache,
+    /// The whole text of a span that crosses the chunk's end.
     spill: &'a [u8],
+    /// Where the chunk's output starts (past a span the chunk before it replaced).
+    skip: usize,
+    out: &'a mut Vec<u8>,
+    stats: &'a mut Stats,
 }
 
-/// Replaces the spans of token runs longer than [`PIECE`] in `spans` by those found piece by piece
-/// (see the module docs). Returns where the chunk's output starts; fills `spill` with the text of a
-/// span that crosses the chunk's end.
-#[allow(clippy::too_many_arguments)]
-fn long_runs(
-    chunk: &[u8],
-    joins: &Joins,
-    detector: &mut Detector,
-    spans: &mut Vec<Span>,
-    found: &mut Vec<Span>,
-    rebuilt: &mut Vec<Span>,
-    ext: &mut Vec<u8>,
-    spill: &mut Vec<u8>,
-) -> usize {
-    spill.clear();
-    rebuilt.clear();
-    let n = chunk.len();
-    let mut skip = 0;
-    let mut any = false;
-    let mut next = 0; // first span of `spans` not yet moved to `rebuilt`
-    let mut seen = 0; // end of the last run looked at
-
-    // A run longer than PIECE holds a multiple of PIECE / 2; the runs through the chunk's ends are
-    // long when the framer cut them.
-    let last = joins.after.is_some().then(|| n.saturating_sub(1));
-    let probes = (0..n).step_by(PIECE / 2).chain(last);
-    for q in probes {
-        if q < seen || q >= n || !in_token(chunk[q]) {
-            continue;
+impl Writer<'_> {
+    /// Writes `text[from..]` with its spans (offsets in `text`, none before `from`) replaced; `t`
+    /// is the time of the line(s). A span that ends beyond `text` is the one crossing the chunk's
+    /// end: its whole text is the spill.
+    fn write(&mut self, text: &[u8], from: usize, spans: &[Span], t: i64) {
+        let mut pos = from.min(text.len());
+        for span in spans {
+            let (s, e) = (span.start, span.end);
+            self.out.extend_from_slice(&text[pos..s]);
+            let whole = if e <= text.len() {
+                &text[s..e]
+            } else {
+                self.spill
+            };
+            self.actions
+                .write_span(self.cache, t, span, whole, self.out);
+            self.stats.count(span.kind);
+            pos = e.min(text.len());
         }
-        let mut a = q;
-        while a > seen && in_token(chunk[a - 1]) {
-            a -= 1;
-        }
-        let mut b = q + 1;
-        while b < n && in_token(chunk[b]) {
-            b += 1;
-        }
-        seen = b;
-        let before = joins.before.as_ref().filter(|_| a == 0);
-        let after = joins.after.as_deref().filter(|_| b == n);
-        if b - a <= PIECE && before.is_none() && after.is_none() {
-            continue;
-        }
-        any = true;
-        while next < spans.len() && spans[next].start < a {
-            rebuilt.push(spans[next]);
-            next += 1;
-        }
-        while next < spans.len() && spans[next].start < b {
-            next += 1;
-        }
-        // The run's bytes, with its neighbours' across the chunk's ends.
-        let (lead, from) = before.map_or((0, 0), |r| (r.bytes.len(), r.run_offset));
-        let text: &[u8] = if before.is_some() || after.is_some() {
-            ext.clear();
-            ext.extend_from_slice(before.map_or(&[][..], |r| &r.bytes[..]));
-            ext.extend_from_slice(&chunk[a..b]);
-            ext.extend_from_slice(after.unwrap_or_default());
-            ext
-        } else {
-            &chunk[a..b]
-        };
-        let base = from - lead;
-        let k = rebuilt.len();
-        let start = pieces(detector, found, text, base, from, from + (b - a), rebuilt);
-        if before.is_some() {
-            skip = start - lead;
-        }
-        for span in &mut rebuilt[k..] {
-            if span.end - lead + a > n {
-                spill.extend_from_slice(&text[span.start..span.end]);
-            }
-            span.start = span.start - lead + a;
-            span.end = span.end - lead + a;
-        }
+        self.out.extend_from_slice(&text[pos..]);
     }
-    if any {
-        rebuilt.extend_from_slice(&spans[next..]);
-        std::mem::swap(spans, rebuilt);
-    }
-    skip
-}
-
-/// Appends to `out` (in `text` coordinates) the spans of the pieces of a long token run that start
-/// at run offsets `from..to`; `text` holds the run's bytes from run offset `base`, enough of them
-/// for every window. `from` is a piece boundary. Returns where the output of `from..` starts in
-/// `text`: past the span that the piece before `from` keeps, when it reaches that far.
-#[allow(clippy::too_many_arguments)]
-fn pieces(
-    detector: &mut Detector,
-    found: &mut Vec<Span>,
-    text: &[u8],
-    base: usize,
-    from: usize,
-    to: usize,
-    out: &mut Vec<Span>,
-) -> usize {
-    let mut kept_end = from - base; // no span starts before this
-    let mut skip = kept_end;
-    // The piece before `from` is searched again only to learn where its last span ends.
-    let mut g = if from >= PIECE { from - PIECE } else { from };
-    while g < to {
-        let w0 = g.saturating_sub(REACH).max(base) - base;
-        let w1 = (g + PIECE + REACH - base).min(text.len());
-        let (p0, p1) = (g - base, (g + PIECE - base).min(text.len()));
-        detector.find(&text[w0..w1], found);
-        for s in found.iter() {
-            let (start, end) = (s.start + w0, s.end + w0);
-            if start < p0 || start >= p1 || end <= kept_end {
-                continue;
-            }
-            if g >= from {
-                // A span cut short by the one before no longer holds the address read.
-                let addr = s.addr.filter(|_| start >= kept_end);
-                out.push(Span {
-                    start: start.max(kept_end),
-                    end,
-                    kind: s.kind,
-                    addr,
-                });
-            }
-            kept_end = end;
-        }
-        if g < from {
-            skip = kept_end;
-        }
-        g += PIECE;
-    }
-    skip
 }
 
 #[cfg(test)]

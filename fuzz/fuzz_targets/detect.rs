@@ -70,7 +70,12 @@ fn check_spans(data: &[u8], spans: &[Span]) {
                 // Dots may be URL-encoded, singly or doubly (`21%2E0.10.1`).
                 let a = ipv4::parse_encoded(text).map(|(a, _)| a);
                 assert!(a.is_some(), "IPv4 span {} does not parse", show(text));
-                assert_eq!(a, decimal_quad(&decode_dots(text)), "IPv4 span {}", show(text));
+                assert_eq!(
+                    a,
+                    decimal_quad(&decode_dots(text)),
+                    "IPv4 span {}",
+                    show(text)
+                );
             }
             Kind::Ipv6 => {
                 // A span merged with an overlapping IPv4 address, whose dots may be URL-encoded,

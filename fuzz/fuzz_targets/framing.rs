@@ -22,10 +22,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use logscrub::action::{Actions, EmailAction, IpAction};
+use logscrub::detect::runs::{PIECE, REACH};
 use logscrub::format::{Format, TimeFinder};
-use logscrub::framing::{Framer, LINE_HEAD, PIECE, REACH, SAFE_CUT_WINDOW};
+use logscrub::framing::{Framer, LINE_HEAD, SAFE_CUT_WINDOW};
 use logscrub::retention::{Retention, Undated};
-use logscrub::scrub::Scrubber;
+use logscrub::scrub::{Scratch, Scrubber};
 use logscrub::stats::{Stats, Tail};
 
 /// A source that hands out at most `cap` bytes per read.
@@ -100,6 +101,7 @@ fuzz_target!(|data: &[u8]| {
     let mut buf = Vec::new();
     let mut chunks: Vec<(Vec<u8>, bool)> = Vec::new(); // bytes, cut inside a token run
     let mut out = Vec::new();
+    let mut scratch = Scratch::default();
     let mut stats = Stats::default();
     let mut tail = Tail(None);
     let mut offset = 0u64;
@@ -121,9 +123,9 @@ fuzz_target!(|data: &[u8]| {
         }
         offset += buf.len() as u64;
         after_cut_in_line = !buf.ends_with(b"\n");
-        chunks.push((buf.clone(), joins.is_some_and(|j| j.after.is_some())));
+        chunks.push((buf.clone(), joins.is_some_and(|j| j.runs.after.is_some())));
         let mut chunk_stats = Stats::default();
-        tail = scrubber.scrub_chunk_local(&buf, joins, &mut out, &mut chunk_stats);
+        tail = scrubber.scrub_chunk(&buf, joins, &mut out, &mut scratch, &mut chunk_stats);
         stats += chunk_stats;
     }
     stats.count_tail(tail);

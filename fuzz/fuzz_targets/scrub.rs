@@ -25,8 +25,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use logscrub::action::{ActionCache, Actions, EmailAction, IpAction, Prefix};
+use logscrub::detect::runs::PIECE;
 use logscrub::detect::{find_spans, Span};
-use logscrub::framing::PIECE;
 use logscrub::scrub::Scrubber;
 
 fuzz_target!(|data: &[u8]| {
@@ -34,8 +34,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let actions = Actions {
-        ip: [IpAction::Mask, IpAction::Redact, IpAction::Keep][usize::from(mode % 3)],
-        email: [EmailAction::Redact, EmailAction::Keep][usize::from(mode / 3 % 2)],
+        ip: [IpAction::Mask, IpAction::Redact, IpAction::Keep][usize::from(mode % 3)].clone(),
+        email: [EmailAction::Redact, EmailAction::Keep][usize::from(mode / 3 % 2)].clone(),
         ipv4_prefix: Prefix::new(p4 % 33).unwrap(),
         ipv6_prefix: Prefix::new(p6 % 129).unwrap(),
         ..Actions::default()

@@ -21,8 +21,8 @@ use std::cell::RefCell;
 
 use libfuzzer_sys::fuzz_target;
 use logscrub::format::{Format, TimeFinder};
-use logscrub::time::unix_seconds;
 use logscrub::retention::parse_now;
+use logscrub::time::unix_seconds;
 
 const FORMATS: [Format; 4] = [Format::Auto, Format::Clf, Format::Json, Format::Text];
 const MONTHS: [&str; 12] = [

@@ -2,17 +2,28 @@
 //!
 //! The detectors say *what* is where; an action says what to write instead. Each kind of data has
 //! its own action enum, resolved once from the flags into [`Actions`]; an action is one more
-//! variant and one more match arm in [`Actions::write`]. Keyed actions (hash, encrypt, decrypt)
-//! share their key material through [`Keyed`] and keep per-worker caches in an [`ActionCache`].
+//! variant and one more match arm in [`Actions::write`]. As in VRL's `redact`, a keyed variant
+//! carries its key material ([`IpAction::Hash`] its [`Pseudonyms`], [`IpAction::Encrypt`] its
+//! [`PrefixCipher`]), so an action that needs a key cannot be built without one; each worker keeps
+//! the caches of the keyed actions in an [`ActionCache`] made for the run ([`Actions::cache`]).
+//!
+//! - [`mask`]: zero the host bits beyond a prefix.
+//! - [`hash`]: keyed pseudonyms (HMAC-SHA256), with key rotation.
+//! - [`encrypt`]: prefix-preserving encryption (ipcrypt-pfx, Crypto-PAn) and its inverse.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::crypt::{CachedCipher, PrefixCipher};
 use crate::detect::{ipv4, ipv6, Kind, Span};
-use crate::pseudo::{PseudonymCache, Pseudonyms, Rotation};
 use crate::text::{ipv4_text, write_ip, write_ipv4, write_ipv6};
+
+pub mod encrypt;
+pub mod hash;
+pub mod mask;
+
+pub use encrypt::{CachedCipher, Cipher, PrefixCipher};
+pub use hash::{PseudonymCache, Pseudonyms, Rotation};
+pub use mask::Prefix;
 
 /// The text written for an email under `--email redact`.
 pub const EMAIL_MARKER: &[u8] = b"[email]";
@@ -22,7 +33,7 @@ pub const IPV4_MARKER: &[u8] = b"[ipv4]";
 pub const IPV6_MARKER: &[u8] = b"[ipv6]";
 
 /// What to do with IP addresses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Default)]
 pub enum IpAction {
     /// Zero the host bits beyond the configured prefix lengths.
     #[default]
@@ -32,15 +43,15 @@ pub enum IpAction {
     /// Leave as found.
     Keep,
     /// Replace with a keyed pseudonym (HMAC-SHA256).
-    Hash,
+    Hash(Arc<Pseudonyms>),
     /// Prefix-preserving encryption (IPv4 stays IPv4, IPv6 stays IPv6).
-    Encrypt,
+    Encrypt(Arc<PrefixCipher>),
     /// The inverse of `Encrypt` (`logscrub reveal`).
-    Decrypt,
+    Decrypt(Arc<PrefixCipher>),
 }
 
 /// What to do with email addresses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, Default)]
 pub enum EmailAction {
     /// Replace with a marker.
     #[default]
@@ -48,93 +59,67 @@ pub enum EmailAction {
     /// Leave as found.
     Keep,
     /// Replace with a keyed pseudonym (HMAC-SHA256).
-    Hash,
+    Hash(Arc<Pseudonyms>),
 }
 
-/// A prefix length, checked against its address family when it is made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Prefix<const BITS: u8>(u8);
-
-impl<const BITS: u8> Prefix<BITS> {
-    /// `None` when `len` exceeds the family's bits.
-    pub fn new(len: u8) -> Option<Self> {
-        (len <= BITS).then_some(Self(len))
-    }
-
-    /// The number of leading bits kept. (A prefix length, not a container: it has no
-    /// `is_empty`.)
-    #[allow(clippy::len_without_is_empty)]
-    pub fn len(self) -> u8 {
-        self.0
-    }
-
-    fn mask32(self) -> u32 {
-        u32::MAX.checked_shl(32 - u32::from(self.0)).unwrap_or(0)
-    }
-
-    fn mask128(self) -> u128 {
-        u128::MAX.checked_shl(128 - u32::from(self.0)).unwrap_or(0)
-    }
-}
-
-/// Key material of the keyed actions, derived once and shared by every worker.
-pub struct Keyed {
-    /// Tells apart the `Keyed` of different runs (caches are per `Keyed`).
-    id: u64,
-    pseudonyms: Option<Arc<Pseudonyms>>,
-    cipher: Option<Arc<PrefixCipher>>,
-}
-
-impl Keyed {
-    pub fn new(pseudonyms: Option<Pseudonyms>, cipher: Option<PrefixCipher>) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        Keyed {
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
-            pseudonyms: pseudonyms.map(Arc::new),
-            cipher: cipher.map(Arc::new),
-        }
-    }
-}
-
-impl std::fmt::Debug for Keyed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyed")
-            .field("hash", &self.pseudonyms.is_some())
-            .field("cipher", &self.cipher.is_some())
-            .finish()
-    }
-}
-
-/// Per-worker caches of the keyed actions (recent pseudonyms and encryptions).
-#[derive(Default)]
+/// Per-worker caches of the keyed actions (recent pseudonyms and encryptions). Each cache is made
+/// on first use for the key material of the action that uses it, and made again should it be
+/// handed an action with other key material, so any cache gives the right replacement.
+#[derive(Debug, Default)]
 pub struct ActionCache {
-    id: u64,
+    /// Pseudonyms of `--ip hash`, and of `--email hash` when both use the same [`Pseudonyms`].
     hash: Option<PseudonymCache>,
+    /// Pseudonyms of `--email hash` when its [`Pseudonyms`] are not those of the addresses.
+    email_hash: Option<PseudonymCache>,
     crypt: Option<CachedCipher>,
 }
 
 impl ActionCache {
-    /// Makes the caches belong to `keyed` (rebuilt only when the run changes).
-    fn prepare(&mut self, keyed: &Keyed) {
-        if self.id != keyed.id {
-            self.id = keyed.id;
-            self.hash = keyed.pseudonyms.clone().map(PseudonymCache::new);
-            self.crypt = keyed.cipher.clone().map(CachedCipher::new);
-        }
+    /// The pseudonym cache of `--ip hash` with `p`.
+    fn ip_hash(&mut self, p: &Arc<Pseudonyms>) -> &mut PseudonymCache {
+        pseudonyms_of(&mut self.hash, p)
     }
+
+    /// The pseudonym cache of `--email hash` with `p`: the addresses' when they use `p` too.
+    fn email_hash(&mut self, p: &Arc<Pseudonyms>) -> &mut PseudonymCache {
+        if let Some(h) = self.hash.as_mut().filter(|h| h.serves(p)) {
+            return h;
+        }
+        pseudonyms_of(&mut self.email_hash, p)
+    }
+
+    /// The encryption cache of `c`.
+    fn cipher(&mut self, c: &Arc<PrefixCipher>) -> &mut CachedCipher {
+        if !self.crypt.as_ref().is_some_and(|cached| cached.serves(c)) {
+            self.crypt = None;
+        }
+        self.crypt
+            .get_or_insert_with(|| CachedCipher::new(Arc::clone(c)))
+    }
+}
+
+/// The cache in `slot`, made (again) unless it caches the pseudonyms of `p`.
+fn pseudonyms_of<'c>(
+    slot: &'c mut Option<PseudonymCache>,
+    p: &Arc<Pseudonyms>,
+) -> &'c mut PseudonymCache {
+    if !slot.as_ref().is_some_and(|h| h.serves(p)) {
+        *slot = None;
+    }
+    slot.get_or_insert_with(|| PseudonymCache::new(Arc::clone(p)))
 }
 
 /// The resolved actions of a run.
 #[derive(Clone, Debug)]
 pub struct Actions {
+    /// What replaces IPv4 and IPv6 addresses.
     pub ip: IpAction,
+    /// What replaces email addresses.
     pub email: EmailAction,
+    /// Leading bits of an IPv4 address kept by [`IpAction::Mask`].
     pub ipv4_prefix: Prefix<32>,
+    /// Leading bits of an IPv6 address kept by [`IpAction::Mask`].
     pub ipv6_prefix: Prefix<128>,
-    /// Keys for hash, encrypt and decrypt; `None` when no keyed action is used.
-    pub keyed: Option<Arc<Keyed>>,
-    /// Pseudonym keys rotate with each line's date.
-    pub rotation: Rotation,
 }
 
 impl Default for Actions {
@@ -142,10 +127,8 @@ impl Default for Actions {
         Actions {
             ip: IpAction::Mask,
             email: EmailAction::Redact,
-            ipv4_prefix: Prefix(24),
-            ipv6_prefix: Prefix(48),
-            keyed: None,
-            rotation: Rotation::Never,
+            ipv4_prefix: mask::DEFAULT_IPV4_PREFIX,
+            ipv6_prefix: mask::DEFAULT_IPV6_PREFIX,
         }
     }
 }
@@ -153,20 +136,13 @@ impl Default for Actions {
 impl Actions {
     /// Whether the replacement depends on each line's time (pseudonyms with rotation).
     pub fn needs_time(&self) -> bool {
-        self.rotation != Rotation::Never
-            && (self.ip == IpAction::Hash || self.email == EmailAction::Hash)
-    }
-
-    /// Whether any action needs a key.
-    pub fn needs_key(&self) -> bool {
-        matches!(
-            self.ip,
-            IpAction::Hash | IpAction::Encrypt | IpAction::Decrypt
-        ) || self.email == EmailAction::Hash
+        let rotates = |p: &Pseudonyms| p.rotation() != Rotation::Never;
+        matches!(&self.ip, IpAction::Hash(p) if rotates(p))
+            || matches!(&self.email, EmailAction::Hash(p) if rotates(p))
     }
 
     /// Writes the replacement for `text`, a span of `kind` on a line of time `t` (Unix seconds UTC;
-    /// only pseudonyms with rotation look at it), to `out`.
+    /// only pseudonyms with rotation look at it), to `out`, with `cache` (one per worker).
     pub fn write(
         &self,
         cache: &mut ActionCache,
@@ -201,8 +177,8 @@ impl Actions {
         read: Option<IpAddr>,
         out: &mut Vec<u8>,
     ) {
-        if kind == Kind::Ipv4 && read.is_none() && self.ip != IpAction::Keep && text.contains(&b'%')
-        {
+        let keep = matches!(self.ip, IpAction::Keep);
+        if kind == Kind::Ipv4 && read.is_none() && !keep && text.contains(&b'%') {
             return self.write_encoded_ipv4(cache, t, text, out);
         }
         let addr = || match (kind, read) {
@@ -210,29 +186,42 @@ impl Actions {
             (Kind::Ipv4, None) => ipv4::parse(text).map(IpAddr::V4),
             (_, None) => ipv6::parse(text).map(IpAddr::V6),
         };
-        match (kind, self.ip, self.email) {
-            (Kind::Email, _, EmailAction::Keep) | (Kind::Ipv4 | Kind::Ipv6, IpAction::Keep, _) => {
-                out.extend_from_slice(text)
-            }
-            (Kind::Email, _, EmailAction::Hash) => match self.keyed_cache(cache).hash.as_mut() {
-                Some(h) => h.email(t, text, out),
-                None => out.extend_from_slice(EMAIL_MARKER),
-            },
-            (
-                Kind::Ipv4 | Kind::Ipv6,
-                IpAction::Hash | IpAction::Encrypt | IpAction::Decrypt,
-                _,
-            ) => self.write_keyed_ip(cache, t, kind, addr(), out),
-            (Kind::Email, _, EmailAction::Redact) => out.extend_from_slice(EMAIL_MARKER),
-            (Kind::Ipv4, IpAction::Redact, _) => out.extend_from_slice(IPV4_MARKER),
-            (Kind::Ipv6, IpAction::Redact, _) => out.extend_from_slice(IPV6_MARKER),
-            (Kind::Ipv4, IpAction::Mask, _) => match addr() {
+        let redacted = |kind| match kind {
+            Kind::Ipv4 => IPV4_MARKER,
+            _ => IPV6_MARKER,
+        };
+        if kind == Kind::Email {
+            return match &self.email {
+                EmailAction::Keep => out.extend_from_slice(text),
+                EmailAction::Redact => out.extend_from_slice(EMAIL_MARKER),
+                EmailAction::Hash(p) => cache.email_hash(p).email(t, text, out),
+            };
+        }
+        match (&self.ip, kind) {
+            (IpAction::Keep, _) => out.extend_from_slice(text),
+            (IpAction::Redact, _) => out.extend_from_slice(redacted(kind)),
+            (IpAction::Mask, Kind::Ipv4) => match addr() {
                 Some(IpAddr::V4(a)) => write_ipv4(self.mask_v4(a), out),
                 _ => out.extend_from_slice(IPV4_MARKER),
             },
-            (Kind::Ipv6, IpAction::Mask, _) => match addr() {
+            (IpAction::Mask, _) => match addr() {
                 Some(IpAddr::V6(a)) => write_ipv6(self.mask_v6(a), out),
                 _ => out.extend_from_slice(IPV6_MARKER),
+            },
+            // A span that does not read as its kind (a merged span) is redacted: it never passes
+            // through.
+            (IpAction::Hash(p), _) => match addr() {
+                Some(IpAddr::V4(a)) => cache.ip_hash(p).ipv4(t, a, out),
+                Some(IpAddr::V6(a)) => cache.ip_hash(p).ipv6(t, a, out),
+                None => out.extend_from_slice(redacted(kind)),
+            },
+            (IpAction::Encrypt(c), _) => match addr() {
+                Some(a) => write_ip(cache.cipher(c).encrypt(a), out),
+                None => out.extend_from_slice(redacted(kind)),
+            },
+            (IpAction::Decrypt(c), _) => match addr() {
+                Some(a) => write_ip(cache.cipher(c).decrypt(a), out),
+                None => out.extend_from_slice(redacted(kind)),
             },
         }
     }
@@ -265,55 +254,14 @@ impl Actions {
         }
     }
 
-    fn keyed_cache<'c>(&self, cache: &'c mut ActionCache) -> &'c mut ActionCache {
-        if let Some(keyed) = &self.keyed {
-            cache.prepare(keyed);
-        }
-        cache
-    }
-
-    /// Hash, encrypt or decrypt `addr`, the address of a span of `kind`. A span that does not parse
-    /// as its kind (a merged span) is redacted: it never passes through.
-    fn write_keyed_ip(
-        &self,
-        cache: &mut ActionCache,
-        t: i64,
-        kind: Kind,
-        addr: Option<IpAddr>,
-        out: &mut Vec<u8>,
-    ) {
-        let ActionCache { hash, crypt, .. } = self.keyed_cache(cache);
-        match (addr, self.ip, hash.as_mut(), crypt.as_mut()) {
-            (Some(IpAddr::V4(a)), IpAction::Hash, Some(h), _) => h.ipv4(t, a, out),
-            (Some(IpAddr::V6(a)), IpAction::Hash, Some(h), _) => h.ipv6(t, a, out),
-            (Some(a), IpAction::Encrypt, _, Some(c)) => write_ip(c.encrypt(a), out),
-            (Some(a), IpAction::Decrypt, _, Some(c)) => write_ip(c.decrypt(a), out),
-            _ => out.extend_from_slice(if kind == Kind::Ipv4 {
-                IPV4_MARKER
-            } else {
-                IPV6_MARKER
-            }),
-        }
-    }
-
+    /// `a` with the host bits beyond [`Actions::ipv4_prefix`] zeroed.
     pub fn mask_v4(&self, a: Ipv4Addr) -> Ipv4Addr {
-        Ipv4Addr::from(u32::from(a) & self.ipv4_prefix.mask32())
+        mask::ipv4(a, self.ipv4_prefix)
     }
 
-    /// Masks an IPv6 address; an IPv4-mapped one (`::ffff:a.b.c.d`) is masked with the IPv4 prefix.
-    /// A 6to4 address (RFC 3056, `2002::/16`) carries an IPv4 address in bits 16-47, inside the
-    /// default /48: it keeps no more than 16 + the IPv4 prefix bits, so that IPv4 is masked too
-    /// (`2002:c000:24d::1` → `2002:c000:200::`).
+    /// `a` masked to [`Actions::ipv6_prefix`]; see [`mask::ipv6`].
     pub fn mask_v6(&self, a: Ipv6Addr) -> Ipv6Addr {
-        if let Some(v4) = a.to_ipv4_mapped() {
-            return self.mask_v4(v4).to_ipv6_mapped();
-        }
-        let mut mask = self.ipv6_prefix.mask128();
-        if a.segments()[0] == 0x2002 {
-            let v4_bits = Prefix::<128>(16 + self.ipv4_prefix.len());
-            mask &= v4_bits.mask128();
-        }
-        Ipv6Addr::from(u128::from(a) & mask)
+        mask::ipv6(a, self.ipv4_prefix, self.ipv6_prefix)
     }
 }
 

@@ -15,6 +15,7 @@ use std::net::IpAddr;
 pub mod email;
 pub mod ipv4;
 pub mod ipv6;
+pub mod runs;
 mod scan;
 
 #[cfg(test)]

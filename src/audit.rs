@@ -1,8 +1,8 @@
 //! `logscrub check`: a leak audit of scrubbed output.
 //!
-//! The input goes through the scrubber's own framing and span finding ([`Scratch::chunk_spans`]:
-//! long token runs searched piece by piece, with the bytes across each chunk cut), so the audit
-//! looks at exactly what the scrubber would replace, whatever the chunk size. A finding is every
+//! The input goes through the scrubber's own framing and span finding ([`SpanFinder`]: long token
+//! runs searched piece by piece, with the bytes across each chunk cut), so the audit looks at
+//! exactly what the scrubber would replace, whatever the chunk size. A finding is every
 //! email, and every IP
 //! address whose host bits beyond the configured prefixes are not zero (what `--ip mask` leaves is
 //! zero there, so masked output passes; hashed and redacted output holds no address at all). A
@@ -11,11 +11,11 @@
 use std::io::Read;
 
 use crate::action::Actions;
+use crate::detect::runs::SpanFinder;
 use crate::detect::{ipv4, ipv6, Kind};
 use crate::error::{Error, Result};
 use crate::framing::Framer;
 use crate::input::{self, InputSpec};
-use crate::scrub::Scratch;
 
 /// One piece of personal data found by the audit.
 #[derive(Debug, PartialEq, Eq)]
@@ -78,12 +78,14 @@ fn check_frames<R: Read>(
     actions: &Actions,
     found: &mut impl FnMut(&Finding) -> Result<()>,
 ) -> std::result::Result<u64, Failure> {
-    let mut scratch = Scratch::default();
+    let mut finder = SpanFinder::default();
     let mut buf = Vec::new();
     let mut line_no: u64 = 1;
     let mut count = 0;
     while let Some(info) = framer.next_chunk(&mut buf).map_err(Failure::Read)? {
-        let (spans, spill) = scratch.chunk_spans(&buf, info.continues.as_deref());
+        let runs = info.continues.as_deref().map(|j| &j.runs);
+        finder.find(&buf, runs.unwrap_or(&Default::default()));
+        let (spans, spill) = (finder.spans(), finder.spill());
         let mut counted = 0; // newlines are counted up to here
         for span in spans {
             line_no += memchr::memchr_iter(b'\n', &buf[counted..span.start]).count() as u64;
@@ -113,7 +115,8 @@ fn check_frames<R: Read>(
 mod tests {
     use super::*;
     use crate::action::Prefix;
-    use crate::framing::{PIECE, REACH};
+    use crate::detect::runs::{PIECE, REACH};
+    use crate::scrub::Scratch;
 
     fn audit(text: &[u8], actions: &Actions) -> Vec<(u64, Kind, String)> {
         audit_sized(text, actions, 64)

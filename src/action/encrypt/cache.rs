@@ -107,6 +107,11 @@ impl fmt::Debug for CachedCipher {
 }
 
 impl CachedCipher {
+    /// Whether this cache holds the results of `cipher` (and not of another key).
+    pub fn serves(&self, cipher: &Arc<PrefixCipher>) -> bool {
+        Arc::ptr_eq(&self.cipher, cipher)
+    }
+
     /// Allocates the encryption memo (160 KiB). Costs two encryptions.
     pub fn new(cipher: Arc<PrefixCipher>) -> Self {
         let enc = Memo::new(cipher.encrypt4(0), cipher.encrypt6(0));

@@ -47,11 +47,11 @@ use crate::key::Key;
 use crate::text::{hex_value, write_hex, write_ipv4, write_ipv6};
 
 /// Written before the pseudonym of an IPv4 address (and of an IPv4-mapped IPv6 address).
-pub const IPV4_MARKER: &[u8] = b"ip4-";
+pub const IPV4_PSEUDONYM: &[u8] = b"ip4-";
 /// Written before the pseudonym of an IPv6 address.
-pub const IPV6_MARKER: &[u8] = b"ip6-";
+pub const IPV6_PSEUDONYM: &[u8] = b"ip6-";
 /// Written before the pseudonym of an email address.
-pub const EMAIL_MARKER: &[u8] = b"email-";
+pub const EMAIL_PSEUDONYM: &[u8] = b"email-";
 /// Hex digits of the HMAC kept in a pseudonym (64 bits).
 pub const DIGEST_HEX_DIGITS: usize = 16;
 /// Prefix of the message whose HMAC under the master key is a rotated period's key; the UTC date
@@ -108,7 +108,7 @@ impl PeriodKey {
     /// Appends the pseudonym of `addr` to `out`, uncached.
     pub fn ipv4(&self, addr: Ipv4Addr, out: &mut Vec<u8>) {
         let hex = self.canonical_hex(out, |out| write_ipv4(addr, out));
-        write_pseudonym(IPV4_MARKER, &hex, out);
+        write_pseudonym(IPV4_PSEUDONYM, &hex, out);
     }
 
     /// Appends the pseudonym of `addr` to `out`, uncached; an IPv4-mapped address gets its IPv4's.
@@ -117,13 +117,13 @@ impl PeriodKey {
             return self.ipv4(v4, out);
         }
         let hex = self.canonical_hex(out, |out| write_ipv6(addr, out));
-        write_pseudonym(IPV6_MARKER, &hex, out);
+        write_pseudonym(IPV6_PSEUDONYM, &hex, out);
     }
 
     /// Appends the pseudonym of the email `text` (as found, possibly URL-encoded) to `out`, uncached.
     pub fn email(&self, text: &[u8], out: &mut Vec<u8>) {
         let hex = self.canonical_hex(out, |out| write_canonical_email(text, out));
-        write_pseudonym(EMAIL_MARKER, &hex, out);
+        write_pseudonym(EMAIL_PSEUDONYM, &hex, out);
     }
 
     /// Writes a canonical text at the end of `out` (scratch space, so nothing is allocated),
@@ -354,6 +354,11 @@ impl fmt::Debug for PseudonymCache {
 }
 
 impl PseudonymCache {
+    /// Whether this cache holds the pseudonyms of `p` (and not of other key material).
+    pub fn serves(&self, p: &Arc<Pseudonyms>) -> bool {
+        Arc::ptr_eq(&self.shared, p)
+    }
+
     pub fn new(p: Arc<Pseudonyms>) -> Self {
         // Both slots start covering no time at all, so the first call derives its key.
         let unused = KeyInForce {
@@ -393,7 +398,7 @@ impl PseudonymCache {
     pub fn ipv4(&mut self, t: i64, addr: Ipv4Addr, out: &mut Vec<u8>) {
         let a = u32::from(addr);
         let hex = self.ip(t, 4, [u64::from(a), 0], |out| write_ipv4(addr, out), out);
-        write_pseudonym(IPV4_MARKER, &hex, out);
+        write_pseudonym(IPV4_PSEUDONYM, &hex, out);
     }
 
     /// As [`Self::ipv4`]; an IPv4-mapped address gets its IPv4's pseudonym.
@@ -404,7 +409,7 @@ impl PseudonymCache {
         let a = u128::from(addr);
         let halves = [(a >> 64) as u64, a as u64];
         let hex = self.ip(t, 6, halves, |out| write_ipv6(addr, out), out);
-        write_pseudonym(IPV6_MARKER, &hex, out);
+        write_pseudonym(IPV6_PSEUDONYM, &hex, out);
     }
 
     /// The hex digits for an address, from the table or computed and remembered.
@@ -470,7 +475,7 @@ impl PseudonymCache {
             now.key.hex(canonical)
         };
         out.truncate(start);
-        write_pseudonym(EMAIL_MARKER, &hex, out);
+        write_pseudonym(EMAIL_PSEUDONYM, &hex, out);
     }
 }
 
