@@ -40,7 +40,7 @@ pub enum Error {
 
     /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done. What became
     /// of its output depends on the target: see [`Error::for_target`].
-    #[error("{path}: stopped by {}", crate::signals::name(*signal))]
+    #[error("{path}: stopped by {}", signal_name(*signal))]
     Interrupted { path: String, signal: i32 },
 
     /// A setting that passed its flag's parser but not the checks made when the plan is built
@@ -87,6 +87,16 @@ impl Error {
                 source,
             }
         }
+    }
+}
+
+/// The name of a signal that stops a run (`SIGINT`, `SIGTERM`, `SIGHUP`).
+pub fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGINT => "SIGINT",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGHUP => "SIGHUP",
+        _ => "a signal",
     }
 }
 

@@ -16,10 +16,7 @@
 //! - [`cli`], [`config`], [`error`], [`report`]: flags, the plan, typed errors, counters.
 
 pub mod action;
-pub mod app;
 pub mod audit;
-pub mod cli;
-pub mod config_file;
 pub mod detect;
 pub mod error;
 pub mod format;
@@ -29,11 +26,9 @@ pub mod key;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
-pub mod progress;
 pub mod report;
 pub mod retention;
 pub mod scrub;
-pub mod signals;
 pub mod stats;
 pub mod text;
 pub mod time;

@@ -9,7 +9,7 @@
 //! writer, sharing one worker pool and the run's [`Scratch`] spaces, which a worker borrows for a
 //! chunk and gives back: they live as long as the run, no longer.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -35,13 +35,33 @@ pub struct FileOutcome {
     pub read_bytes: u64,
 }
 
-/// Counters a progress display can watch while a run goes on.
+/// What a run shares with its caller while it goes on: counters a progress display can watch, and
+/// a flag that stops it.
 #[derive(Debug, Default)]
 pub struct Meter {
     /// Bytes taken from all inputs (compressed bytes for gzip).
     pub read: Arc<AtomicU64>,
     /// Files finished, well or not.
     pub files_done: AtomicUsize,
+    /// Set it to a signal's number to stop the run: each input stops before its next chunk with
+    /// [`Error::Interrupted`], and its output is dropped (a file target is never renamed into
+    /// place).
+    pub stop: Arc<AtomicI32>,
+}
+
+impl Meter {
+    /// The signal the run was stopped by, if it was.
+    pub fn stopped(&self) -> Option<i32> {
+        stop_signal(&self.stop)
+    }
+}
+
+/// The signal number in `stop`, if one was set.
+fn stop_signal(stop: &AtomicI32) -> Option<i32> {
+    match stop.load(Ordering::Relaxed) {
+        0 => None,
+        s => Some(s),
+    }
 }
 
 /// The scratch spaces of one run, lent to whichever worker scrubs the next chunk. Never more are
@@ -181,6 +201,7 @@ fn run_file(
             name: &name,
             gzip: opened.gzip,
             consumed: Arc::clone(&opened.consumed),
+            stop: &meter.stop,
         };
         let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
         let sink = Sink::create(&job.output, plan.level, opened.mode);
@@ -218,14 +239,19 @@ struct Source<'a> {
     gzip: bool,
     /// Bytes consumed from the file (compressed, for gzip).
     consumed: Arc<AtomicU64>,
+    /// Set when the run is to stop (see [`Meter::stop`]).
+    stop: &'a AtomicI32,
 }
 
-impl Source<'_> {
-    fn anonymous(name: &str) -> Source<'_> {
+impl<'a> Source<'a> {
+    /// A source that is never stopped.
+    fn anonymous(name: &'a str) -> Source<'a> {
+        static NEVER: AtomicI32 = AtomicI32::new(0);
         Source {
             name,
             gzip: false,
             consumed: Arc::default(),
+            stop: &NEVER,
         }
     }
 }
@@ -275,7 +301,7 @@ fn read_chunk<R: std::io::Read>(
     buf: &mut Vec<u8>,
     source: &Source,
 ) -> Result<Option<ChunkInfo>> {
-    if let Some(signal) = crate::signals::interrupted() {
+    if let Some(signal) = stop_signal(source.stop) {
         return Err(Error::Interrupted {
             path: source.name.to_string(),
             signal,

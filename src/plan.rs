@@ -17,6 +17,9 @@ use crate::scrub::Scrubber;
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
 
+/// Default gzip level of `.gz` outputs.
+pub const DEFAULT_LEVEL: u32 = 6;
+
 /// Everything a run needs to know, resolved once.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -45,7 +48,7 @@ impl Default for Plan {
             actions: Actions::default(),
             threads: default_threads(),
             chunk_size: DEFAULT_CHUNK_SIZE,
-            level: 6,
+            level: DEFAULT_LEVEL,
             inputs: vec![InputSpec::Stdin],
             output: None,
             format: Format::Auto,

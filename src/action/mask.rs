@@ -20,7 +20,7 @@ impl<const BITS: u8> Prefix<BITS> {
     /// The number of leading bits kept. (A prefix length, not a container: it has no
     /// `is_empty`.)
     #[allow(clippy::len_without_is_empty)]
-    pub fn len(self) -> u8 {
+    pub const fn len(self) -> u8 {
         self.0
     }
 

@@ -1,8 +1,9 @@
 //! SIGINT, SIGTERM and SIGHUP in the middle of a run: stop cleanly, leave no partial output.
 //!
 //! [`install`] blocks the three signals in the calling thread (and so in every thread started
-//! after it) and starts one thread that waits for them with `sigwait`. On a signal it raises a flag
-//! that the reader of every input looks at before each chunk ([`interrupted`]): the run stops, every
+//! after it) and starts one thread that waits for them with `sigwait`. On a signal it raises the
+//! run's stop flag ([`logscrub::pipeline::Meter::stop`]), which the reader of every input looks at
+//! before each chunk: the run stops, every
 //! open output is dropped (which removes its temporary file), and the binary exits with 128 + the
 //! signal number. Should the run not stop within [`GRACE`] (a read blocked on a silent pipe, say),
 //! or on a second signal, the thread itself removes every temporary file that still exists
@@ -12,34 +13,18 @@
 //! with a message, not a silent kill.
 
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use logscrub::error::signal_name;
 
 /// How long a run has to stop by itself after a signal.
 pub const GRACE: Duration = Duration::from_secs(1);
 
-static SIGNAL: AtomicI32 = AtomicI32::new(0);
-
-/// The signal that interrupted the run, if one did.
-pub fn interrupted() -> Option<i32> {
-    match SIGNAL.load(Ordering::Relaxed) {
-        0 => None,
-        s => Some(s),
-    }
-}
-
-/// The name of a signal we handle.
-pub fn name(sig: i32) -> &'static str {
-    match sig {
-        libc::SIGINT => "SIGINT",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGHUP => "SIGHUP",
-        _ => "a signal",
-    }
-}
-
 /// Blocks SIGINT, SIGTERM and SIGHUP here and in every thread started later, and handles them on
-/// a thread of their own (see the module docs). Call it before starting any other thread.
-pub fn install() -> std::io::Result<()> {
+/// a thread of their own, which raises `stop` (see the module docs). Call it before starting any
+/// other thread.
+pub fn install(stop: Arc<AtomicI32>) -> std::io::Result<()> {
     // SAFETY: plain libc calls on a sigset_t we own; SIG_IGN for SIGXFSZ is always valid.
     let set = unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
@@ -62,7 +47,7 @@ pub fn install() -> std::io::Result<()> {
             if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
                 continue;
             }
-            if SIGNAL.swap(sig, Ordering::Relaxed) != 0 {
+            if stop.swap(sig, Ordering::Relaxed) != 0 {
                 stop_now(sig); // a second signal: no more waiting
             }
             std::thread::spawn(move || {
@@ -73,12 +58,12 @@ pub fn install() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes every registered temporary file and exits with 128 + `sig`.
+/// Removes every unfinished output file and exits with 128 + `sig`.
 fn stop_now(sig: i32) -> ! {
-    let removed = crate::output::remove_unfinished();
+    let removed = logscrub::output::remove_unfinished();
     eprintln!(
         "logscrub: stopped by {}; removed {removed} unfinished output file(s), no partial output remains",
-        name(sig),
+        signal_name(sig),
     );
     // SAFETY: _exit ends the process at once, without running destructors of other threads.
     unsafe { libc::_exit(128 + sig) }
@@ -89,8 +74,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_signal_yet_and_signal_names() {
-        assert_eq!(interrupted(), None);
-        assert_eq!(name(libc::SIGTERM), "SIGTERM");
+    fn signal_names() {
+        assert_eq!(signal_name(libc::SIGTERM), "SIGTERM");
+        assert_eq!(signal_name(libc::SIGINT), "SIGINT");
+        assert_eq!(signal_name(libc::SIGHUP), "SIGHUP");
     }
 }

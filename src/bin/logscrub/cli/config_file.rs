@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use clap::{Arg, ArgAction, Command};
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Error, Result};
+use logscrub::error::{Error, Result};
 
 /// Options that are not settings: they say how to run, not what to do.
 const NOT_SETTINGS: &[&str] = &["config", "print-config", "help", "version"];
@@ -277,8 +277,8 @@ pub fn path_from(flag: Option<&Path>) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::args::Cli;
     use super::*;
-    use crate::cli::Cli;
     use clap::CommandFactory;
 
     fn parse_ok(text: &str) -> Vec<Setting> {

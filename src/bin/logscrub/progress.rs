@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::pipeline::Meter;
+use logscrub::pipeline::Meter;
+
+use crate::cli::args::ProgressArg;
 
 /// When to show the bar (`--progress`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,6 +28,16 @@ pub enum When {
     /// On a terminal stderr, whatever `--quiet` and stdout are.
     Always,
     Never,
+}
+
+impl From<ProgressArg> for When {
+    fn from(p: ProgressArg) -> Self {
+        match p {
+            ProgressArg::Auto => When::Auto,
+            ProgressArg::Always => When::Always,
+            ProgressArg::Never => When::Never,
+        }
+    }
 }
 
 /// What stdout is, as far as the bar cares.
@@ -86,6 +98,8 @@ const TICK: Duration = Duration::from_millis(100);
 /// A running progress display; [`Progress::finish`] clears it.
 pub struct Progress {
     stop: Arc<(Mutex<bool>, Condvar)>,
+    /// Set once the bar is drawn; only the tests ask.
+    #[cfg_attr(not(test), allow(dead_code))]
     shown: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
 }
@@ -136,7 +150,8 @@ impl Progress {
     }
 
     /// Whether the bar was ever drawn.
-    pub fn was_shown(&self) -> bool {
+    #[cfg(test)]
+    fn was_shown(&self) -> bool {
         self.shown.load(Ordering::Relaxed)
     }
 }

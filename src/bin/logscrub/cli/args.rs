@@ -1,0 +1,340 @@
+//! The command line as clap reads it: every flag, value and help text of `logscrub` and its
+//! commands. Nothing here is checked beyond what each flag's own parser checks; the resolution into
+//! a plan is [`super::resolve`].
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use logscrub::action::mask::{DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX};
+use logscrub::plan::DEFAULT_LEVEL;
+use logscrub::retention::{parse_duration, parse_now};
+
+const EXAMPLES: &str = "\
+Examples:
+  zcat access.log.1.gz | logscrub | less       scrub a pipe, read the result
+  logscrub access.log.2.gz -o clean.log.gz     one file in, one gzip file out (written atomically)
+  logscrub /var/log/nginx/access.log.*.gz -o /srv/clean/
+                                               many files, scrubbed side by side into a directory
+  logscrub --ip redact --email keep x.log      replace addresses with [ipv4]/[ipv6], keep emails
+  logscrub --ipv4-prefix 16 --ipv6-prefix 32   coarser masks
+  logscrub --max-age 90d access.log.*.gz -o out/
+                                               also drop every line older than 90 days
+  logscrub --max-age 36h --now 2026-11-25T00:00:00Z --undated keep x.log
+                                               a reproducible window; keep lines without a time
+  logscrub keygen -o /etc/logscrub/key         make a key (mode 0600)
+  logscrub --key-file /etc/logscrub/key --ip hash --email hash --rotate daily x.log
+                                               keyed pseudonyms, linkable within a day only
+  logscrub --key-file KEY --ip encrypt x.log > enc.log; logscrub reveal --key-file KEY enc.log
+                                               prefix-preserving encryption, and its inverse
+  logscrub --config /etc/logscrub.toml --report run.json access.log.1.gz -o /srv/clean/
+                                               settings from a file, a JSON report of the run
+  logscrub --config /etc/logscrub.toml --print-config
+                                               show the settings a run would use (never the key)
+  logscrub check /srv/clean/*.gz               audit scrubbed output: exit 1 if anything leaked
+
+Retention: with --max-age, each line is judged on its own time (real logs are not sorted): a line
+is kept when now - max-age <= its time. Times are read from the CLF field [24/Nov/2026:13:55:36
+-0700] or from a JSON field (time, timestamp, @timestamp, ts, time_local, time_iso8601, date, or
+--time-field) holding RFC 3339 text, CLF text or epoch seconds/milliseconds, within the first 4 KiB
+of the line. Dropped lines are counted per reason and reported on stderr.
+
+What is found, anywhere in a line: IPv4 dotted quads (also with :port, in brackets, in lists, glued
+to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [addr]:port), and
+email addresses (also URL-encoded as %40). Everything else is copied byte for byte, whatever the
+encoding; one line comes out for every line that goes in, in the same order.
+
+Configuration: --config FILE (or LOGSCRUB_CONFIG) reads TOML with one key per option, named as
+the long flag: ip = \"hash\", max-age = \"90d\", time-field = [\"ts\"], quiet = true. Flags override
+the file; the file overrides the defaults. `logscrub --print-config` prints every key.
+
+Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, when any input
+failed (the others are still processed, and the report says which failed) or when the report
+cannot be written; 1 only from `logscrub check`, when it finds personal data; 128 + n when stopped
+by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).";
+
+/// What to do with IP addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IpArg {
+    /// Zero the host bits beyond --ipv4-prefix / --ipv6-prefix (203.0.113.77 -> 203.0.113.0)
+    Mask,
+    /// Replace with the marker [ipv4] or [ipv6]
+    Redact,
+    /// Leave addresses as they are
+    Keep,
+    /// Keyed pseudonym: ip4-/ip6- and 16 hex digits of HMAC-SHA256 (needs a key)
+    Hash,
+    /// Prefix-preserving encryption, IPv4 stays IPv4 (needs a key; undo with `logscrub reveal`)
+    Encrypt,
+}
+
+/// What to do with email addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EmailArg {
+    /// Replace with the marker [email]
+    Redact,
+    /// Leave emails as they are
+    Keep,
+    /// Keyed pseudonym: email- and 16 hex digits of HMAC-SHA256 (needs a key)
+    Hash,
+}
+
+/// The prefix-preserving cipher of --ip encrypt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CipherArg {
+    /// ipcrypt-pfx (draft-denis-ipcrypt)
+    IpcryptPfx,
+    /// Crypto-PAn (Xu, Fan, Ammar, Moon)
+    Cryptopan,
+}
+
+/// When the pseudonym key changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RotateArg {
+    /// One key for all time: a visitor is linkable across days
+    Never,
+    /// A key per UTC day of the line: linkable within a day only
+    Daily,
+    /// A key per UTC month of the line
+    Monthly,
+}
+
+/// Commands besides scrubbing.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a fresh random 32-byte key as 64 hex characters (to stdout, or a new file with mode 0600)
+    Keygen {
+        /// Create this file (refused if it exists) instead of writing to stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Decrypt addresses encrypted by --ip encrypt (incident response; needs the key)
+    Reveal(RevealArgs),
+    /// Audit scrubbed logs: print every email and every IP address with host bits set, like grep
+    /// (file:line: kind: text); exit 1 if any, 0 if clean, 2 on error
+    Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1;
+    /// logscrub man check > …/logscrub-check.1 for a command's own page
+    Man {
+        /// The command whose page to print [default: logscrub's own].
+        #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
+        command: Option<String>,
+    },
+}
+
+/// The commands with a man page of their own (`logscrub man COMMAND`), which the main page names.
+pub const MAN_PAGES: [&str; 5] = ["keygen", "reveal", "check", "completions", "man"];
+
+/// Flags of `logscrub check`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+An IP address passes when its host bits beyond the prefixes are zero, as --ip mask leaves them
+(203.0.113.0 passes with --ipv4-prefix 24, 203.0.113.7 does not), so output scrubbed with the
+same prefixes passes, and output of --ip hash or --ip redact must hold no address at all. Output of
+--ip encrypt holds encrypted addresses, which look like real ones: check reports them. Every email
+is reported; pseudonyms (email-…) and markers ([email]) are not emails.
+
+Put it after the scrub in a nightly job:
+  logscrub access.log.1.gz -o clean/access.log.1.gz && logscrub check clean/access.log.1.gz")]
+pub struct CheckArgs {
+    /// Scrubbed logs (gzip or plain). None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// The configuration file whose ipv4-prefix and ipv6-prefix apply (flags override it).
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Leading bits of an IPv4 address that may be non-zero [default: 24].
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub ipv4_prefix: Option<u8>,
+    /// Leading bits of an IPv6 address that may be non-zero [default: 48].
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=128))]
+    pub ipv6_prefix: Option<u8>,
+    /// Print only the count of findings per file, not each finding.
+    #[arg(short, long)]
+    pub count: bool,
+}
+
+/// Flags of `logscrub reveal`.
+#[derive(Debug, Args)]
+pub struct RevealArgs {
+    /// Encrypted logs (gzip or plain). None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// Write here instead of stdout (as for scrubbing).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The key file the logs were encrypted with.
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The cipher the logs were encrypted with.
+    #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx)]
+    pub ip_cipher: CipherArg,
+    /// Worker threads [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+/// When to draw the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When the scrubbed text goes to -o files, a regular file or /dev/null, not to a pipe or the
+    /// terminal; never with --quiet
+    Auto,
+    /// Also with --quiet (or quiet = true in the config file) and when stdout is a pipe
+    Always,
+    /// Never
+    Never,
+}
+
+/// What to do with lines that have no readable time while --max-age is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UndatedArg {
+    /// Drop them (an unreadable time may be an old one)
+    Drop,
+    /// Keep them
+    Keep,
+}
+
+/// How lines are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Per line: JSON if it starts with '{', CLF otherwise
+    Auto,
+    /// Common/Combined Log Format: time in [dd/Mon/yyyy:HH:MM:SS +zzzz]
+    Clf,
+    /// JSON lines: time in a field (see --time-field)
+    Json,
+    /// Any text: no time is read (not allowed with --max-age)
+    Text,
+}
+
+/// Scrub personal data (IP addresses, emails) from web-server access logs.
+///
+/// Reads access logs — gzip or plain, Apache/nginx common or combined format, JSON lines or any
+/// text — and masks every IP address and redacts every email address in every line, keeping every
+/// other byte as it was.
+#[derive(Debug, Parser)]
+#[command(name = "logscrub", version, after_help = EXAMPLES, max_term_width = 100, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Input files, gzip (recognised by content, not name) or plain. None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+
+    /// Write here instead of stdout. With one input: that file, unless PATH ends in / or is a
+    /// directory. With several inputs, or a PATH ending in /: a directory (created if missing)
+    /// where each output keeps its input's file name. A name ending in .gz is written as gzip.
+    /// Files appear only when complete (written to a temporary name, then renamed).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// gzip compression level for .gz outputs (0-9). Chunks are compressed in parallel, each as
+    /// one gzip member of a standard multi-member file (zcat, gzip -d and logscrub read it whole).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LEVEL, value_parser = clap::value_parser!(u32).range(0..=9))]
+    pub level: u32,
+
+    /// What to do with IPv4 and IPv6 addresses.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = IpArg::Mask)]
+    pub ip: IpArg,
+
+    /// What to do with email addresses.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = EmailArg::Redact)]
+    pub email: EmailArg,
+
+    /// Leading bits of an IPv4 address kept by --ip mask (0-32). IPv4-mapped IPv6 addresses
+    /// (::ffff:a.b.c.d) use this too.
+    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_IPV4_PREFIX.len(), value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub ipv4_prefix: u8,
+
+    /// Leading bits of an IPv6 address kept by --ip mask (0-128).
+    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_IPV6_PREFIX.len(), value_parser = clap::value_parser!(u8).range(0..=128))]
+    pub ipv6_prefix: u8,
+
+    /// Worker threads [default: the number of cores]. Output is identical for every value. At most
+    /// 16 run (no more chunks are in flight at once, which bounds memory).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+
+    /// Drop lines older than this: 90d, 36h, 2w, 30m, 45s, or combined like 1d12h.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Retention")]
+    pub max_age: Option<u64>,
+
+    /// Fix "now" for --max-age and for undated lines under --rotate (RFC 3339 like 2026-11-25T00:00:00Z, or Unix seconds like
+    /// @1795564800) for reproducible runs [default: the clock, read once at start].
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now, help_heading = "Retention")]
+    pub now: Option<i64>,
+
+    /// Lines without a readable time while --max-age is set. Their count is always reported.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = UndatedArg::Drop, help_heading = "Retention")]
+    pub undated: UndatedArg,
+
+    /// How lines are laid out, which says where their time is.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto, help_heading = "Retention")]
+    pub format: FormatArg,
+
+    /// JSON key holding a line's time (repeat for several, first found wins) [default: time,
+    /// timestamp, @timestamp, ts, time_local, time_iso8601, date].
+    #[arg(long, value_name = "NAME", help_heading = "Retention")]
+    pub time_field: Vec<String>,
+
+    /// File holding the 32-byte key of --ip hash|encrypt and --email hash, as 64 hex characters
+    /// (make one with `logscrub keygen`). Keys are never taken on the command line.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "LOGSCRUB_KEY_FILE",
+        help_heading = "Keys"
+    )]
+    pub key_file: Option<PathBuf>,
+
+    /// When pseudonyms of --ip hash / --email hash change: the key is derived from the master key
+    /// and each line's UTC date; lines without a time use the run's date.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never, help_heading = "Keys")]
+    pub rotate: RotateArg,
+
+    /// The prefix-preserving cipher of --ip encrypt.
+    #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx, help_heading = "Keys")]
+    pub ip_cipher: CipherArg,
+
+    /// Read settings from this TOML file (see "Configuration" below). Flags override it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "LOGSCRUB_CONFIG",
+        help_heading = "Run"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Print the effective settings as TOML (a complete config file) and exit. Never prints a key,
+    /// only the key file's path.
+    #[arg(long, help_heading = "Run")]
+    pub print_config: bool,
+
+    /// Write a JSON report of the run here ("-" for stderr): per file and in total, lines in and
+    /// out, drops per reason, replacements per kind, bytes, duration, status and error. Written
+    /// even when inputs fail.
+    #[arg(long, value_name = "FILE", help_heading = "Run")]
+    pub report: Option<PathBuf>,
+
+    /// No progress bar (unless --progress always) and no summaries on stderr; errors are still
+    /// printed.
+    #[arg(short, long, help_heading = "Run")]
+    pub quiet: bool,
+
+    /// When to draw the progress bar on stderr (bytes read, files done, throughput), which needs a
+    /// terminal and shows only once a run lasts over half a second.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressArg::Auto, help_heading = "Run")]
+    pub progress: ProgressArg,
+
+    /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
+    #[arg(long, value_name = "SIZE", hide = true, value_parser = super::resolve::parse_size)]
+    pub chunk_size: Option<usize>,
+}

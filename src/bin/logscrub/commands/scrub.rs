@@ -1,0 +1,175 @@
+//! The scrub itself (and `reveal`, which is a scrub that decrypts): every job of the plan, with its
+//! progress bar, the summaries on stderr, the JSON report and the exit status.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use logscrub::error::{Error, Result};
+use logscrub::input::InputSpec;
+use logscrub::output::Target;
+use logscrub::pipeline::{self, FileOutcome, Meter};
+use logscrub::plan::{FileJob, Plan};
+use logscrub::report::{self, RunReport};
+use logscrub::stats::Stats;
+
+use super::fail;
+use crate::cli::config_file::Origins;
+use crate::cli::ArgsError;
+use crate::progress::{self, Progress};
+use crate::report_file::ReportFile;
+use crate::{signals, Exit};
+
+/// A run whose command line or configuration file is wrong: the error on stderr, and when a
+/// report was asked for (`report_to`), a report saying why, with no files.
+pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> Exit {
+    let (why, code) = match e {
+        ArgsError::Clap(e) => {
+            let _ = e.print();
+            // clap's first line, without its "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let why = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            (why, Exit::Error)
+        }
+        ArgsError::Config(e) => (e.to_string(), fail(e)),
+    };
+    if let Some(path) = report_to {
+        let mut report = RunReport::new(&[], &[], now_secs(), std::time::Duration::ZERO);
+        report.fail(why);
+        if let Err(e) = ReportFile::open(path).and_then(|r| r.write(&report)) {
+            fail(&e);
+        }
+    }
+    code
+}
+
+/// A scrub (or reveal) run: every job of the plan, then summaries, the report and the exit status.
+/// `show` and `quiet` decide the progress bar ([`progress::wanted`]); `origins` say which
+/// settings came from the configuration file, for errors about them.
+pub fn run(
+    plan: Result<Plan>,
+    report_to: Option<&Path>,
+    quiet: bool,
+    show: progress::When,
+    origins: &Origins,
+) -> Exit {
+    let started = now_secs();
+    let clock = Instant::now();
+    let jobs = |plan: Plan| match plan.jobs() {
+        Ok(jobs) => Ok((plan, jobs)),
+        Err(e) => Err(origins.blame("output", e)),
+    };
+    let could_not_start = |e: Error, report: Option<Result<ReportFile>>| {
+        fail(&e);
+        if let Some(report) = report {
+            let mut r = RunReport::new(&[], &[], started, clock.elapsed());
+            r.fail(e.to_string());
+            if let Err(e) = report.and_then(|report| report.write(&r)) {
+                fail(&origins.blame("report", e));
+            }
+        }
+        Exit::Error
+    };
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => return could_not_start(e, report_to.map(ReportFile::open)),
+    };
+    // The report must be writable before any input is read.
+    let report = match report_to.map(ReportFile::open).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(&origins.blame("report", e)),
+    };
+    let (plan, jobs) = match jobs(plan) {
+        Ok(x) => x,
+        Err(e) => return could_not_start(e, report.map(Ok)),
+    };
+    let meter = Arc::new(Meter::default());
+    if let Err(e) = signals::install(Arc::clone(&meter.stop)) {
+        eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
+    }
+    let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
+    let progress = progress::wanted(show, quiet, to_stdout)
+        .then(|| Progress::start(Arc::clone(&meter), total_size(&jobs), jobs.len()));
+    let outcomes = pipeline::run(&plan, &jobs, &meter);
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let closed = outcomes
+        .iter()
+        .any(|o| matches!(o.error, Some(Error::BrokenPipe)));
+    if !closed {
+        summarise(&plan, &jobs, &outcomes, quiet);
+    }
+    let mut report_failed = false;
+    if let Some(report) = report {
+        let r = RunReport::new(&outcomes, &jobs, started, clock.elapsed());
+        if let Err(e) = report.write(&r) {
+            report_failed = true;
+            fail(&origins.blame("report", e));
+        }
+    }
+    if let Some(sig) = meter.stopped() {
+        return Exit::Signal(sig);
+    }
+    let failed = outcomes.iter().any(|o| {
+        o.error
+            .as_ref()
+            .is_some_and(|e| !matches!(e, Error::BrokenPipe))
+    });
+    if failed || report_failed {
+        Exit::Error
+    } else {
+        Exit::Ok
+    }
+}
+
+/// One line per failed input, and unless quiet, what retention and rotation did.
+fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: bool) {
+    let mut total = Stats::default();
+    let mut done = 0;
+    for (job, o) in jobs.iter().zip(outcomes) {
+        match &o.error {
+            Some(e) => eprintln!("logscrub: {}", e.for_target(job.output == Target::Stdout)),
+            None if quiet => {}
+            None => {
+                if let Some(r) = &plan.retention {
+                    for line in report::retention_summary(&o.input, &o.stats, r) {
+                        eprintln!("logscrub: {line}");
+                    }
+                } else if plan.actions.needs_time() {
+                    if let Some(line) = report::rotation_summary(&o.input, &o.stats, plan.now) {
+                        eprintln!("logscrub: {line}");
+                    }
+                }
+                total += o.stats;
+                done += 1;
+            }
+        }
+    }
+    if let (Some(r), true, false) = (&plan.retention, done > 1, quiet) {
+        eprintln!(
+            "logscrub: {}",
+            report::retention_summary("total", &total, r)[0]
+        );
+    }
+}
+
+/// The total size of the inputs, when every one is a regular file.
+fn total_size(jobs: &[FileJob]) -> Option<u64> {
+    jobs.iter()
+        .map(|j| match &j.input {
+            InputSpec::Path(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+            InputSpec::Stdin => None,
+        })
+        .sum()
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
