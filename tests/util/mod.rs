@@ -1,10 +1,14 @@
 //! A tiny harness for running the real `logscrub` binary, in the spirit of fd's
 //! `tests/testenv` and hyperfine's `tests/common.rs`, plus the independent checks the
 //! integration tests share: a leak checker for IP addresses and emails, a small JSON
-//! parser, gzip helpers and byte-level line helpers.
+//! parser, gzip helpers, byte-level line helpers and generated input. Beside it: key files
+//! ([`keys`]), the JSON run report ([`report`]) and a CLF time reader ([`timestamps`]).
 //!
 //! Nothing here uses logscrub's library code: the checks must stay independent of it.
-#![allow(dead_code)]
+
+pub mod keys;
+pub mod report;
+pub mod timestamps;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -237,6 +241,12 @@ pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("cannot create a temp dir")
 }
 
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
 // ---------------------------------------------------------------------------------------
 // gzip
 
@@ -270,6 +280,12 @@ pub fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     }
     let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     body.split(|&b| b == b'\n').collect()
+}
+
+/// Lines in `bytes` counted independently: newlines, plus a last line without one.
+pub fn count_lines(bytes: &[u8]) -> u64 {
+    let n = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    n + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }
 
 /// Readable form of bytes for assertion messages.
@@ -336,6 +352,28 @@ fn shorten(line: &[u8]) -> String {
             show(&line[line.len() - 300..])
         )
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated input
+
+/// A text of about `mb` MiB of log lines with an address on each.
+pub fn big_text(mb: usize) -> Vec<u8> {
+    let mut text = Vec::with_capacity(mb << 20);
+    let mut i = 0u32;
+    while text.len() < mb << 20 {
+        text.extend_from_slice(
+            format!(
+                "198.51.{}.{} - - [24/Nov/2026:10:00:00 +0000] \"GET /p/{i} HTTP/1.1\" 200 512 \"-\" \"agent {}\"\n",
+                i % 200,
+                i % 251,
+                i.wrapping_mul(2654435761)
+            )
+            .as_bytes(),
+        );
+        i += 1;
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------

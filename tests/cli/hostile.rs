@@ -2,10 +2,9 @@
 //! make a careless detector quadratic, and the honeynet log. Nothing may panic, every line comes
 //! out, personal data is found even across the framer's cuts, and memory stays bounded.
 
-mod util;
-
 use std::io::Write;
-use util::*;
+
+use crate::util::*;
 
 /// A fast, reproducible byte stream (xorshift64).
 fn random_bytes(n: usize, mut seed: u64) -> Vec<u8> {
