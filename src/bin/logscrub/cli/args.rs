@@ -335,6 +335,40 @@ pub struct Cli {
     pub progress: ProgressArg,
 
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
-    #[arg(long, value_name = "SIZE", hide = true, value_parser = super::resolve::parse_size)]
+    #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
     pub chunk_size: Option<usize>,
+}
+
+/// `4096`, `64K`, `1M` (binary multiples).
+fn parse_size(s: &str) -> std::result::Result<usize, String> {
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        _ => (s, 1),
+    };
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("expected a size like 4096, 64K or 1M, got {s:?}"))?;
+    match n.checked_mul(mult) {
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(format!(
+            "size must be between 1 byte and {} bytes",
+            usize::MAX
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("1m"), Ok(1 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("").is_err());
+    }
 }

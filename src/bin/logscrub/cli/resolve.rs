@@ -305,25 +305,6 @@ impl<'a> Keys<'a> {
     }
 }
 
-/// `4096`, `64K`, `1M` (binary multiples).
-pub fn parse_size(s: &str) -> std::result::Result<usize, String> {
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, 'k' | 'K')) => (&s[..i], 1 << 10),
-        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
-        _ => (s, 1),
-    };
-    let n: usize = num
-        .parse()
-        .map_err(|_| format!("expected a size like 4096, 64K or 1M, got {s:?}"))?;
-    match n.checked_mul(mult) {
-        Some(v) if v > 0 => Ok(v),
-        _ => Err(format!(
-            "size must be between 1 byte and {} bytes",
-            usize::MAX
-        )),
-    }
-}
-
 /// The clock, read once per run.
 fn clock_now() -> i64 {
     std::time::SystemTime::now()
@@ -480,16 +461,6 @@ mod tests {
         .resolve()
         .unwrap_err();
         assert!(e.to_string().contains("no key"), "{e}");
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("4096"), Ok(4096));
-        assert_eq!(parse_size("64K"), Ok(65536));
-        assert_eq!(parse_size("1m"), Ok(1 << 20));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("x").is_err());
-        assert!(parse_size("").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use logscrub::input::InputSpec;
 use super::fail;
 use crate::cli::args::CheckArgs;
 use crate::cli::Settings;
-use crate::Exit;
+use crate::exit::Exit;
 
 /// `logscrub check`: findings on stdout like grep, a count on stderr, exit 1 if any.
 pub fn run(args: &CheckArgs) -> Exit {

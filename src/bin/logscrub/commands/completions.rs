@@ -3,7 +3,7 @@
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::Exit;
+use crate::exit::Exit;
 
 /// Prints the completion script of `shell`.
 pub fn run(shell: clap_complete::Shell) -> Exit {

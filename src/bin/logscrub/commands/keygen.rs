@@ -5,7 +5,7 @@ use std::path::Path;
 use logscrub::key;
 
 use super::fail;
-use crate::Exit;
+use crate::exit::Exit;
 
 /// Writes a key to `output` (a new file), or to stdout.
 pub fn run(output: Option<&Path>) -> Exit {

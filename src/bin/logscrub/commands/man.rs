@@ -5,7 +5,7 @@ use logscrub::error::Error;
 
 use super::fail;
 use crate::cli::Cli;
-use crate::Exit;
+use crate::exit::Exit;
 
 /// Prints the page of `command` (`None`: logscrub's own); a closed stdout is no failure.
 pub fn run(command: Option<&str>) -> Exit {

@@ -8,7 +8,7 @@ pub mod reveal;
 pub mod scrub;
 
 use crate::cli::{print_config, Command, Parsed};
-use crate::Exit;
+use crate::exit::Exit;
 
 /// Runs what `parsed` asks for.
 pub fn dispatch(parsed: &Parsed) -> Exit {

@@ -6,7 +6,7 @@ use crate::cli::args::RevealArgs;
 use crate::cli::config_file::Origins;
 use crate::cli::Settings;
 use crate::progress;
-use crate::Exit;
+use crate::exit::Exit;
 
 /// Runs a reveal: `quiet` and `show` as for a scrub.
 pub fn run(args: &RevealArgs, quiet: bool, show: progress::When) -> Exit {

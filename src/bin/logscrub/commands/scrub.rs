@@ -18,7 +18,8 @@ use crate::cli::config_file::Origins;
 use crate::cli::ArgsError;
 use crate::progress::{self, Progress};
 use crate::report_file::ReportFile;
-use crate::{signals, Exit};
+use crate::exit::Exit;
+use crate::signals;
 
 /// A run whose command line or configuration file is wrong: the error on stderr, and when a
 /// report was asked for (`report_to`), a report saying why, with no files.
