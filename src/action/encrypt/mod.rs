@@ -76,7 +76,7 @@ pub enum Cipher {
 
 /// A key that must not be used with a cipher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum KeyError {
+pub enum WeakKey {
     #[error(
         "the two 16-byte halves of the ipcrypt-pfx key are equal, which would leave every address \
          unchanged; use 32 random bytes"
@@ -87,9 +87,9 @@ pub enum KeyError {
 impl Cipher {
     /// Rejects keys the cipher's specification forbids. ipcrypt-pfx with `key[..16] ==
     /// key[16..]` is the identity. Crypto-PAn has no such key.
-    pub fn check_key(self, key: &[u8; 32]) -> Result<(), KeyError> {
+    pub fn check_key(self, key: &[u8; 32]) -> Result<(), WeakKey> {
         match self {
-            Cipher::IpcryptPfx if key[..16] == key[16..] => Err(KeyError::EqualHalves),
+            Cipher::IpcryptPfx if key[..16] == key[16..] => Err(WeakKey::EqualHalves),
             _ => Ok(()),
         }
     }

@@ -653,7 +653,7 @@ fn the_two_ciphers_differ_under_one_key() {
 #[test]
 fn ipcrypt_pfx_rejects_equal_key_halves() {
     let mut k = [7u8; 32];
-    assert_eq!(Cipher::IpcryptPfx.check_key(&k), Err(KeyError::EqualHalves));
+    assert_eq!(Cipher::IpcryptPfx.check_key(&k), Err(WeakKey::EqualHalves));
     assert_eq!(Cipher::CryptoPan.check_key(&k), Ok(()));
     // And why: with equal halves the PRF is zero and nothing changes.
     let c = PrefixCipher::new(Cipher::IpcryptPfx, &k);
