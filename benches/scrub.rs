@@ -139,7 +139,7 @@ fn scrub_chunk(c: &mut Criterion) {
             out.len()
         })
     });
-    // The same with a retention window (issue 3: >= 0.9x). The window keeps every line, so the
+    // The same with a retention window (target: >= 0.9x of the above). The window keeps every line, so the
     // output is the same size and only the cost of judging lines shows.
     const KEEP_SECS: u64 = 3600;
     let retention = Retention::new(KEEP_SECS, 1_783_814_400 + 1800, Undated::Drop); // now = 2026-07-12T00:30Z

@@ -1,4 +1,4 @@
-//! Property tests of the scrubber and the detector, through the public API (issue 6, item 4):
+//! Property tests of the scrubber and the detector, through the public API:
 //!
 //! 1. an address or email embedded in random surrounding text never survives scrubbing, neither
 //!    as its text nor as any host-bit-bearing form of its value;

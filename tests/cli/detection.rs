@@ -10,7 +10,7 @@ use crate::util::*;
 /// (elastic 2015) lost a number because a 4-number window of a longer dotted run was masked.
 #[test]
 fn dotted_quads_inside_longer_dotted_runs_are_masked_because_privacy_wins() {
-    // Issue 2: "a valid dotted quad is an address wherever it stands … followed by .port".
+    // The rule: "a valid dotted quad is an address wherever it stands … followed by .port".
     // In a longer chain of dotted numbers, the first window of four valid octets is masked,
     // then the search goes on after it; runs with no such window stay as they are.
     let text = concat!(
