@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! logscrub: scrub personal data from web-server access logs.
 //!
 //! # Data flow
