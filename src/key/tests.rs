@@ -152,9 +152,7 @@ fn no_key_says_how_to_give_one() {
         .unwrap_err()
         .to_string();
     assert!(
-        m.starts_with(
-            "key file /nonexistent/logscrub.key (from LOGSCRUB_KEY_FILE): cannot read:"
-        ),
+        m.starts_with("key file /nonexistent/logscrub.key (from LOGSCRUB_KEY_FILE): cannot read:"),
         "{m}"
     );
 }

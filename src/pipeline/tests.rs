@@ -13,12 +13,7 @@ fn parallel(text: &[u8], chunk: usize, threads: usize) -> (Vec<u8>, Stats) {
     parallel_into_sink(text, chunk, threads, Sink::memory())
 }
 
-fn parallel_into_sink(
-    text: &[u8],
-    chunk: usize,
-    threads: usize,
-    sink: Sink,
-) -> (Vec<u8>, Stats) {
+fn parallel_into_sink(text: &[u8], chunk: usize, threads: usize, sink: Sink) -> (Vec<u8>, Stats) {
     let scrubber = Arc::new(Scrubber::new(Actions::default()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -42,8 +37,7 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     if bytes.is_empty() {
         return text;
     }
-    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text)
-        .unwrap();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text).unwrap();
     text
 }
 

@@ -239,8 +239,7 @@ fn deterministic_across_caches_and_runs() {
 #[test]
 fn different_keys_and_values_give_different_pseudonyms() {
     let other =
-        Key::from_hex(b"100102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
-            .unwrap();
+        Key::from_hex(b"100102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").unwrap();
     let mut a = PseudonymCache::new(shared(Rotation::Never));
     let mut b = PseudonymCache::new(Arc::new(Pseudonyms::new(&other, Rotation::Never)));
     assert_ne!(

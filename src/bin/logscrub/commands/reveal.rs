@@ -5,8 +5,8 @@ use super::scrub;
 use crate::cli::args::RevealArgs;
 use crate::cli::config_file::Origins;
 use crate::cli::Settings;
-use crate::progress;
 use crate::exit::Exit;
+use crate::progress;
 
 /// Runs a reveal: `quiet` and `show` as for a scrub.
 pub fn run(args: &RevealArgs, quiet: bool, show: progress::When) -> Exit {

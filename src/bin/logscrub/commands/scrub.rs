@@ -16,9 +16,9 @@ use logscrub::stats::Stats;
 use super::fail;
 use crate::cli::config_file::Origins;
 use crate::cli::ArgsError;
+use crate::exit::Exit;
 use crate::progress::{self, Progress};
 use crate::report_file::ReportFile;
-use crate::exit::Exit;
 use crate::signals;
 
 /// A run whose command line or configuration file is wrong: the error on stderr, and when a
