@@ -22,7 +22,10 @@ use crate::input::{self, InputSpec};
 pub struct Finding<'a> {
     /// 1-based line number in the input.
     pub line: u64,
+    /// What the span holds.
     pub kind: Kind,
+    /// The span's bytes as they stand in the input (the whole span, also when it crosses a chunk's
+    /// end).
     pub text: &'a [u8],
 }
 

@@ -3,45 +3,89 @@
 use std::io;
 use std::path::PathBuf;
 
+/// Why a run, or one input of it, failed. The message (`Display`) names the file and says what to
+/// do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An input cannot be opened (missing, unreadable, a directory).
     #[error("{path}: cannot open: {source}")]
-    Open { path: String, source: io::Error },
+    Open {
+        /// The input's name: its path, or `<stdin>`.
+        path: String,
+        /// Why it cannot be opened.
+        source: io::Error,
+    },
 
+    /// Reading an input failed after it was opened: an I/O error, or corrupt or truncated gzip.
     #[error("{path}: {}", read_error_text(*offset, *compressed, source))]
     Read {
+        /// The input's name: its path, or `<stdin>`.
         path: String,
         /// Offset in the (decompressed) text.
         offset: u64,
         /// For gzip: offset in the compressed file.
         compressed: Option<u64>,
+        /// The error from the read (or from the gzip decoder).
         source: io::Error,
     },
 
+    /// Creating or writing an output failed. A stdout closed by its reader is
+    /// [`Error::BrokenPipe`] instead (see [`Error::write`]).
     #[error("{path}: write failed: {source}")]
-    Write { path: String, source: io::Error },
+    Write {
+        /// The output's name: its path, or `<stdout>`.
+        path: String,
+        /// The error from creating or writing it.
+        source: io::Error,
+    },
 
     /// The reader of stdout went away (`logscrub big.gz | head`): not a failure of ours.
     #[error("stdout closed")]
     BrokenPipe,
 
+    /// An output would be the same file (device and inode) as one of the inputs. Found before
+    /// anything is read.
     #[error("{}: refusing to write over input {input}; choose another --output", path.display())]
-    OutputIsInput { path: PathBuf, input: String },
+    OutputIsInput {
+        /// The output's path.
+        path: PathBuf,
+        /// The input it would overwrite, as given.
+        input: String,
+    },
 
+    /// The output directory (`-o DIR`) does not exist and cannot be created.
     #[error("{}: cannot use as output directory: {source}", path.display())]
-    OutputDir { path: PathBuf, source: io::Error },
+    OutputDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why it cannot be created.
+        source: io::Error,
+    },
 
+    /// Inputs, outputs or flags that cannot go together (stdin into an output directory, two
+    /// inputs of one name, a prefix out of range), or a worker pool that cannot start. Holds the
+    /// whole message.
     #[error("{0}")]
     Usage(String),
 
     /// The JSON report cannot be written (checked before any input is read, and at the end).
     #[error("{}: cannot write the report: {source}", path.display())]
-    Report { path: PathBuf, source: io::Error },
+    Report {
+        /// The report's path.
+        path: PathBuf,
+        /// Why it cannot be written.
+        source: io::Error,
+    },
 
     /// The run was stopped by SIGINT, SIGTERM or SIGHUP before this input was done. What became
     /// of its output depends on the target: see [`Error::for_target`].
     #[error("{path}: stopped by {}", signal_name(*signal))]
-    Interrupted { path: String, signal: i32 },
+    Interrupted {
+        /// The input's name: its path, or `<stdin>`.
+        path: String,
+        /// The number of the signal (`libc::SIGINT`, …); see [`signal_name`].
+        signal: i32,
+    },
 
     /// A setting that passed its flag's parser but not the checks made when the plan is built
     /// (a key file that cannot be read, `--max-age` with `--format text`). `message` names the
@@ -50,16 +94,23 @@ pub enum Error {
     /// (`Origins::locate` of the binary).
     #[error("{message}")]
     Setting {
+        /// The whole message, naming the flags (`--max-age`, `--format`).
         message: String,
+        /// Each setting to blame: its name as a flag without `--` and as a configuration key
+        /// (`"max-age"`), and what to say about it.
         culprits: Vec<(&'static str, String)>,
     },
 
     /// A configuration file that cannot be read or holds a bad key or value.
     #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
     Config {
+        /// The configuration file.
         path: PathBuf,
+        /// The 1-based line of the problem, when it has one.
         line: Option<usize>,
+        /// The key at fault, when one is.
         key: Option<String>,
+        /// What is wrong, and what to do.
         message: String,
     },
 }
@@ -110,4 +161,5 @@ fn read_error_text(offset: u64, compressed: Option<u64>, source: &io::Error) -> 
     }
 }
 
+/// A result whose error is an [`Error`] unless another is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

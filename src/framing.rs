@@ -66,6 +66,9 @@ pub struct Joins {
 }
 
 impl<R: Read> Framer<R> {
+    /// A framer reading `src` in chunks of at most `chunk_size` bytes (at least 1) that end after
+    /// a newline where they can (see the module docs for the other cuts). With a `chunk_size`
+    /// under [`PIECE`] + [`REACH`] bytes, a chunk cut inside a long token run may be longer.
     pub fn new(src: R, chunk_size: usize) -> Self {
         Framer {
             src,

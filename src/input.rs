@@ -18,7 +18,9 @@ const READ_BUFFER: usize = 256 * 1024;
 /// Where an input comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputSpec {
+    /// Standard input (`-` on the command line).
     Stdin,
+    /// The file at this path.
     Path(PathBuf),
 }
 
@@ -43,6 +45,7 @@ impl InputSpec {
 
 /// An opened input, ready to be framed.
 pub struct Opened {
+    /// The input's text: decompressed when the input is gzip, as it is otherwise.
     pub reader: Box<dyn Read + Send>,
     /// Whether the stream is gzip.
     pub gzip: bool,

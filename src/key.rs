@@ -44,6 +44,7 @@ impl Drop for Key {
 /// What is wrong with a key file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyProblem {
+    /// No characters besides a final newline.
     Empty,
     /// Holds this many characters (besides a final newline), all hex, fewer than 64.
     TooShort(usize),
@@ -75,7 +76,9 @@ impl fmt::Display for KeyProblem {
 /// Where a key file was named: `--key-file` or [`KEY_FILE_ENV`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyFile {
+    /// The key file's path, as given.
     pub path: PathBuf,
+    /// Whether the path came from [`KEY_FILE_ENV`] rather than `--key-file`.
     pub from_env: bool,
 }
 
@@ -93,42 +96,63 @@ impl fmt::Display for KeyFile {
 /// hold any of the key file's text.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// No key file is named: neither `--key-file` nor [`KEY_FILE_ENV`] is given.
     #[error(
         "no key: pass --key-file FILE or set {KEY_FILE_ENV}=FILE; make a key with `logscrub keygen > FILE`"
     )]
     Missing,
 
+    /// [`KEY_FILE_ENV`] is set to the empty string.
     #[error("{KEY_FILE_ENV} is set but empty: set it to the path of a key file, or pass --key-file FILE")]
     EnvEmpty,
 
+    /// The key file cannot be opened or read.
     #[error("{file}: cannot read: {source}; make a key with `logscrub keygen > {}`", file.path.display())]
-    Read { file: KeyFile, source: io::Error },
+    Read {
+        /// The key file.
+        file: KeyFile,
+        /// Why it cannot be read.
+        source: io::Error,
+    },
 
     /// A key file's text is not a key. `file` is `None` for text not read from a file.
     #[error("{}", invalid_message(file.as_ref(), *problem))]
     Invalid {
+        /// The key file the text was read from; `None` for text parsed directly
+        /// ([`Key::from_hex`], [`Key::from_file_bytes`]).
         file: Option<KeyFile>,
+        /// What is wrong with the text.
         problem: KeyProblem,
     },
 
+    /// [`keygen`]: the file to write the key to exists already; it is left as it is.
     #[error(
         "{}: already exists; refusing to overwrite a key (pseudonyms made with it could no longer \
          be recomputed): choose another path or remove the file first",
         path.display()
     )]
-    Exists { path: PathBuf },
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
 
+    /// [`keygen`] to standard output: standard output is a regular file that already holds data.
     #[error(
         "standard output is a file that is not empty; write the key to a new file: `logscrub keygen > FILE`"
     )]
     StdoutNotEmpty,
 
+    /// [`keygen`]: the key cannot be written (or its file not created or restricted to mode 0600).
+    /// A key file left half-written is removed.
     #[error("{}: cannot write the key: {source}", where_written(path.as_deref()))]
     Write {
+        /// The file written to; `None` for standard output.
         path: Option<PathBuf>,
+        /// Why the write failed.
         source: io::Error,
     },
 
+    /// [`keygen`]: `/dev/urandom` cannot be read. Holds the error.
     #[error("cannot read random bytes from /dev/urandom: {0}")]
     Random(io::Error),
 }
@@ -195,6 +219,7 @@ impl Key {
         Key::from_hex(bytes)
     }
 
+    /// The 32 secret bytes, for keying a cipher or an HMAC. Never print, log or report them.
     pub fn bytes(&self) -> &[u8; 32] {
         &self.bytes
     }

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! logscrub: scrub personal data from web-server access logs.
 //!
 //! Every IPv4 and IPv6 address and every email address in a line is found, anywhere in it and in

@@ -26,10 +26,17 @@ use crate::stats::{Stats, Tail};
 /// failed, its lines count as `failed` (its output was discarded), so the accounting still holds.
 #[derive(Debug)]
 pub struct FileOutcome {
+    /// The input's name: its path, or `<stdin>`.
     pub input: String,
+    /// The output's name: its path, or `<stdout>`.
     pub output: String,
+    /// What was done to the file. When a file target failed, the lines it had written count as
+    /// `failed` ([`Stats::discard_output`]).
     pub stats: Stats,
+    /// Why the file failed, if it did. [`Error::BrokenPipe`] (stdout closed by its reader) ends
+    /// the run but is no failure.
     pub error: Option<Error>,
+    /// Wall-clock time spent on the file.
     pub duration: Duration,
     /// Bytes taken from the input file (compressed bytes for gzip).
     pub read_bytes: u64,

@@ -23,12 +23,15 @@ pub const DEFAULT_LEVEL: u32 = 6;
 /// Everything a run needs to know, resolved once.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// What replaces each kind of personal data.
     pub actions: Actions,
     /// Worker threads; 1 runs everything on the calling thread.
     pub threads: usize,
+    /// Bytes per chunk, the unit of work of a worker (see [`crate::framing::Framer::new`]).
     pub chunk_size: usize,
     /// gzip level for `.gz` outputs.
     pub level: u32,
+    /// The inputs, in order; their outputs follow from [`Plan::output`] ([`Plan::jobs`]).
     pub inputs: Vec<InputSpec>,
     /// `-o`: the output file (one input, unless it ends in `/` or is a directory) or directory.
     pub output: Option<PathBuf>,
@@ -59,6 +62,8 @@ impl Default for Plan {
     }
 }
 
+/// The default number of worker threads: the parallelism the system reports
+/// ([`std::thread::available_parallelism`]), or 1 when it cannot tell.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -66,7 +71,9 @@ pub fn default_threads() -> usize {
 /// One input and where its scrubbed text goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileJob {
+    /// Where the text is read from.
     pub input: InputSpec,
+    /// Where its scrubbed text goes.
     pub output: Target,
 }
 

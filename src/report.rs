@@ -63,7 +63,9 @@ pub struct Counters {
     pub bytes_in: u64,
     /// Bytes of text written (before compression).
     pub bytes_out: u64,
+    /// Lines read, a last line without a newline included.
     pub lines_in: u64,
+    /// Lines written.
     pub lines_out: u64,
     /// Lines not written, per reason; `lines_in = lines_out + the sum of these`.
     pub dropped: Dropped,
@@ -73,6 +75,7 @@ pub struct Counters {
     pub replacements: Replacements,
 }
 
+/// Lines not written, per reason (`dropped` in the JSON report).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Dropped {
     /// Older than the retention window.
@@ -83,10 +86,15 @@ pub struct Dropped {
     pub failed: u64,
 }
 
+/// Spans of personal data in written lines, per kind, each written through its action
+/// (`replacements` in the JSON report; see [`Stats::ipv4`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Replacements {
+    /// IPv4 addresses.
     pub ipv4: u64,
+    /// IPv6 addresses.
     pub ipv6: u64,
+    /// Email addresses.
     pub email: u64,
 }
 
@@ -115,7 +123,9 @@ impl From<&Stats> for Counters {
 /// One input in the JSON report.
 #[derive(Debug, Serialize)]
 pub struct FileReport {
+    /// The input's name: its path, or `<stdin>`.
     pub path: String,
+    /// Where its scrubbed text went: the output's path, or `<stdout>`.
     pub output: String,
     /// "ok", "failed", or "skipped" (not read: stdout had been closed by its reader).
     pub status: &'static str,
@@ -123,9 +133,11 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Why an input that did not fail was not read to its end (stdout closed), or not at all.
     pub note: Option<String>,
+    /// Wall-clock time spent on this input, in seconds (0 when skipped).
     pub duration_secs: f64,
     /// Bytes taken from the input file (compressed bytes for gzip).
     pub read_bytes: u64,
+    /// The input's counters, flattened into this object in the JSON.
     #[serde(flatten)]
     pub counters: Counters,
 }
@@ -133,9 +145,11 @@ pub struct FileReport {
 /// The whole run in the JSON report.
 #[derive(Debug, Serialize)]
 pub struct RunReport {
+    /// The version of logscrub that wrote the report.
     pub logscrub: &'static str,
     /// When the run started, RFC 3339 UTC.
     pub started: String,
+    /// Wall-clock time of the run, in seconds.
     pub duration_secs: f64,
     /// "ok" when no input failed (the exit status is 0), "failed" otherwise.
     pub status: &'static str,
@@ -143,17 +157,25 @@ pub struct RunReport {
     pub error: Option<String>,
     /// Why a run that did not fail stopped early: the reader of stdout went away.
     pub note: Option<String>,
+    /// Inputs whose status is "ok".
     pub files_ok: usize,
+    /// Inputs whose status is "failed".
     pub files_failed: usize,
     /// Inputs not read because stdout had been closed.
     pub files_skipped: usize,
+    /// Every input of the run, in job order.
     pub files: Vec<FileReport>,
+    /// The sums over all inputs.
     pub total: TotalReport,
 }
 
+/// The totals of a run in the JSON report: the sums over every input, failed ones included (their
+/// discarded output counts as `failed` lines).
 #[derive(Debug, Serialize)]
 pub struct TotalReport {
+    /// Bytes taken from all inputs (compressed bytes for gzip).
     pub read_bytes: u64,
+    /// The sums of the inputs' counters, flattened into this object in the JSON.
     #[serde(flatten)]
     pub counters: Counters,
 }

@@ -10,9 +10,14 @@ use crate::retention::Fate;
 /// dropped_undated + failed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// Bytes of text scrubbed (after decompression), dropped lines included.
     pub bytes_in: u64,
+    /// Bytes of scrubbed text written (before compression).
     pub bytes_out: u64,
+    /// Lines read. A last line without a newline counts once the stream ends
+    /// ([`Stats::count_tail`]).
     pub lines_in: u64,
+    /// Lines written.
     pub lines_out: u64,
     /// Lines dropped because they are older than the retention window.
     pub too_old: u64,
@@ -25,8 +30,12 @@ pub struct Stats {
     /// The line number of the first of them. Within a chunk it counts from the chunk's first line;
     /// merging in input order (`+=`) makes it count from the start of the stream.
     pub first_undated: Option<u64>,
+    /// IPv4 spans in written lines, each written through the IP action (also under
+    /// `--ip keep`, which leaves them as found).
     pub ipv4: u64,
+    /// IPv6 spans in written lines, counted as [`Stats::ipv4`] is.
     pub ipv6: u64,
+    /// Email spans in written lines, counted as [`Stats::ipv4`] is.
     pub email: u64,
 }
 
@@ -61,6 +70,7 @@ impl Stats {
         self.email = 0;
     }
 
+    /// Counts one span of `kind` written through its action.
     pub fn count(&mut self, kind: Kind) {
         match kind {
             Kind::Ipv4 => self.ipv4 += 1,
@@ -69,6 +79,7 @@ impl Stats {
         }
     }
 
+    /// Spans written through their actions, all kinds together: `ipv4 + ipv6 + email`.
     pub fn replacements(&self) -> u64 {
         self.ipv4 + self.ipv6 + self.email
     }

@@ -65,9 +65,12 @@ const DAY: i64 = 86_400;
 /// How often the key in force changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Rotation {
+    /// The master key itself is in force for every line.
     #[default]
     Never,
+    /// Each UTC day of a line's time has its own key.
     Daily,
+    /// Each UTC calendar month of a line's time has its own key.
     Monthly,
 }
 
@@ -186,6 +189,7 @@ impl fmt::Debug for Pseudonyms {
 }
 
 impl Pseudonyms {
+    /// The pseudonyms made with (a copy of) `master`, rotating as `rotation` says.
     pub fn new(master: &Key, rotation: Rotation) -> Self {
         Pseudonyms {
             master: master.clone(),
@@ -194,6 +198,7 @@ impl Pseudonyms {
         }
     }
 
+    /// How often the key in force changes.
     pub fn rotation(&self) -> Rotation {
         self.rotation
     }
@@ -359,6 +364,7 @@ impl PseudonymCache {
         Arc::ptr_eq(&self.shared, p)
     }
 
+    /// An empty cache for `p`. Allocates its tables (68 KiB) and derives no key until first used.
     pub fn new(p: Arc<Pseudonyms>) -> Self {
         // Both slots start covering no time at all, so the first call derives its key.
         let unused = KeyInForce {

@@ -5,7 +5,8 @@
 //! variant and one more match arm in [`Actions::write`]. As in VRL's `redact`, a keyed variant
 //! carries its key material ([`IpAction::Hash`] its [`Pseudonyms`], [`IpAction::Encrypt`] its
 //! [`PrefixCipher`]), so an action that needs a key cannot be built without one; each worker keeps
-//! the caches of the keyed actions in an [`ActionCache`] made for the run ([`Actions::cache`]).
+//! the caches of the keyed actions in an [`ActionCache`] made for the run (in its
+//! [`crate::scrub::Scratch`]).
 //!
 //! - [`mask`]: zero the host bits beyond a prefix.
 //! - [`hash`]: keyed pseudonyms (HMAC-SHA256), with key rotation.

@@ -2,7 +2,7 @@
 //!
 //! [`Detector::find`] reports every IPv4 address, IPv6 address and email in a text (one line or many;
 //! no match ever crosses a newline) as sorted, non-overlapping [`Span`]s. It first marks candidate
-//! positions in one fast pass ([`scan`]), then runs the exact detectors ([`ipv4`], [`ipv6`], [`email`])
+//! positions in one fast pass (`scan`), then runs the exact detectors ([`ipv4`], [`ipv6`], [`email`])
 //! only there. Each detector keeps its own resume point, so every byte is examined a bounded number
 //! of times whatever the input: no quadratic blow-up on a line of ten thousand `::` or `@`.
 //!
@@ -24,16 +24,22 @@ mod vector_tests;
 /// What a span holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// An IPv4 dotted quad, its dots possibly URL-encoded (see [`ipv4`]).
     Ipv4,
+    /// An IPv6 address in any RFC 4291 text form, without zone, brackets or port (see [`ipv6`]).
     Ipv6,
+    /// An email address, possibly URL-encoded (see [`email`]).
     Email,
 }
 
 /// A byte range `start..end` of the text holding personal data of one kind.
 #[derive(Clone, Copy, Debug)]
 pub struct Span {
+    /// Offset of the span's first byte in the text.
     pub start: usize,
+    /// Offset just past the span's last byte.
     pub end: usize,
+    /// What the span holds.
     pub kind: Kind,
     /// The address the detector read from the span's bytes, when the span is exactly one address
     /// as it stands (not a merge of overlapping finds, nor URL-encoded): the action uses it
@@ -69,6 +75,7 @@ pub struct Detector {
 }
 
 impl Detector {
+    /// A detector with no scratch space yet (the same as [`Detector::default`]).
     pub fn new() -> Self {
         Self::default()
     }

@@ -21,11 +21,15 @@ pub use atomic::{remove_unfinished, AtomicFile};
 /// Where output goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
+    /// Standard output.
     Stdout,
+    /// The file at this path: written under a temporary name beside it and renamed into place at
+    /// the end (a device or FIFO is written in place). A name ending in `.gz` gets gzip.
     File(PathBuf),
 }
 
 impl Target {
+    /// The name used in messages and reports: the path, or `<stdout>`.
     pub fn display(&self) -> String {
         match self {
             Target::Stdout => "<stdout>".to_string(),
@@ -45,7 +49,10 @@ pub enum Encoding {
     /// As it is.
     Plain,
     /// Each chunk as one gzip member, compressed at this level (0-9).
-    Gzip { level: u32 },
+    Gzip {
+        /// The deflate level, 0 (stored) to 9 (smallest); the sinks cap it at 9.
+        level: u32,
+    },
 }
 
 impl Encoding {
@@ -181,6 +188,7 @@ impl Sink {
         }
     }
 
+    /// The name of the target in messages: its path, `<stdout>` or `<memory>`.
     pub fn name(&self) -> &str {
         &self.name
     }

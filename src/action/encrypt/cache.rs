@@ -35,9 +35,13 @@ pub(super) fn slot6(a: u128) -> usize {
 }
 
 /// Lookups answered from the memo and lookups that had to compute.
+// Hidden: only the benchmarks (and the unit tests) read it.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
+    /// Lookups answered from the memo.
     pub hits: u64,
+    /// Lookups that computed their result and overwrote a slot with it.
     pub misses: u64,
 }
 
@@ -122,11 +126,14 @@ impl CachedCipher {
         }
     }
 
+    /// The shared cipher whose results this cache holds.
     pub fn cipher(&self) -> &Arc<PrefixCipher> {
         &self.cipher
     }
 
     /// Hits and misses so far, both directions together.
+    // Hidden with `CacheStats`: only the benchmarks (and the unit tests) call it.
+    #[doc(hidden)]
     pub fn stats(&self) -> CacheStats {
         let mut stats = CacheStats::default();
         for memo in std::iter::once(&self.enc).chain(&self.dec) {
@@ -154,12 +161,14 @@ impl CachedCipher {
         }
     }
 
+    /// As [`PrefixCipher::encrypt_v4`].
     #[inline]
     pub fn encrypt_v4(&mut self, a: Ipv4Addr) -> Ipv4Addr {
         let cipher = &self.cipher;
         Ipv4Addr::from(self.enc.v4(u32::from(a), |x| cipher.encrypt4(x)))
     }
 
+    /// As [`PrefixCipher::encrypt_v6`]; a mapped address uses the IPv4 memo.
     #[inline]
     pub fn encrypt_v6(&mut self, a: Ipv6Addr) -> Ipv6Addr {
         match a.to_ipv4_mapped() {
@@ -171,11 +180,14 @@ impl CachedCipher {
         }
     }
 
+    /// As [`PrefixCipher::decrypt_v4`]. The first decryption allocates the decryption memo.
     pub fn decrypt_v4(&mut self, a: Ipv4Addr) -> Ipv4Addr {
         let (cipher, dec) = self.decryption();
         Ipv4Addr::from(dec.v4(u32::from(a), |x| cipher.decrypt4(x)))
     }
 
+    /// As [`PrefixCipher::decrypt_v6`]; a mapped address uses the IPv4 memo. The first decryption
+    /// allocates the decryption memo.
     pub fn decrypt_v6(&mut self, a: Ipv6Addr) -> Ipv6Addr {
         match a.to_ipv4_mapped() {
             Some(v4) => self.decrypt_v4(v4).to_ipv6_mapped(),

@@ -77,6 +77,8 @@ pub enum Cipher {
 /// A key that must not be used with a cipher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WeakKey {
+    /// An ipcrypt-pfx key whose halves are equal (`key[..16] == key[16..]`): the two AES
+    /// permutations cancel and every address is left as it is.
     #[error(
         "the two 16-byte halves of the ipcrypt-pfx key are equal, which would leave every address \
          unchanged; use 32 random bytes"
@@ -209,6 +211,7 @@ impl PrefixCipher {
         }
     }
 
+    /// The scheme this cipher was keyed for.
     pub fn cipher(&self) -> Cipher {
         self.cipher
     }
@@ -230,6 +233,8 @@ impl PrefixCipher {
         }
     }
 
+    /// Encrypts an IPv4 address. Its IPv4-mapped form gets the same result, mapped
+    /// ([`PrefixCipher::encrypt_v6`]).
     pub fn encrypt_v4(&self, a: Ipv4Addr) -> Ipv4Addr {
         Ipv4Addr::from(self.encrypt4(u32::from(a)))
     }
@@ -242,6 +247,7 @@ impl PrefixCipher {
         }
     }
 
+    /// Inverts [`PrefixCipher::encrypt_v4`].
     pub fn decrypt_v4(&self, a: Ipv4Addr) -> Ipv4Addr {
         Ipv4Addr::from(self.decrypt4(u32::from(a)))
     }
