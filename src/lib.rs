@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! logscrub: scrub personal data from web-server access logs.
 //!
 //! Every IPv4 and IPv6 address and every email address in a line is found, anywhere in it and in
@@ -48,7 +47,7 @@
 //! stdin (gzip sniffed by its magic bytes) and [`framing`] cuts the stream into newline-aligned
 //! chunks, each knowing where it stands. [`pipeline`] hands the chunks to workers in submission
 //! order. A worker ([`scrub`]) walks its chunk's lines: it reads a line's time when something needs
-//! it ([`format`]), judges it against the [`retention`] policy (counting why a line is dropped),
+//! it ([`mod@format`]), judges it against the [`retention`] policy (counting why a line is dropped),
 //! finds spans of personal data ([`detect`]) and writes each replaced by its [`action`], with no
 //! per-line allocation, counting into [`Stats`] ([`stats`]). A writer drains the results in input
 //! order into an [`output`] sink (stdout, or a temporary file renamed into place) and merges the
@@ -62,7 +61,7 @@
 //! |---|---|
 //! | the run | [`report`] (the JSON report), [`audit`] (leak audit), [`pipeline`] (sequential and ordered parallel paths), [`plan`] (the validated plan and its jobs) |
 //! | one chunk, one stream | [`scrub`] (a chunk of lines in, the rewritten bytes and [`Stats`] out), [`framing`] (newline-aligned chunks), [`input`] (files, stdin, gzip), [`output`] (sinks, gzip members, atomic files), [`stats`] (counters merged with `+=`) |
-//! | what and how | [`detect`] (one file per kind of personal data, a SIMD prefilter, long token runs), [`action`] (mask, hash, encrypt, redact, keep), [`format`] (where a line's time is), [`retention`] (the window, the undated policy, each line's fate) |
+//! | what and how | [`detect`] (one file per kind of personal data, a SIMD prefilter, long token runs), [`action`] (mask, hash, encrypt, redact, keep), [`mod@format`] (where a line's time is), [`retention`] (the window, the undated policy, each line's fate) |
 //! | leaves | [`text`] (hex digits, address text), [`time`] (civil time, timestamp grammars), [`key`] (loading and making keys), [`error`] (typed errors) |
 //!
 //! The library reads no flags, prints nothing and never exits the process: the `logscrub` binary
