@@ -41,6 +41,8 @@ check "completions for bash, zsh and fish" test -s /usr/share/bash-completion/co
     -a -s /usr/share/fish/vendor_completions.d/logscrub.fish
 check "systemd units" test -f /lib/systemd/system/logscrub-nightly.service \
     -a -f /lib/systemd/system/logscrub-nightly.timer -a -f /lib/systemd/system/logscrub-live.service
+check "the live log's logrotate stanza is installed and valid" sh -c \
+    'test -f /etc/logrotate.d/logscrub && { ! command -v logrotate >/dev/null || logrotate -d /etc/logrotate.d/logscrub; }'
 check "example config is a conffile" sh -c \
     'test -f /etc/logscrub/logscrub.toml && dpkg-query -W -f="\${Conffiles}" logscrub | grep -q /etc/logscrub/logscrub.toml'
 check "the copyright file holds both licences" sh -c \
