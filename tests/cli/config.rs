@@ -3,6 +3,7 @@
 //! that name the file, line and key on one line before any input is read, for unknown and
 //! duplicate keys, bad values and settings checked only after parsing.
 
+use crate::util::keys::owner_only;
 use crate::util::*;
 
 // ---------------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ fn print_config_is_a_complete_config_that_reads_back_the_same() {
     let dir = tempdir();
     let key = dir.path().join("secret.key");
     std::fs::write(&key, "ab".repeat(32)).unwrap();
+    owner_only(&key);
     let conf = write_file(
         dir.path(),
         "c.toml",
@@ -206,6 +208,7 @@ fn config_errors_found_after_parsing_still_name_file_line_and_key() {
     let dir = tempdir();
     let twin = dir.path().join("twin.key");
     std::fs::write(&twin, "0123456789abcdef".repeat(4)).unwrap();
+    owner_only(&twin);
     let out_path = dir.path().join("out.log");
     for (text, line, key, flags) in [
         (
