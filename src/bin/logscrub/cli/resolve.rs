@@ -359,11 +359,14 @@ pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
         });
     };
     let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
+    // Given on the command line or by its environment variable; a switch also when its negation
+    // (`--no-quiet` for `quiet`) is, which overrides the file's setting as the switch would.
     let given = |key: &str| {
-        config_file::settable(&cmd)
-            .find(|a| a.get_long() == Some(key))
-            .and_then(|a| matches.value_source(a.get_id().as_str()))
-            .is_some_and(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
+        let negation = format!("no-{key}");
+        cmd.get_arguments()
+            .filter(|a| a.get_long() == Some(key) || a.get_long() == Some(negation.as_str()))
+            .filter_map(|a| matches.value_source(a.get_id().as_str()))
+            .any(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
     };
     let used: Vec<&config_file::Setting> = settings.iter().filter(|s| !given(&s.key)).collect();
     let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();
