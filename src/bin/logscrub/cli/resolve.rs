@@ -315,10 +315,24 @@ fn clock_now() -> i64 {
 /// Why the command line could not be read.
 #[derive(Debug)]
 pub enum ArgsError {
-    /// Bad flags, or --help / --version: clap prints it and picks the exit status.
-    Clap(clap::Error),
+    /// Bad flags, or --help / --version (which clap prints itself); with the command the
+    /// command line names (`check`), if it names one, for the `--help` to point to.
+    Clap(clap::Error, Option<String>),
     /// A configuration file that cannot be read or holds a bad key or value.
     Config(Error),
+}
+
+impl std::fmt::Display for ArgsError {
+    /// One line: a usage mistake with clap's suggestion ([`super::usage::one_line`]), or the
+    /// configuration file's error naming file, line and key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArgsError::Clap(e, command) => {
+                f.write_str(&super::usage::one_line(e, command.as_deref()))
+            }
+            ArgsError::Config(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// The command line, merged with its configuration file.
@@ -346,11 +360,16 @@ impl Parsed {
 /// file's settings become flags placed before the command line's own.
 pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
     let cmd = Cli::command();
-    let matches = cmd
-        .clone()
-        .try_get_matches_from(argv)
-        .map_err(ArgsError::Clap)?;
-    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    let clap_error = |e: clap::Error| {
+        let command = Cli::command()
+            .ignore_errors(true)
+            .try_get_matches_from(argv)
+            .ok()
+            .and_then(|m| m.subcommand_name().map(str::to_string));
+        ArgsError::Clap(e, command)
+    };
+    let matches = cmd.clone().try_get_matches_from(argv).map_err(clap_error)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(clap_error)?;
     let Some(path) = cli.config.clone().filter(|_| cli.command.is_none()) else {
         return Ok(Parsed {
             cli,
@@ -374,8 +393,8 @@ pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
         merged.extend(setting.args());
     }
     merged.extend(argv.iter().skip(1).cloned());
-    let matches = cmd.try_get_matches_from(&merged).map_err(ArgsError::Clap)?;
-    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    let matches = cmd.try_get_matches_from(&merged).map_err(clap_error)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(clap_error)?;
     Ok(Parsed {
         cli,
         matches,
