@@ -3,7 +3,9 @@
 //! A key file holds 32 bytes written as 64 hex characters (either case), optionally followed by one
 //! newline (`\n` or `\r\n`); nothing else. It is named by `--key-file FILE`, else by the environment
 //! variable `LOGSCRUB_KEY_FILE`, never given on the command line itself. `logscrub keygen > FILE`
-//! makes one from `/dev/urandom` and restricts the file to its owner (mode 0600).
+//! makes one from `/dev/urandom` and restricts the file to its owner (mode 0600). On Unix, a key
+//! file that its group or others may read, write or execute (any bit of `mode & 0o077`) is refused
+//! before any of it is read ([`KeyError::TooOpen`]), as ssh refuses such a private key.
 //!
 //! A key is never printed, logged or put in a report: [`Key`] has no `Display`, its `Debug` is
 //! `Key(<redacted>)`, and no [`KeyError`] message holds any of the file's text, only its path,
@@ -113,6 +115,21 @@ pub enum KeyError {
         file: KeyFile,
         /// Why it cannot be read.
         source: io::Error,
+    },
+
+    /// The key file may be read, written or executed by its group or by others (some bit of
+    /// `mode & 0o077` is set): refused before any of it is read, as ssh refuses such a private key.
+    /// Only on Unix.
+    #[error(
+        "{file}: permissions {mode:04o} are too open: a key file must be readable by its owner \
+         only; run `chmod 600 {}`",
+        file.path.display()
+    )]
+    TooOpen {
+        /// The key file.
+        file: KeyFile,
+        /// Its permission bits (`st_mode & 0o7777`).
+        mode: u32,
     },
 
     /// A key file's text is not a key. `file` is `None` for text not read from a file.
@@ -252,7 +269,8 @@ fn wipe(buf: &mut [u8]) {
 }
 
 /// The key named by `--key-file` if given, else by `$LOGSCRUB_KEY_FILE` (pass
-/// `std::env::var_os(KEY_FILE_ENV)`), else an error saying how to provide one.
+/// `std::env::var_os(KEY_FILE_ENV)`), else an error saying how to provide one. On Unix, a file its
+/// group or others have any access to is refused with [`KeyError::TooOpen`] before it is read.
 pub fn load(flag: Option<&Path>, env: Option<OsString>) -> Result<Key, KeyError> {
     let file = match (flag, env) {
         (Some(path), _) => KeyFile {
@@ -268,8 +286,18 @@ pub fn load(flag: Option<&Path>, env: Option<OsString>) -> Result<Key, KeyError>
     };
     // Enough for a key and a CRLF, and one byte more to tell "too long"; never reads a huge file.
     let mut buf = [0u8; KEY_HEX_LEN + 3];
-    let read = File::open(&file.path).and_then(|mut f| read_up_to(&mut f, &mut buf));
-    let result = match read {
+    let mut opened = match File::open(&file.path) {
+        Ok(f) => f,
+        Err(source) => return Err(KeyError::Read { file, source }),
+    };
+    // The mode of the file opened, not of the path again: nothing can swap it in between.
+    if let Some(mode) = too_open(&opened).map_err(|source| KeyError::Read {
+        file: file.clone(),
+        source,
+    })? {
+        return Err(KeyError::TooOpen { file, mode });
+    }
+    let result = match read_up_to(&mut opened, &mut buf) {
         Ok(n) => Key::from_file_bytes(&buf[..n]).map_err(|e| match e {
             KeyError::Invalid { problem, .. } => KeyError::Invalid {
                 file: Some(file),
@@ -281,6 +309,22 @@ pub fn load(flag: Option<&Path>, env: Option<OsString>) -> Result<Key, KeyError>
     };
     wipe(&mut buf);
     result
+}
+
+/// The permission bits of `file` when its group or others have any access to it (`mode & 0o077`
+/// is not zero); `None` when only its owner has. Always `None` where there are no Unix modes.
+fn too_open(file: &File) -> io::Result<Option<u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode() & 0o7777;
+        Ok((mode & 0o077 != 0).then_some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Ok(None)
+    }
 }
 
 /// Reads until `buf` is full or the end of the input; returns how many bytes were read.

@@ -48,6 +48,11 @@ pub struct FileOutcome {
 pub struct Meter {
     /// Bytes taken from all inputs (compressed bytes for gzip).
     pub read: Arc<AtomicU64>,
+    /// Files whose input is read to its end, or given up on: what is left of them is finishing
+    /// their output (flushing, syncing and renaming a file target into place). A file is counted
+    /// here before it is counted in [`Meter::files_done`], so `files_read - files_done` files are
+    /// being finished.
+    pub files_read: AtomicUsize,
     /// Files finished, well or not.
     pub files_done: AtomicUsize,
     /// Set it to a signal's number to stop the run: each input stops before its next chunk with
@@ -202,6 +207,7 @@ fn run_file(
     let name = job.input.display();
     let mut stats = Stats::default();
     let mut read_bytes = 0;
+    let mut counted_read = false;
     let result = (|| -> Result<()> {
         let opened = input::open_metered(&job.input, Some(Arc::clone(&meter.read)))?;
         let source = Source {
@@ -217,8 +223,14 @@ fn run_file(
             Some(workers) => parallel_into(scrubber, workers, framer, sink, &source, &mut stats),
         });
         read_bytes = opened.consumed.load(Ordering::Relaxed);
+        // The input is done with; the output is finished (synced and renamed) next.
+        meter.files_read.fetch_add(1, Ordering::Relaxed);
+        counted_read = true;
         result?.finish()
     })();
+    if !counted_read {
+        meter.files_read.fetch_add(1, Ordering::Relaxed);
+    }
     let error = result.err();
     if error.is_some() && job.output != Target::Stdout {
         stats.discard_output();

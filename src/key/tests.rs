@@ -20,6 +20,18 @@ fn assert_no_key_text(message: &str, secret: &str, path: Option<&Path>) {
     }
 }
 
+/// Writes a key file as `logscrub keygen` would leave it: readable by its owner only.
+fn write_key(path: &Path, text: impl AsRef<[u8]>) {
+    // Anew, so that a file left read-only by the test before can be written.
+    let _ = std::fs::remove_file(path);
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}
+
 fn problem(r: Result<Key, KeyError>) -> KeyProblem {
     match r {
         Err(KeyError::Invalid { problem, .. }) => problem,
@@ -98,7 +110,7 @@ fn messages_never_hold_key_text() {
     let dir = tempfile::tempdir().unwrap();
     for text in &cases {
         let path = dir.path().join("k");
-        std::fs::write(&path, text).unwrap();
+        write_key(&path, text);
         let e = load(Some(&path), None).unwrap_err();
         let m = e.to_string();
         assert!(m.contains(&path.display().to_string()), "{m}");
@@ -125,8 +137,8 @@ fn flag_wins_over_env() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a");
     let b = dir.path().join("b");
-    std::fs::write(&a, format!("{SECRET}\n")).unwrap();
-    std::fs::write(&b, "0".repeat(64)).unwrap();
+    write_key(&a, format!("{SECRET}\n"));
+    write_key(&b, "0".repeat(64));
     let from_flag = load(Some(&a), Some(b.clone().into_os_string())).unwrap();
     assert_eq!(from_flag.bytes()[0], 0xfb);
     let from_env = load(None, Some(b.clone().into_os_string())).unwrap();
@@ -161,7 +173,7 @@ fn no_key_says_how_to_give_one() {
 fn a_huge_key_file_is_too_long_not_read_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big");
-    std::fs::write(&path, "a".repeat(1 << 20)).unwrap();
+    write_key(&path, "a".repeat(1 << 20));
     let e = load(Some(&path), None).unwrap_err();
     assert!(matches!(
         e,
@@ -170,6 +182,57 @@ fn a_huge_key_file_is_too_long_not_read_whole() {
             ..
         }
     ));
+}
+
+#[cfg(unix)]
+#[test]
+fn key_files_open_to_group_or_others_are_refused_before_they_are_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key");
+    write_key(&path, format!("{SECRET}\n"));
+    for mode in [0o644, 0o666, 0o640, 0o604, 0o610, 0o620, 0o601, 0o602] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let e = load(Some(&path), None).unwrap_err();
+        match &e {
+            KeyError::TooOpen { file, mode: got } => {
+                assert_eq!((file.path.as_path(), *got), (path.as_path(), mode));
+            }
+            other => panic!("{mode:o}: {other:?}"),
+        }
+        let m = e.to_string();
+        assert!(!m.contains('\n'), "{m}");
+        assert!(
+            m.contains(&path.display().to_string())
+                && m.contains(&format!("{mode:04o}"))
+                && m.contains(&format!("chmod 600 {}", path.display())),
+            "{m}"
+        );
+        assert_no_key_text(&m, SECRET, Some(&path));
+        assert_no_key_text(&format!("{e:?}"), SECRET, Some(&path));
+        // From the environment too, saying so.
+        let e = load(None, Some(path.clone().into_os_string())).unwrap_err();
+        assert!(
+            matches!(&e, KeyError::TooOpen { file, .. } if file.from_env),
+            "{e:?}"
+        );
+    }
+    // The mode is judged before the text: a bad key in an open file is refused for its mode.
+    write_key(&path, "not a key");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(matches!(
+        load(Some(&path), None),
+        Err(KeyError::TooOpen { .. })
+    ));
+    for mode in [0o600, 0o400] {
+        write_key(&path, format!("{SECRET}\n"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert_eq!(
+            load(Some(&path), None).unwrap().bytes()[0],
+            0xfb,
+            "{mode:o}"
+        );
+    }
 }
 
 #[test]

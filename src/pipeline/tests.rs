@@ -1,5 +1,6 @@
 use super::*;
 use crate::action::Actions;
+use crate::input::InputSpec;
 use proptest::prelude::*;
 
 fn sequential(text: &[u8], chunk: usize) -> (Vec<u8>, Stats) {
@@ -182,4 +183,35 @@ fn queue_depth_bounds_the_chunks_in_flight_whatever_the_threads_and_files() {
 fn empty_input_gives_empty_output_and_no_lines() {
     assert_eq!(sequential(b"", 100), (vec![], Stats::default()));
     assert_eq!(parallel(b"", 100, 2), (vec![], Stats::default()));
+}
+
+#[test]
+fn the_meter_counts_every_file_read_before_it_counts_it_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.log");
+    let b = dir.path().join("b.log");
+    std::fs::write(&a, "203.0.113.77 x\n".repeat(1000)).unwrap();
+    std::fs::write(&b, "198.51.100.9 y\n").unwrap();
+    let missing = dir.path().join("missing.log");
+    for threads in [1, 2] {
+        let out = dir.path().join(format!("out{threads}/"));
+        let plan = Plan {
+            threads,
+            chunk_size: 512,
+            inputs: [&a, &missing, &b]
+                .map(|p| InputSpec::Path(p.clone()))
+                .to_vec(),
+            output: Some(out),
+            ..Plan::default()
+        };
+        let jobs = plan.jobs().unwrap();
+        let meter = Meter::default();
+        let outcomes = run(&plan, &jobs, &meter);
+        assert_eq!(outcomes.iter().filter(|o| o.error.is_some()).count(), 1);
+        // The failed input counts as read (given up on) and done, as the two good ones do.
+        assert_eq!(meter.files_read.load(Ordering::Relaxed), 3, "-j {threads}");
+        assert_eq!(meter.files_done.load(Ordering::Relaxed), 3, "-j {threads}");
+        let size = std::fs::metadata(&a).unwrap().len() + std::fs::metadata(&b).unwrap().len();
+        assert_eq!(meter.read.load(Ordering::Relaxed), size, "-j {threads}");
+    }
 }

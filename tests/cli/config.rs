@@ -3,6 +3,7 @@
 //! that name the file, line and key on one line before any input is read, for unknown and
 //! duplicate keys, bad values and settings checked only after parsing.
 
+use crate::util::keys::owner_only;
 use crate::util::*;
 
 // ---------------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ fn print_config_is_a_complete_config_that_reads_back_the_same() {
     let dir = tempdir();
     let key = dir.path().join("secret.key");
     std::fs::write(&key, "ab".repeat(32)).unwrap();
+    owner_only(&key);
     let conf = write_file(
         dir.path(),
         "c.toml",
@@ -147,6 +149,61 @@ fn print_config_is_a_complete_config_that_reads_back_the_same() {
         .arg("--print-config")
         .run();
     assert_eq!(String::from_utf8_lossy(second.ok()), text);
+}
+
+#[test]
+fn no_quiet_overrides_quiet_from_the_config_file_and_the_last_of_the_two_flags_wins() {
+    let dir = tempdir();
+    let conf = write_file(dir.path(), "quiet.toml", b"quiet = true\n");
+    let summary = |flags: &[&str]| {
+        let run = logscrub()
+            .arg("--config")
+            .arg(&conf)
+            .args(flags)
+            .args(["--max-age", "1d", "--now", "2026-11-25T00:00:00Z"])
+            .arg(testdata("sample.log"))
+            .run();
+        run.ok();
+        let shown = run.stderr.contains("sample.log: kept 21 of 21 lines");
+        assert!(shown || run.stderr.is_empty(), "{flags:?}: {}", run.stderr);
+        shown
+    };
+    assert!(!summary(&[]), "quiet = true silences the summary");
+    assert!(summary(&["--no-quiet"]));
+    assert!(summary(&["--quiet", "--no-quiet"]));
+    assert!(!summary(&["--no-quiet", "--quiet"]));
+    assert!(!summary(&["-q", "--no-quiet", "--quiet"]));
+    assert!(summary(&["--no-quiet", "-q", "--no-quiet"]));
+    // Without the file, too.
+    let run = logscrub()
+        .args(["--quiet", "--no-quiet", "--max-age", "1d"])
+        .stdin("x\n")
+        .run();
+    run.ok();
+    assert!(run.stderr.contains("kept 0 of 1 lines"), "{}", run.stderr);
+    // --print-config says what wins, as a key the file can hold; no-quiet is no key.
+    let printed = logscrub()
+        .arg("--config")
+        .arg(&conf)
+        .args(["--no-quiet", "--print-config"])
+        .run();
+    let text = String::from_utf8(printed.ok().to_vec()).unwrap();
+    assert!(text.lines().any(|l| l == "quiet = false"), "{text}");
+    assert!(!text.contains("no-quiet ="), "{text}");
+    let again = write_file(dir.path(), "again.toml", text.as_bytes());
+    let reread = logscrub()
+        .arg("--config")
+        .arg(&again)
+        .arg("--print-config")
+        .run();
+    assert_eq!(String::from_utf8_lossy(reread.ok()), text);
+    let negated = write_file(dir.path(), "negated.toml", b"no-quiet = true\n");
+    logscrub()
+        .arg("--config")
+        .arg(&negated)
+        .stdin("x\n")
+        .run()
+        .fails_naming("negated.toml:1: no-quiet: unknown key");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -206,6 +263,7 @@ fn config_errors_found_after_parsing_still_name_file_line_and_key() {
     let dir = tempdir();
     let twin = dir.path().join("twin.key");
     std::fs::write(&twin, "0123456789abcdef".repeat(4)).unwrap();
+    owner_only(&twin);
     let out_path = dir.path().join("out.log");
     for (text, line, key, flags) in [
         (

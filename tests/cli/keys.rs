@@ -359,3 +359,76 @@ fn keys_come_only_from_a_file_and_never_show() {
     );
     assert!(!run.stderr.contains("0123456789abcdef"), "{}", run.stderr);
 }
+
+#[test]
+fn key_files_open_to_group_or_others_are_refused_naming_the_file_and_chmod_600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let key = key_file(dir.path(), "open.key", KEY_A);
+    let conf = write_file(
+        dir.path(),
+        "c.toml",
+        format!("ip = \"hash\"\nkey-file = \"{}\"\n", key.display()).as_bytes(),
+    );
+    let out = dir.path().join("out.log");
+    let input = write_file(dir.path(), "in.log", b"203.0.113.77 x\n");
+    // Every way a key file is loaded: scrubbing with hash or encrypt, reveal, the environment
+    // variable, the configuration file.
+    let way = |what: &str| match what {
+        "reveal" => logscrub().arg("reveal").arg("--key-file").arg(&key),
+        "LOGSCRUB_KEY_FILE" => logscrub()
+            .env("LOGSCRUB_KEY_FILE", &key)
+            .args(["--ip", "hash"]),
+        "config" => logscrub().arg("--config").arg(&conf),
+        flags => logscrub()
+            .arg("--key-file")
+            .arg(&key)
+            .args(flags.split(' ')),
+    };
+    let ways = [
+        "--ip hash",
+        "--ip encrypt",
+        "--email hash",
+        "reveal",
+        "LOGSCRUB_KEY_FILE",
+        "config",
+    ];
+    for mode in [0o644, 0o666, 0o640] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        for what in ways {
+            let m = format!("{mode:o} {what}");
+            let run = way(what).arg("-o").arg(&out).arg(&input).run();
+            run.fails_naming(&format!("chmod 600 {}", key.display()));
+            let lines: Vec<&str> = run.stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "{m}: {}", run.stderr);
+            assert!(
+                lines[0].starts_with("logscrub: ") && lines[0].contains(&format!("{mode:04o}")),
+                "{m}: {}",
+                run.stderr
+            );
+            assert!(!run.stderr.contains(KEY_A), "{m}: {}", run.stderr);
+            assert!(!out.exists(), "{m}: output written");
+            if what == "config" {
+                let at = format!("{}:2: key-file: ", conf.display());
+                assert!(run.stderr.contains(&at), "{m}: {}", run.stderr);
+            }
+            // Before any input is read: a missing input is never mentioned.
+            let run = way(what).arg("/nonexistent/input.log").run();
+            assert_eq!(run.code, Some(2), "{m}");
+            assert!(
+                !run.stderr.contains("/nonexistent/input.log"),
+                "{m}: {}",
+                run.stderr
+            );
+        }
+    }
+    // Owner-only files are used: 0600 (as keygen writes) and 0400, in every way.
+    for mode in [0o600, 0o400] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        for what in ways {
+            let run = way(what).arg(&input).run();
+            run.ok();
+            assert!(run.stderr.is_empty(), "{mode:o} {what}: {}", run.stderr);
+        }
+    }
+}

@@ -86,3 +86,4 @@ mod report;
 mod faults;
 mod hostile;
 mod signals;
+mod usage_errors;

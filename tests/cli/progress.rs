@@ -114,3 +114,94 @@ fn progress_bar_shows_on_a_terminal_only_when_the_text_goes_to_a_file_not_a_pipe
         );
     }
 }
+
+/// What `command` drew on a terminal of 50 rows and 200 columns (so no line is cut to fit the
+/// terminal): each frame of the bar, without the padding that ends it, in order.
+fn frames_on_a_terminal(command: &str) -> Vec<String> {
+    let line = format!("stty rows 50 cols 200; {command}");
+    let got = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&got.stdout).into_owned();
+    terminal
+        .split(['\r', '\n'])
+        .flat_map(|l| l.split("\x1b[2K"))
+        // indicatif pads the last frame to the terminal's width; a summary may follow it.
+        .map(|f| f.split("logscrub: ").next().unwrap_or_default().trim_end())
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn progress_bar_fits_80_columns_and_shows_no_rate_before_a_second_of_data() {
+    if !have_script() || !have_timeout() {
+        eprintln!(
+            "note: `script` (util-linux) or `timeout` (coreutils) is missing: the progress bar's \
+             width is not tested on a terminal"
+        );
+        return;
+    }
+    let dir = tempdir();
+    // The widest sizes a real run shows: 999 GiB (a sparse file, never read to its end).
+    let big = dir.path().join("big.log");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(999 << 30)
+        .unwrap();
+    let frames = frames_on_a_terminal(&format!(
+        "timeout -s INT 2.5 {BIN} {} > /dev/null",
+        big.display()
+    ));
+    let bars: Vec<&String> = frames.iter().filter(|f| f.contains("files 0/1")).collect();
+    assert!(!bars.is_empty(), "no bar: {frames:?}");
+    for f in &frames {
+        let width = f.chars().count();
+        assert!(width <= 80, "{width} columns: {f:?}");
+    }
+    assert!(
+        bars.iter().any(|f| f.contains("999.0 GiB files 0/1")),
+        "{bars:?}"
+    );
+    // The bar appears after half a second, the rate after a second of data: the first frames
+    // have none, later ones a rate and the time left.
+    assert!(
+        !bars[0].contains("/s") && !bars[0].contains("eta"),
+        "{}",
+        bars[0]
+    );
+    assert!(
+        bars.iter().any(|f| f.contains("B/s eta ")),
+        "no rate in 2.5 s: {bars:?}"
+    );
+}
+
+#[test]
+fn progress_bar_ends_at_files_n_of_n_without_eta_0s() {
+    if !have_script() {
+        eprintln!("note: `script` (util-linux) is missing: the progress bar is not tested");
+        return;
+    }
+    let dir = tempdir();
+    let out = dir.path().join("out.log");
+    let frames = frames_on_a_terminal(&format!(
+        "(printf '203.0.113.9 x\\n'; sleep 1.5) | {BIN} -o {}",
+        out.display()
+    ));
+    assert!(frames.iter().any(|f| f.contains("files 0/1")), "{frames:?}");
+    let last = frames.last().unwrap();
+    assert!(last.ends_with("14 B files 1/1"), "last frame: {last:?}");
+    assert!(!frames.iter().any(|f| f.contains("eta 0s")), "{frames:?}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"203.0.113.0 x\n");
+}
+
+/// Whether `timeout` (coreutils) is here.
+fn have_timeout() -> bool {
+    std::process::Command::new("timeout")
+        .args(["1", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let exit = match cli::parse_args(&argv) {
         Ok(parsed) => commands::dispatch(&parsed),
         // --help and --version
-        Err(cli::ArgsError::Clap(e)) if !e.use_stderr() => e.exit(),
+        Err(cli::ArgsError::Clap(e, _)) if !e.use_stderr() => e.exit(),
         Err(e) => commands::scrub::could_not_start(&e, cli::report_of(&argv).as_deref()),
     };
     exit.into()

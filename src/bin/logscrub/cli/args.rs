@@ -326,8 +326,13 @@ pub struct Cli {
 
     /// No progress bar (unless --progress always) and no summaries on stderr; errors are still
     /// printed.
-    #[arg(short, long, help_heading = "Run")]
+    #[arg(short, long, overrides_with = "no_quiet", help_heading = "Run")]
     pub quiet: bool,
+
+    /// Undo --quiet or the config file's quiet = true: the progress bar and the summaries as by
+    /// default. Of --quiet and --no-quiet, the last one given wins.
+    #[arg(long, overrides_with = "quiet", help_heading = "Run")]
+    pub no_quiet: bool,
 
     /// When to draw the progress bar on stderr (bytes read, files done, throughput), which needs a
     /// terminal and shows only once a run lasts over half a second.

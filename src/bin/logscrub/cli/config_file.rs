@@ -16,8 +16,9 @@ use toml::de::{DeTable, DeValue};
 
 use logscrub::error::{Error, Result};
 
-/// Options that are not settings: they say how to run, not what to do.
-const NOT_SETTINGS: &[&str] = &["config", "print-config", "help", "version"];
+/// Options that are not settings: they say how to run, not what to do; or, as `--no-quiet`, they
+/// undo a switch, which a file sets to false instead (`quiet = false`).
+const NOT_SETTINGS: &[&str] = &["config", "print-config", "help", "version", "no-quiet"];
 
 /// One checked `key = value` of a configuration file.
 #[derive(Clone, Debug, PartialEq, Eq)]

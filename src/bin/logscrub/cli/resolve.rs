@@ -315,10 +315,24 @@ fn clock_now() -> i64 {
 /// Why the command line could not be read.
 #[derive(Debug)]
 pub enum ArgsError {
-    /// Bad flags, or --help / --version: clap prints it and picks the exit status.
-    Clap(clap::Error),
+    /// Bad flags, or --help / --version (which clap prints itself); with the command the
+    /// command line names (`check`), if it names one, for the `--help` to point to.
+    Clap(clap::Error, Option<String>),
     /// A configuration file that cannot be read or holds a bad key or value.
     Config(Error),
+}
+
+impl std::fmt::Display for ArgsError {
+    /// One line: a usage mistake with clap's suggestion ([`super::usage::one_line`]), or the
+    /// configuration file's error naming file, line and key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArgsError::Clap(e, command) => {
+                f.write_str(&super::usage::one_line(e, command.as_deref()))
+            }
+            ArgsError::Config(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// The command line, merged with its configuration file.
@@ -346,11 +360,16 @@ impl Parsed {
 /// file's settings become flags placed before the command line's own.
 pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
     let cmd = Cli::command();
-    let matches = cmd
-        .clone()
-        .try_get_matches_from(argv)
-        .map_err(ArgsError::Clap)?;
-    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    let clap_error = |e: clap::Error| {
+        let command = Cli::command()
+            .ignore_errors(true)
+            .try_get_matches_from(argv)
+            .ok()
+            .and_then(|m| m.subcommand_name().map(str::to_string));
+        ArgsError::Clap(e, command)
+    };
+    let matches = cmd.clone().try_get_matches_from(argv).map_err(clap_error)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(clap_error)?;
     let Some(path) = cli.config.clone().filter(|_| cli.command.is_none()) else {
         return Ok(Parsed {
             cli,
@@ -359,11 +378,14 @@ pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
         });
     };
     let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
+    // Given on the command line or by its environment variable; a switch also when its negation
+    // (`--no-quiet` for `quiet`) is, which overrides the file's setting as the switch would.
     let given = |key: &str| {
-        config_file::settable(&cmd)
-            .find(|a| a.get_long() == Some(key))
-            .and_then(|a| matches.value_source(a.get_id().as_str()))
-            .is_some_and(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
+        let negation = format!("no-{key}");
+        cmd.get_arguments()
+            .filter(|a| a.get_long() == Some(key) || a.get_long() == Some(negation.as_str()))
+            .filter_map(|a| matches.value_source(a.get_id().as_str()))
+            .any(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
     };
     let used: Vec<&config_file::Setting> = settings.iter().filter(|s| !given(&s.key)).collect();
     let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();
@@ -371,8 +393,8 @@ pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
         merged.extend(setting.args());
     }
     merged.extend(argv.iter().skip(1).cloned());
-    let matches = cmd.try_get_matches_from(&merged).map_err(ArgsError::Clap)?;
-    let cli = Cli::from_arg_matches(&matches).map_err(ArgsError::Clap)?;
+    let matches = cmd.try_get_matches_from(&merged).map_err(clap_error)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(clap_error)?;
     Ok(Parsed {
         cli,
         matches,

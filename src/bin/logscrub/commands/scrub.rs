@@ -21,20 +21,12 @@ use crate::progress::{self, Progress};
 use crate::report_file::ReportFile;
 use crate::signals;
 
-/// A run whose command line or configuration file is wrong: the error on stderr, and when a
-/// report was asked for (`report_to`), a report saying why, with no files.
+/// A run whose command line or configuration file is wrong: the error as one line on stderr, and
+/// when a report was asked for (`report_to`), a report saying why (the same line), with no files.
 pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> Exit {
-    let (why, code) = match e {
-        ArgsError::Clap(e) => {
-            let _ = e.print();
-            // clap's first line, without its "error: ".
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            let why = first.strip_prefix("error: ").unwrap_or(first).to_string();
-            (why, Exit::Error)
-        }
-        ArgsError::Config(e) => (e.to_string(), fail(e)),
-    };
+    // One line, for a usage mistake as for a bad configuration file.
+    let why = e.to_string();
+    let code = fail(&why);
     if let Some(path) = report_to {
         let mut report = RunReport::new(&[], &[], now_secs(), std::time::Duration::ZERO);
         report.fail(why);
