@@ -9,6 +9,10 @@
 //! or on a second signal, the thread itself removes every temporary file that still exists
 //! ([`logscrub::output::remove_unfinished`]) and exits the process.
 //!
+//! With an append output (`--append FILE`), SIGHUP does not stop the run: it asks the output to
+//! reopen its file by name ([`logscrub::output::Reopen`]), as `nginx -s reopen` does, so a
+//! rotated live log gets a fresh file without a line lost or split. SIGINT and SIGTERM still stop.
+//!
 //! Also, SIGXFSZ is ignored, so that writing past a file-size limit (`ulimit -f`) is a write error
 //! with a message, not a silent kill.
 
@@ -17,14 +21,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use logscrub::error::signal_name;
+use logscrub::output::Reopen;
 
 /// How long a run has to stop by itself after a signal.
 pub const GRACE: Duration = Duration::from_secs(1);
 
 /// Blocks SIGINT, SIGTERM and SIGHUP here and in every thread started later, and handles them on
-/// a thread of their own, which raises `stop` (see the module docs). Call it before starting any
-/// other thread.
-pub fn install(stop: Arc<AtomicI32>) -> std::io::Result<()> {
+/// a thread of their own, which raises `stop` (see the module docs), or on SIGHUP asks `reopen`
+/// when there is one. Call it before starting any other thread.
+pub fn install(stop: Arc<AtomicI32>, reopen: Option<Arc<Reopen>>) -> std::io::Result<()> {
     // SAFETY: plain libc calls on a sigset_t we own; SIG_IGN for SIGXFSZ is always valid.
     let set = unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
@@ -45,6 +50,10 @@ pub fn install(stop: Arc<AtomicI32>) -> std::io::Result<()> {
             let mut sig: libc::c_int = 0;
             // SAFETY: `set` is a valid, initialised signal set; `sig` is a valid out-pointer.
             if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
+                continue;
+            }
+            if let (libc::SIGHUP, Some(reopen)) = (sig, &reopen) {
+                reopen.ask();
                 continue;
             }
             if stop.swap(sig, Ordering::Relaxed) != 0 {

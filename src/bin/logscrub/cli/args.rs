@@ -236,6 +236,14 @@ pub struct Cli {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
+    /// Append to this file as lines come, for a live log read from a pipe, a FIFO or `tail -F`:
+    /// each line is written as soon as it is scrubbed, always as plain text (a .gz name is
+    /// refused); the file is created with mode 0640 if missing and never replaced. SIGHUP reopens
+    /// it by name, as `nginx -s reopen` does, so `mv FILE FILE.1; kill -HUP PID` rotates it
+    /// without losing or splitting a line; the run goes on. One input.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
+
     /// gzip compression level for .gz outputs (0-9). Chunks are compressed in parallel, each as
     /// one gzip member of a standard multi-member file (zcat, gzip -d and logscrub read it whole).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_LEVEL, value_parser = clap::value_parser!(u32).range(0..=9))]
