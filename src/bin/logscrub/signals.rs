@@ -16,6 +16,7 @@
 //! Also, SIGXFSZ is ignored, so that writing past a file-size limit (`ulimit -f`) is a write error
 //! with a message, not a silent kill.
 
+use std::io::Write as _;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,7 +71,10 @@ pub fn install(stop: Arc<AtomicI32>, reopen: Option<Arc<Reopen>>) -> std::io::Re
 /// Removes every unfinished output file and exits with 128 + `sig`.
 fn stop_now(sig: i32) -> ! {
     let removed = logscrub::output::remove_unfinished();
-    eprintln!(
+    // Not eprintln!: it panics when stderr is gone (its reader died), and this thread would end
+    // without exiting the process, leaving a live run (--append, a FIFO) that no signal stops.
+    let _ = writeln!(
+        std::io::stderr(),
         "logscrub: stopped by {}; removed {removed} unfinished output file(s), no partial output remains",
         signal_name(sig),
     );

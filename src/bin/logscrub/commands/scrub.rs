@@ -1,6 +1,7 @@
 //! The scrub itself (and `reveal`, which is a scrub that decrypts): every job of the plan, with its
 //! progress bar, the summaries on stderr, the JSON report and the exit status.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -88,7 +89,10 @@ pub fn run(
     // A reopen that fails is reported at once; the output keeps its old file (see
     // `logscrub::output::append`).
     let meter = Arc::new(Meter {
-        reopen: Arc::new(Reopen::notifying(|e| eprintln!("logscrub: {e}"))),
+        // Not eprintln!, which panics (in the writer thread) when stderr is gone.
+        reopen: Arc::new(Reopen::notifying(|e| {
+            let _ = writeln!(std::io::stderr(), "logscrub: {e}");
+        })),
         ..Meter::default()
     });
     let live = jobs.iter().any(|j| matches!(j.output, Target::Append(_)));
