@@ -478,3 +478,46 @@ fn append_in_the_config_file_is_checked_there_and_the_command_line_target_overri
         .ok();
     assert_eq!(count_lines(&std::fs::read(&live).unwrap()), 3);
 }
+
+// ---------------------------------------------------------------------------------------
+// Live input other than a pipe on stdin
+
+/// Writes three lines into `feed` one at a time and waits for each in `live`.
+fn each_line_shows(feed: &mut dyn Write, live: &Path) {
+    for i in 1..=3 {
+        writeln!(feed, "192.0.2.{i} - - line {i}").unwrap();
+        feed.flush().unwrap();
+        wait_for(&format!("line {i}"), || file_lines(live).len() == i);
+        assert_eq!(file_lines(live)[i - 1], format!("192.0.2.0 - - line {i}"));
+    }
+}
+
+#[test]
+fn a_fifo_given_by_name_and_a_socket_on_stdin_are_read_live_too() {
+    // Regression: only stdin was live, and a socket never was (opening /dev/stdin fails for
+    // one), so their lines waited for a whole chunk (512 KiB) before anything was written.
+    let dir = tempdir();
+    let fifo = dir.path().join("access.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo(3) on a NUL-terminated path we own.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let live = dir.path().join("from-fifo.log");
+    let (child, _stderr) = spawn_live_from(
+        &["--append".as_ref(), live.as_os_str(), fifo.as_os_str()],
+        Stdio::null(),
+    );
+    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    each_line_shows(&mut writer, &live);
+    drop(writer); // end of input
+    assert_eq!(exit_code(child), Some(0));
+
+    let live = dir.path().join("from-socket.log");
+    let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    let (child, _stderr) = spawn_live_from(
+        &["--append".as_ref(), live.as_os_str()],
+        std::os::fd::OwnedFd::from(theirs).into(),
+    );
+    each_line_shows(&mut ours, &live);
+    drop(ours);
+    assert_eq!(exit_code(child), Some(0));
+}
