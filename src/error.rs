@@ -39,6 +39,26 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// An append output (`--append FILE`) cannot be opened for appending.
+    #[error("{path}: cannot open for append: {source}")]
+    Append {
+        /// The output's path.
+        path: String,
+        /// Why it cannot be opened.
+        source: io::Error,
+    },
+
+    /// An append output could not be reopened by name when asked (SIGHUP, after a rotation). The
+    /// output keeps going to the file it had open (the rotated one), so no line is lost; the
+    /// next request tries again.
+    #[error("{path}: cannot reopen: {source}")]
+    Reopen {
+        /// The output's path.
+        path: String,
+        /// Why it cannot be opened again.
+        source: io::Error,
+    },
+
     /// The reader of stdout went away (`logscrub big.gz | head`): not a failure of ours.
     #[error("stdout closed")]
     BrokenPipe,
@@ -116,14 +136,16 @@ pub enum Error {
 }
 
 impl Error {
-    /// The message of this error for an input whose scrubbed text went to stdout (`to_stdout`)
-    /// or to a file: an interrupted input says what became of its output.
-    pub fn for_target(&self, to_stdout: bool) -> String {
-        match self {
-            Error::Interrupted { .. } if to_stdout => format!(
-                "{self}; stdout has every line read before it, the rest of the input was not read"
+    /// The message of this error for an input whose scrubbed text went to a target written as it
+    /// goes, named `kept` (`stdout`, an append file: see [`crate::output::Target::kept_on_stop`]),
+    /// or to a file that is dropped on failure (`None`): an interrupted input says what became of
+    /// its output.
+    pub fn for_target(&self, kept: Option<&str>) -> String {
+        match (self, kept) {
+            (Error::Interrupted { .. }, Some(kept)) => format!(
+                "{self}; {kept} has every line read before it, the rest of the input was not read"
             ),
-            Error::Interrupted { .. } => format!("{self}; its output was not written"),
+            (Error::Interrupted { .. }, None) => format!("{self}; its output was not written"),
             _ => self.to_string(),
         }
     }

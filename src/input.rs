@@ -124,9 +124,13 @@ pub fn open_metered(spec: &InputSpec, run: Option<Arc<AtomicU64>>) -> Result<Ope
                 )));
             }
             use std::os::unix::fs::PermissionsExt;
+            use std::os::unix::io::AsRawFd;
+            // A FIFO given by name (`logscrub --append out.log /run/access.fifo`) is as live as
+            // one on stdin. The descriptor lives as long as the reader that owns the file.
+            let live = is_live(meta.file_type()).then(|| file.as_raw_fd());
             (
                 Box::new(file),
-                None,
+                live,
                 Some(meta.permissions().mode() & 0o777),
                 meta.is_file().then_some(meta.len()),
             )
@@ -169,12 +173,20 @@ pub fn open_metered(spec: &InputSpec, run: Option<Arc<AtomicU64>>) -> Result<Ope
     })
 }
 
-/// stdin is a pipe, socket or terminal (data may trickle in), not a regular file.
+/// stdin is a pipe, socket or terminal (data may trickle in), not a regular file. Asked of a
+/// duplicate of the descriptor itself: opening `/dev/stdin` fails for a socket (so a socket was
+/// never live) and may block on a FIFO that has lost its writer.
 fn stdin_is_live() -> bool {
-    let Ok(meta) = File::open("/dev/stdin").and_then(|f| f.metadata()) else {
-        return false;
-    };
-    let t = meta.file_type();
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| File::from(fd).metadata())
+        .is_ok_and(|meta| is_live(meta.file_type()))
+}
+
+/// Whether a file of this type may have data trickle in: a pipe, socket or terminal.
+fn is_live(t: std::fs::FileType) -> bool {
     t.is_fifo() || t.is_socket() || t.is_char_device()
 }
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::framing::{ChunkInfo, Framer};
 use crate::input;
-use crate::output::{Encoding, Sink, Target};
+use crate::output::{Encoding, Reopen, Sink, Target};
 use crate::plan::{FileJob, Plan};
 use crate::scrub::{Scratch, Scrubber};
 use crate::stats::{Stats, Tail};
@@ -30,8 +30,8 @@ pub struct FileOutcome {
     pub input: String,
     /// The output's name: its path, or `<stdout>`.
     pub output: String,
-    /// What was done to the file. When a file target failed, the lines it had written count as
-    /// `failed` ([`Stats::discard_output`]).
+    /// What was done to the file. When a file target ([`Target::File`]) failed, the lines it had
+    /// written count as `failed` ([`Stats::discard_output`]).
     pub stats: Stats,
     /// Why the file failed, if it did. [`Error::BrokenPipe`] (stdout closed by its reader) ends
     /// the run but is no failure.
@@ -42,8 +42,8 @@ pub struct FileOutcome {
     pub read_bytes: u64,
 }
 
-/// What a run shares with its caller while it goes on: counters a progress display can watch, and
-/// a flag that stops it.
+/// What a run shares with its caller while it goes on: counters a progress display can watch, a
+/// flag that stops it, and requests to reopen its append outputs.
 #[derive(Debug, Default)]
 pub struct Meter {
     /// Bytes taken from all inputs (compressed bytes for gzip).
@@ -59,6 +59,10 @@ pub struct Meter {
     /// [`Error::Interrupted`], and its output is dropped (a file target is never renamed into
     /// place).
     pub stop: Arc<AtomicI32>,
+    /// Ask it ([`Reopen::ask`]) to make every append output ([`Target::Append`]) reopen its file
+    /// by name before it writes its next chunk, after the line in progress: the run goes on
+    /// (see [`crate::output::append`]).
+    pub reopen: Arc<Reopen>,
 }
 
 impl Meter {
@@ -217,7 +221,8 @@ fn run_file(
             stop: &meter.stop,
         };
         let framer = Framer::new(opened.reader, plan.chunk_size).live(opened.live_fd);
-        let sink = Sink::create(&job.output, plan.level, opened.mode);
+        let sink = Sink::create(&job.output, plan.level, opened.mode)
+            .map(|sink| sink.reopen_when(&meter.reopen));
         let result = sink.and_then(|sink| match workers {
             None => sequential_into(scrubber, framer, sink, &source, &mut stats),
             Some(workers) => parallel_into(scrubber, workers, framer, sink, &source, &mut stats),
@@ -232,7 +237,8 @@ fn run_file(
         meter.files_read.fetch_add(1, Ordering::Relaxed);
     }
     let error = result.err();
-    if error.is_some() && job.output != Target::Stdout {
+    // A file target is dropped unfinished; stdout and an append file keep what was written.
+    if error.is_some() && matches!(job.output, Target::File(_)) {
         stats.discard_output();
     }
     FileOutcome {

@@ -35,6 +35,9 @@ pub struct Plan {
     pub inputs: Vec<InputSpec>,
     /// `-o`: the output file (one input, unless it ends in `/` or is a directory) or directory.
     pub output: Option<PathBuf>,
+    /// `--append`: the live output file of the one input, appended to as lines come and reopened
+    /// on request ([`Target::Append`]); instead of [`Plan::output`].
+    pub append: Option<PathBuf>,
     /// How lines are laid out (where their time is).
     pub format: Format,
     /// JSON keys holding the time; empty means the common names.
@@ -54,6 +57,7 @@ impl Default for Plan {
             level: DEFAULT_LEVEL,
             inputs: vec![InputSpec::Stdin],
             output: None,
+            append: None,
             format: Format::Auto,
             time_fields: Vec::new(),
             retention: None,
@@ -101,6 +105,33 @@ impl Plan {
                 ],
             });
         }
+        self.check_append()
+    }
+
+    /// With `--append`: no `--output`, no `.gz` name, one input.
+    fn check_append(&self) -> Result<()> {
+        if let Some(append) = &self.append {
+            if self.output.is_some() {
+                return Err(Error::Usage(
+                    "--append and --output both say where the output goes: give one".into(),
+                ));
+            }
+            if append.extension().is_some_and(|e| e == "gz") {
+                let problem = "a live output is written as plain text, never gzip: give a name \
+                               without .gz, and let logrotate compress the rotated files";
+                return Err(Error::Setting {
+                    message: format!("--append {}: {problem}", append.display()),
+                    culprits: vec![("append", format!("{}: {problem}", append.display()))],
+                });
+            }
+            if self.inputs.len() != 1 {
+                return Err(Error::Usage(format!(
+                    "--append takes one input (a pipe, a FIFO, `tail -F`), not {}: run one \
+                     logscrub per live log",
+                    self.inputs.len()
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -118,6 +149,17 @@ impl Plan {
     /// output would overwrite an input.
     pub fn jobs(&self) -> Result<Vec<FileJob>> {
         let jobs: Vec<FileJob> = match (&self.output, self.inputs.as_slice()) {
+            _ if self.append.is_some() => {
+                self.check_append()?;
+                self.inputs
+                    .iter()
+                    .zip(&self.append)
+                    .map(|(input, live)| FileJob {
+                        input: input.clone(),
+                        output: Target::Append(live.clone()),
+                    })
+                    .collect()
+            }
             (None, inputs) => inputs
                 .iter()
                 .map(|i| FileJob {
@@ -167,7 +209,7 @@ impl Plan {
             }
         };
         for job in &jobs {
-            if let Target::File(out) = &job.output {
+            if let Target::File(out) | Target::Append(out) = &job.output {
                 for input in &self.inputs {
                     if let InputSpec::Path(inp) = input {
                         if same_file(out, inp) {
@@ -258,5 +300,57 @@ mod tests {
             ..Plan::default()
         };
         assert!(plan.jobs().is_err());
+    }
+
+    #[test]
+    fn append_is_one_live_target_for_one_input_plain_and_never_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("live.log");
+        let plan = Plan {
+            append: Some(live.clone()),
+            ..Plan::default()
+        };
+        plan.validate().unwrap();
+        assert_eq!(
+            plan.jobs().unwrap(),
+            [FileJob {
+                input: InputSpec::Stdin,
+                output: Target::Append(live.clone()),
+            }]
+        );
+        let refused = |plan: Plan, says: &str| {
+            let e = plan.validate().unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+            let e = plan.jobs().unwrap_err().to_string();
+            assert!(e.contains(says), "jobs() checks too: {e}");
+        };
+        refused(
+            Plan {
+                output: Some(dir.path().join("o.log")),
+                ..plan.clone()
+            },
+            "give one",
+        );
+        refused(
+            Plan {
+                append: Some(dir.path().join("live.log.gz")),
+                ..plan.clone()
+            },
+            "never gzip",
+        );
+        refused(
+            Plan {
+                inputs: vec![InputSpec::Stdin, InputSpec::Path("a.log".into())],
+                ..plan.clone()
+            },
+            "one input",
+        );
+        // Appending to its own input would read its own output forever.
+        fs::write(&live, "x\n").unwrap();
+        let plan = Plan {
+            inputs: vec![InputSpec::Path(live.clone())],
+            ..plan
+        };
+        assert!(matches!(plan.jobs(), Err(Error::OutputIsInput { .. })));
     }
 }

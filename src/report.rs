@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::output::Target;
 use crate::pipeline::FileOutcome;
 use crate::plan::FileJob;
 use crate::retention::{Retention, Undated};
@@ -201,7 +200,7 @@ impl RunReport {
     ) -> Self {
         let mut total = Stats::default();
         let mut read_bytes = 0;
-        let to_stdout = |i: usize| jobs.get(i).is_some_and(|j| j.output == Target::Stdout);
+        let kept = |i: usize| jobs.get(i).and_then(|j| j.output.kept_on_stop());
         let mut files: Vec<FileReport> = outcomes
             .iter()
             .enumerate()
@@ -221,7 +220,7 @@ impl RunReport {
                         .error
                         .as_ref()
                         .filter(|_| !closed)
-                        .map(|e| e.for_target(to_stdout(i))),
+                        .map(|e| e.for_target(kept(i).as_deref())),
                     note: closed.then(|| STDOUT_CLOSED.to_string()),
                     duration_secs: o.duration.as_secs_f64(),
                     read_bytes: o.read_bytes,

@@ -67,6 +67,7 @@ mod real_logs;
 
 // How it is read and written
 mod gzip;
+mod live;
 mod parallel;
 mod targets;
 

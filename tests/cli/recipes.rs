@@ -200,3 +200,43 @@ fn nightly_recipe_audits_every_ip_mode_and_quarantines_only_leaks() {
         }
     }
 }
+
+/// Every block of README that names a file of `contrib/` (```` ```text contrib/logrotate-nginx ````)
+/// is that file as shipped, so the stanzas a reader copies are the ones the tests run.
+#[test]
+fn readme_stanzas_are_the_files_in_contrib() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut lines = readme.lines();
+    let mut compared = Vec::new();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let Some(file) = info
+            .split_whitespace()
+            .nth(1)
+            .filter(|f| f.starts_with("contrib/"))
+        else {
+            continue;
+        };
+        let block: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        let shipped = std::fs::read_to_string(root.join(file)).unwrap();
+        assert_eq!(
+            block.join("\n"),
+            shipped.trim_end_matches('\n'),
+            "README's block for {file} is not the file"
+        );
+        compared.push(file.to_string());
+    }
+    compared.sort();
+    assert_eq!(
+        compared,
+        [
+            "contrib/logrotate-logscrub",
+            "contrib/logrotate-nginx",
+            "contrib/logscrub-live.service"
+        ],
+        "README shows these files"
+    );
+}

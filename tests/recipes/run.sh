@@ -37,7 +37,10 @@ wait_for() {
 }
 lines() { cat "$@" 2>/dev/null | wc -l | tr -d ' '; }
 # No raw client address or email in the files: 127.0.0.1 must be 127.0.0.0, emails [email].
-clean() { ! grep -aE '127\.0\.0\.1|[A-Za-z0-9._%+-]+(@|%40)example\.(org|com)' "$@"; }
+clean() {
+    for f in "$@"; do test -s "$f" || { echo "$f: missing or empty"; return 1; }; done
+    ! grep -aE '127\.0\.0\.1|[A-Za-z0-9._%+-]+(@|%40)example\.(org|com)' "$@"
+}
 cleanup() {
     [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
     [ -f "$work/apache/httpd.pid" ] && kill "$(cat "$work/apache/httpd.pid")" 2>/dev/null
@@ -178,10 +181,12 @@ User www-data
 Group www-data
 DocumentRoot $ap/html
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
-CustomLog "|\$exec $(echo "$piped" | sed "s#/var/log/apache2#$ap/logs#g")" combined
+TypesConfig /etc/mime.types
+CustomLog "|\$exec $(echo "$piped" | sed -e "s#/var/log/apache2#$ap/logs#g" -e "s#^/usr/bin/logscrub #$bin #")" combined
 EOF
 chown www-data "$ap/logs"
-check "apache2 starts with the piped log" apache2 -f "$ap/httpd.conf" -k start
+check "the piped log names the binary under test" grep -q "|\$exec $bin --quiet --append" "$ap/httpd.conf"
+check "apache2 starts with the piped log" sh -c "apache2 -f '$ap/httpd.conf' -k start || { cat '$ap/logs/error.log'; exit 1; }"
 wait_for 10 test -s "$ap/httpd.pid"
 get 18781 12
 check "Apache's lines reach the scrubbed log" \

@@ -51,7 +51,8 @@ the file; the file overrides the defaults. `logscrub --print-config` prints ever
 Exit status: 0 when every input was scrubbed; 2 on a usage or configuration error, when any input
 failed (the others are still processed, and the report says which failed) or when the report
 cannot be written; 1 only from `logscrub check`, when it finds personal data; 128 + n when stopped
-by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).";
+by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP, which with --append reopens the
+output instead of stopping).";
 
 /// What to do with IP addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -235,6 +236,14 @@ pub struct Cli {
     /// Files appear only when complete (written to a temporary name, then renamed).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    /// Append to this file as lines come, for a live log read from a pipe, a FIFO or `tail -F`:
+    /// each line is written as soon as it is scrubbed, always as plain text (a .gz name is
+    /// refused); the file is created with mode 0640 if missing and never replaced. SIGHUP reopens
+    /// it by name, as `nginx -s reopen` does, so `mv FILE FILE.1; kill -HUP PID` rotates it
+    /// without losing or splitting a line; the run goes on. One input.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub append: Option<PathBuf>,
 
     /// gzip compression level for .gz outputs (0-9). Chunks are compressed in parallel, each as
     /// one gzip member of a standard multi-member file (zcat, gzip -d and logscrub read it whole).

@@ -44,6 +44,7 @@ pub enum IpWanted {
 pub struct Settings {
     pub files: Vec<OsString>,
     pub output: Option<PathBuf>,
+    pub append: Option<PathBuf>,
     pub level: u32,
     pub ip: IpWanted,
     pub email: EmailArg,
@@ -67,6 +68,7 @@ impl Default for Settings {
         Settings {
             files: Vec::new(),
             output: None,
+            append: None,
             level: DEFAULT_LEVEL,
             ip: IpWanted::Flag(IpArg::Mask),
             email: EmailArg::Redact,
@@ -91,6 +93,7 @@ impl From<&Cli> for Settings {
         Settings {
             files: cli.files.clone(),
             output: cli.output.clone(),
+            append: cli.append.clone(),
             level: cli.level,
             ip: IpWanted::Flag(cli.ip),
             email: cli.email,
@@ -197,6 +200,7 @@ impl Settings {
             level: self.level,
             inputs,
             output: self.output.clone(),
+            append: self.append.clone(),
             format: match self.format {
                 FormatArg::Auto => Format::Auto,
                 FormatArg::Clf => Format::Clf,
@@ -380,12 +384,18 @@ pub fn parse_args(argv: &[OsString]) -> std::result::Result<Parsed, ArgsError> {
     let settings = config_file::load(&path, &cmd).map_err(ArgsError::Config)?;
     // Given on the command line or by its environment variable; a switch also when its negation
     // (`--no-quiet` for `quiet`) is, which overrides the file's setting as the switch would.
-    let given = |key: &str| {
+    let given_exactly = |key: &str| {
         let negation = format!("no-{key}");
         cmd.get_arguments()
             .filter(|a| a.get_long() == Some(key) || a.get_long() == Some(negation.as_str()))
             .filter_map(|a| matches.value_source(a.get_id().as_str()))
             .any(|s| matches!(s, ValueSource::CommandLine | ValueSource::EnvVariable))
+    };
+    // Where the output goes is one setting under two keys: `--append` on the command line
+    // overrides the file's `output`, and `-o` its `append`.
+    let given = |key: &str| match key {
+        "output" | "append" => given_exactly("output") || given_exactly("append"),
+        key => given_exactly(key),
     };
     let used: Vec<&config_file::Setting> = settings.iter().filter(|s| !given(&s.key)).collect();
     let mut merged: Vec<OsString> = argv.iter().take(1).cloned().collect();

@@ -194,8 +194,8 @@ fn extra_sections(page: &Command, command: Option<&str>) -> String {
         item(
             &mut out,
             "\\fB128 + n\\fR",
-            "Stopped by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP); no partial \
-             output file is left.",
+            "Stopped by signal n (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP, which with \
+             --append reopens the output instead of stopping); no partial output file is left.",
         );
     }
     let envs: Vec<(String, String)> = page

@@ -1,13 +1,14 @@
 //! The scrub itself (and `reveal`, which is a scrub that decrypts): every job of the plan, with its
 //! progress bar, the summaries on stderr, the JSON report and the exit status.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use logscrub::error::{Error, Result};
 use logscrub::input::InputSpec;
-use logscrub::output::Target;
+use logscrub::output::{Reopen, Target};
 use logscrub::pipeline::{self, FileOutcome, Meter};
 use logscrub::plan::{FileJob, Plan};
 use logscrub::report::{self, RunReport};
@@ -77,8 +78,18 @@ pub fn run(
         Ok(x) => x,
         Err(e) => return could_not_start(e, report.map(Ok)),
     };
-    let meter = Arc::new(Meter::default());
-    if let Err(e) = signals::install(Arc::clone(&meter.stop)) {
+    // A reopen that fails is reported at once; the output keeps its old file (see
+    // `logscrub::output::append`).
+    let meter = Arc::new(Meter {
+        // Not eprintln!, which panics (in the writer thread) when stderr is gone.
+        reopen: Arc::new(Reopen::notifying(|e| {
+            let _ = writeln!(std::io::stderr(), "logscrub: {e}");
+        })),
+        ..Meter::default()
+    });
+    let live = jobs.iter().any(|j| matches!(j.output, Target::Append(_)));
+    let reopen = live.then(|| Arc::clone(&meter.reopen));
+    if let Err(e) = signals::install(Arc::clone(&meter.stop), reopen) {
         eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
     }
     let to_stdout = jobs.iter().any(|j| j.output == Target::Stdout);
@@ -123,7 +134,10 @@ fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: boo
     let mut done = 0;
     for (job, o) in jobs.iter().zip(outcomes) {
         match &o.error {
-            Some(e) => eprintln!("logscrub: {}", e.for_target(job.output == Target::Stdout)),
+            Some(e) => eprintln!(
+                "logscrub: {}",
+                e.for_target(job.output.kept_on_stop().as_deref())
+            ),
             None if quiet => {}
             None => {
                 if let Some(r) = &plan.retention {
