@@ -31,6 +31,7 @@ fn one_line(args: &[&str]) -> String {
 /// any text).
 const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("", "--output", None),
+    ("", "--append", None),
     ("", "--level", Some("10")),
     ("", "--ip", Some("bogus")),
     ("", "--email", Some("mask")),
