@@ -78,7 +78,11 @@ pub struct ActionCache {
 impl ActionCache {
     /// The pseudonym cache of `--ip hash` with `p`.
     fn ip_hash(&mut self, p: &Arc<Pseudonyms>) -> &mut PseudonymCache {
-        pseudonyms_of(&mut self.hash, p)
+        cache_of(
+            &mut self.hash,
+            |h| h.serves(p),
+            || PseudonymCache::new(Arc::clone(p)),
+        )
     }
 
     /// The pseudonym cache of `--email hash` with `p`: the addresses' when they use `p` too.
@@ -86,28 +90,33 @@ impl ActionCache {
         if let Some(h) = self.hash.as_mut().filter(|h| h.serves(p)) {
             return h;
         }
-        pseudonyms_of(&mut self.email_hash, p)
+        cache_of(
+            &mut self.email_hash,
+            |h| h.serves(p),
+            || PseudonymCache::new(Arc::clone(p)),
+        )
     }
 
     /// The encryption cache of `c`.
     fn cipher(&mut self, c: &Arc<PrefixCipher>) -> &mut CachedCipher {
-        if !self.crypt.as_ref().is_some_and(|cached| cached.serves(c)) {
-            self.crypt = None;
-        }
-        self.crypt
-            .get_or_insert_with(|| CachedCipher::new(Arc::clone(c)))
+        cache_of(
+            &mut self.crypt,
+            |cached| cached.serves(c),
+            || CachedCipher::new(Arc::clone(c)),
+        )
     }
 }
 
-/// The cache in `slot`, made (again) unless it caches the pseudonyms of `p`.
-fn pseudonyms_of<'c>(
-    slot: &'c mut Option<PseudonymCache>,
-    p: &Arc<Pseudonyms>,
-) -> &'c mut PseudonymCache {
-    if !slot.as_ref().is_some_and(|h| h.serves(p)) {
+/// The cache in `slot`, made (again) by `make` unless it `serves` the key material at hand.
+fn cache_of<C>(
+    slot: &mut Option<C>,
+    serves: impl FnOnce(&C) -> bool,
+    make: impl FnOnce() -> C,
+) -> &mut C {
+    if !slot.as_ref().is_some_and(serves) {
         *slot = None;
     }
-    slot.get_or_insert_with(|| PseudonymCache::new(Arc::clone(p)))
+    slot.get_or_insert_with(make)
 }
 
 /// The resolved actions of a run.

@@ -309,8 +309,9 @@ impl<'a> Keys<'a> {
     }
 }
 
-/// The clock, read once per run.
-fn clock_now() -> i64 {
+/// The clock in Unix seconds: read once per run, for `--now` when it is not given and for when
+/// the run started.
+pub fn clock_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

@@ -16,6 +16,7 @@ use logscrub::stats::Stats;
 
 use super::fail;
 use crate::cli::config_file::Origins;
+use crate::cli::resolve::clock_now;
 use crate::cli::ArgsError;
 use crate::exit::Exit;
 use crate::progress::{self, Progress};
@@ -29,7 +30,7 @@ pub fn could_not_start(e: &ArgsError, report_to: Option<&Path>) -> Exit {
     let why = e.to_string();
     let code = fail(&why);
     if let Some(path) = report_to {
-        let mut report = RunReport::new(&[], &[], now_secs(), std::time::Duration::ZERO);
+        let mut report = RunReport::new(&[], &[], clock_now(), std::time::Duration::ZERO);
         report.fail(why);
         if let Err(e) = ReportFile::open(path).and_then(|r| r.write(&report)) {
             fail(&e);
@@ -48,7 +49,7 @@ pub fn run(
     show: progress::When,
     origins: &Origins,
 ) -> Exit {
-    let started = now_secs();
+    let started = clock_now();
     let clock = Instant::now();
     let jobs = |plan: Plan| match plan.jobs() {
         Ok(jobs) => Ok((plan, jobs)),
@@ -173,10 +174,4 @@ fn total_size(jobs: &[FileJob]) -> Option<u64> {
             InputSpec::Stdin => None,
         })
         .sum()
-}
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
