@@ -10,20 +10,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/logscrub-recipes.XXXXXX)
 chmod 755 "$work"
-passed=0
-failed=0
-check() { # check NAME COMMAND...: runs COMMAND, records PASS or FAIL under NAME
-    name=$1
-    shift
-    if out=$("$@" 2>&1); then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        printf '%s\n' "$out" | sed 's/^/    /' | tail -25
-    fi
-}
+. "$root/tests/util/checks.sh"
 # wait_for SECONDS COMMAND...: polls COMMAND until it succeeds (no timing is asserted).
 wait_for() {
     limit=$1
@@ -200,5 +187,4 @@ if [ "$failed" -eq 0 ]; then
 else
     echo "kept for inspection: $work"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -1,31 +1,18 @@
 #!/bin/sh
 # Installs the Debian package on this machine (as root), uses it as the logscrub user the way cron
 # and systemd would, and removes it again. Ends with "N passed, N failed"; exit 1 if any failed.
-# Usage: contrib/deb/test-install.sh target/debian/logscrub_VERSION_ARCH.deb
+# Usage: tests/deb/install.sh target/debian/logscrub_VERSION_ARCH.deb
 set -u
 deb=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-passed=0
-failed=0
-check() { # check NAME COMMAND...: runs COMMAND, records PASS or FAIL under NAME
-    name=$1
-    shift
-    if out=$("$@" 2>&1); then
-        passed=$((passed + 1))
-        echo "PASS $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name: $*"
-        printf '%s\n' "$out" | sed 's/^/    /' | tail -20
-    fi
-}
+. "$root/tests/util/checks.sh"
 work=$(mktemp -d /tmp/logscrub-deb-test.XXXXXX)
 chmod 755 "$work"
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "FAIL the package test must run as root (dpkg -i)"
-    echo "0 passed, 1 failed"
-    exit 1
+    check "the package test runs as root (dpkg -i)" false
+    summary
+    exit
 fi
 # A package left over from an earlier run would hide what this one installs.
 dpkg -P logscrub >/dev/null 2>&1 || true
@@ -90,5 +77,4 @@ check "dpkg -P purges the config, still not the data" sh -c \
     'dpkg -P logscrub >/dev/null && ! test -e /etc/logscrub/logscrub.toml && test -d /var/lib/logscrub && test -d /srv/analytics/incoming'
 
 rm -rf "$work" /var/lib/logscrub/report-*.json
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
