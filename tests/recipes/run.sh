@@ -98,7 +98,8 @@ http {
 }
 EOF
 mkdir -p "$ng/tmp"
-check "nginx starts, logging to the FIFO" nginx -p "$ng" -c "$ng/nginx.conf"
+# nginx blocks opening a FIFO nobody reads: a reader that died must fail the check, not hang it.
+check "nginx starts, logging to the FIFO" timeout 20 nginx -p "$ng" -c "$ng/nginx.conf"
 wait_for 10 test -s "$ng/nginx.pid"
 get() { # get PORT N: N requests, each with an email in its query and a missing page among them
     for i in $(seq 1 "$2"); do
@@ -110,7 +111,7 @@ get 18780 20
 check "each line reaches the scrubbed log as it is written" \
     wait_for 20 sh -c "test \$(cat '$ng/access.scrubbed.log' | wc -l) -eq 21"
 check "nginx -s reopen is no end of input for the reader" sh -c "
-    nginx -p '$ng' -c '$ng/nginx.conf' -s reopen && sleep 0.5 && kill -0 $reader"
+    timeout 20 nginx -p '$ng' -c '$ng/nginx.conf' -s reopen && sleep 0.5 && kill -0 $reader"
 get 18780 9
 check "lines logged after the reopen arrive too" \
     wait_for 20 sh -c "test \$(cat '$ng/access.scrubbed.log' | wc -l) -eq 31"
@@ -173,7 +174,7 @@ CustomLog "|\$exec $(echo "$piped" | sed -e "s#/var/log/apache2#$ap/logs#g" -e "
 EOF
 chown www-data "$ap/logs"
 check "the piped log names the binary under test" grep -q "|\$exec $bin --quiet --append" "$ap/httpd.conf"
-check "apache2 starts with the piped log" sh -c "apache2 -f '$ap/httpd.conf' -k start || { cat '$ap/logs/error.log'; exit 1; }"
+check "apache2 starts with the piped log" sh -c "timeout 20 apache2 -f '$ap/httpd.conf' -k start || { cat '$ap/logs/error.log'; exit 1; }"
 wait_for 10 test -s "$ap/httpd.pid"
 get 18781 12
 check "Apache's lines reach the scrubbed log" \
