@@ -219,9 +219,13 @@ impl<R: Read> Framer<R> {
 /// token can contain. `None` when there is none.
 fn safe_cut(buf: &[u8]) -> Option<usize> {
     let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
-    buf[from..]
+    let window = &buf[from..];
+    // Not after an escape's first or last byte if it can be helped: the decoded view around an
+    // escape reaches over them (`crate::detect::decode`).
+    window
         .iter()
-        .rposition(|&b| !in_token(b))
+        .rposition(|&b| !in_token(b) && !matches!(b, b'\\' | b'&' | b';'))
+        .or_else(|| window.iter().rposition(|&b| !in_token(b)))
         .map(|i| from + i + 1)
 }
 

@@ -225,8 +225,13 @@ impl Actions {
             },
             // A span that does not read as its kind (a merged span) is redacted: it never passes
             // through.
+            // One pseudonym per address whatever its text: a mapped IPv6 one is its IPv4.
             (IpAction::Hash(p), _) => match addr() {
                 Some(IpAddr::V4(a)) => cache.ip_hash(p).ipv4(t, a, out),
+                Some(IpAddr::V6(a)) if a.to_ipv4_mapped().is_some() => {
+                    let v4 = a.to_ipv4_mapped().expect("checked");
+                    cache.ip_hash(p).ipv4(t, v4, out)
+                }
                 Some(IpAddr::V6(a)) => cache.ip_hash(p).ipv6(t, a, out),
                 None => out.extend_from_slice(redacted(kind)),
             },

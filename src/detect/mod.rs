@@ -12,6 +12,7 @@
 
 use std::net::IpAddr;
 
+pub mod decode;
 pub mod email;
 pub mod ipv4;
 pub mod ipv6;
@@ -156,7 +157,7 @@ impl Detector {
 }
 
 /// Appends `span`, merging it with the spans it overlaps.
-fn push_merged(out: &mut Vec<Span>, mut span: Span) {
+pub(crate) fn push_merged(out: &mut Vec<Span>, mut span: Span) {
     while let Some(last) = out.last() {
         if last.end <= span.start {
             break;

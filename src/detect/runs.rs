@@ -16,6 +16,7 @@
 //! This module owns all of it: the constants, where the framer cuts a run, and the search of a
 //! chunk ([`SpanFinder`]) that both the scrubber and the audit use.
 
+use super::decode::Views;
 use super::{Detector, Kind, Span};
 
 /// Token runs longer than this are searched in pieces of this many bytes from the run's start.
@@ -169,13 +170,19 @@ pub struct SpanFinder {
     spill: Vec<u8>,
     /// Where the chunk's output starts: past a span the chunk before it replaced.
     skip: usize,
+    /// The long runs of the chunk (searched piece by piece; their escapes are not decoded).
+    long: Vec<(usize, usize)>,
+    /// The decoded views around escapes.
+    views: Views,
 }
 
 impl SpanFinder {
     /// Finds what is replaced in `chunk`, whose runs continue beyond its ends as `edges` say.
     pub fn find(&mut self, chunk: &[u8], edges: &RunEdges) {
         self.detector.find(chunk, &mut self.spans);
+        self.long.clear();
         self.skip = self.long_runs(chunk, edges);
+        self.views.apply(chunk, &mut self.spans, &self.long);
     }
 
     /// The spans of the last chunk searched, sorted, in chunk offsets. The last one may end
@@ -207,6 +214,7 @@ impl SpanFinder {
             rebuilt,
             run,
             spill,
+            long,
             ..
         } = self;
         spill.clear();
@@ -240,6 +248,7 @@ impl SpanFinder {
                 continue;
             }
             any = true;
+            long.push((a, b));
             while next < spans.len() && spans[next].start < a {
                 rebuilt.push(spans[next]);
                 next += 1;
