@@ -220,11 +220,11 @@ impl<R: Read> Framer<R> {
 fn safe_cut(buf: &[u8]) -> Option<usize> {
     let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
     let window = &buf[from..];
-    // Not after an escape's first or last byte if it can be helped: the decoded view around an
-    // escape reaches over them (`crate::detect::decode`).
+    // Where it can, after a byte that ends the decoded view around an escape
+    // (`crate::detect::decode`), so no view is cut.
     window
         .iter()
-        .rposition(|&b| !in_token(b) && !matches!(b, b'\\' | b'&' | b';'))
+        .rposition(|&b| !in_token(b) && crate::detect::decode::ends_region(b))
         .or_else(|| window.iter().rposition(|&b| !in_token(b)))
         .map(|i| from + i + 1)
 }

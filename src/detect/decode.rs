@@ -145,11 +145,12 @@ fn worth_searching(view: &[u8]) -> bool {
     dots >= 3 || colons >= 2
 }
 
-/// A byte that ends a region: white space and controls, quotes, angle brackets, and every other
-/// byte the reader may cut a long line after (see `framing`), except the escape bytes `\`, `&`
-/// and `;`, so a region is never cut.
-fn ends_region(b: u8) -> bool {
-    !(super::runs::in_token(b) || matches!(b, b'\\' | b'&' | b';'))
+/// A byte that ends a region: white space and controls and the separators of URLs and lists
+/// (`/ = ? , ( ) < >`). Quotes, escape bytes and bytes beyond ASCII do not (`"jane.doe"&#64;…`,
+/// `ren\xc3\xa9e%40…`). The reader cuts a long line after such a byte when it can (see
+/// `framing`), so a region is never cut.
+pub fn ends_region(b: u8) -> bool {
+    b <= b' ' || b == 0x7f || matches!(b, b'/' | b'=' | b'?' | b',' | b'(' | b')' | b'<' | b'>')
 }
 
 /// The region around the escape at `p`, not starting before `lo`.

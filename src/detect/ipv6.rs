@@ -158,6 +158,23 @@ pub(crate) fn find_at(
         shared = after == 1 && text[..start].ends_with(b"::");
         start += if after >= 2 { after - 2 } else { after };
     }
+    // The hex digits of an escape before the run are the escape's (`%29::ffff:…` is `)` and
+    // `::ffff:…`; doubly encoded `%2529`).
+    if start > 0 && text[start - 1] == b'%' {
+        let skip = if text[start..].starts_with(b"25") {
+            4
+        } else {
+            2
+        };
+        let digits = text[start..]
+            .iter()
+            .take(skip)
+            .take_while(|&&b| is_hex(b))
+            .count();
+        if digits == skip && start + skip <= colon {
+            start += skip;
+        }
+    }
     let glued = !follows && start > 0 && is_word(text[start - 1]);
     // First try the run as it stands. Glued to a word (`ip_fe80::1ff:fe23:4567:890a`, the `n` of
     // a JSON `\n`), or to hex letters that make its first group too long (`a2001:db8:…`), only
@@ -165,24 +182,27 @@ pub(crate) fn find_at(
     // `std::vector`, `a::text` or `Foo::Bar`.
     let head = text[start..]
         .iter()
-        .take(7)
+        .take(13)
         .take_while(|&&b| is_hex(b))
         .count();
     // Those are tried last, after the starts at each colon: a key glued before the address
     // (`time:2001:db8::1`, `IPv6:…`) is not part of it.
     let glued_start = || match (glued, head) {
         (true, 0..=4) => accept(text, start).filter(|s| strong(&text[s.start..s.end])),
-        (_, 5 | 6) if !super::ipv4::ends_pseudonym(text, start + head) => {
+        (_, 5..=12) if !super::ipv4::ends_pseudonym(text, start + head) => {
             accept(text, start + head - 4).filter(|s| strong(&text[s.start..s.end]))
         }
         _ => None,
     };
-    // A full first group with a decimal digit is the address's (`addr2001:db8::7`); a shorter
-    // one, or one of letters only, rather the end of a key (`time:`, `IPv6:`).
+    // A full first group with a decimal digit is the address's (`addr2001:db8::7`), and so is
+    // the first group of all eight (`x2a9:ffaf:…:b7af:3273`); a shorter one, or one of letters
+    // only, is rather the end of a key (`time:`, `IPv6:`).
     let digit_led = head == 4 && text[start..start + head].iter().any(u8::is_ascii_digit);
     let mut found = match (glued, head) {
         (false, 0..=4) => accept(text, start),
-        _ if digit_led => glued_start(),
+        (true, 0..=4) | (_, 5..=12) => {
+            glued_start().filter(|s| digit_led || full(&text[s.start..s.end]))
+        }
         _ => None,
     };
     if found.is_none() && shared {
@@ -269,6 +289,11 @@ fn strong(s: &[u8]) -> bool {
     s.iter().any(u8::is_ascii_digit) && (groups == 8 || (gap && groups >= 2))
 }
 
+/// Whether the address text `s` is all eight groups, without `::`.
+fn full(s: &[u8]) -> bool {
+    !s.windows(2).any(|w| w == b"::") && s.iter().filter(|&&b| b == b':').count() == 7
+}
+
 /// The address starting at `start`, if it is one, holds a hex digit and ends at a word boundary.
 /// When the longest address does not end at a boundary because its last group is the start of a
 /// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
@@ -300,7 +325,7 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
         let glued_end = !boundary
             && has_digit
             && text.get(end).is_some_and(|&b| b != b':' && !is_hex(b))
-            && last.iter().any(u8::is_ascii_digit)
+            && (last.iter().any(u8::is_ascii_digit) || full(&text[start..end]))
             && strong(&text[start..end]);
         if has_digit && (boundary || glued_end) {
             return Some(Span {
