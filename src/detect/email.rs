@@ -81,11 +81,11 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     let from = (at - 1).saturating_sub(65).max(lo);
     let open = from + text[from..at - 1].iter().rposition(|&b| b == b'"')?;
     // Inside: printable text without quote or backslash (qtext); before the opening quote, no
-    // part of a word or of another quoted string (`foo"bar"@`, `"a""b"@`, `"a\\"b"@` are no
-    // quoted local parts).
+    // letter and no part of another quoted string (`foo"bar"@`, `"a""b"@`, `"a\\"b"@` are no
+    // quoted local parts; `:443"jane.doe"@` is one).
     let bounded = open == 0 || {
         let b = text[open - 1];
-        b.is_ascii_whitespace() || (b.is_ascii_punctuation() && b != b'"' && b != b'\\')
+        !(b.is_ascii_alphabetic() || b == b'"' || b == b'\\' || b >= 0x80)
     };
     let mut i = open + 1;
     while i < at - 1 {

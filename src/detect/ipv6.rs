@@ -232,6 +232,19 @@ pub(crate) fn find_at(
             };
             if starts {
                 found = accept(text, q + 1);
+                // A group too long to be one may end in the first of all eight
+                // (`:443ab62:447d:…`, a port glued on).
+                let h = text[q + 1..]
+                    .iter()
+                    .take(13)
+                    .take_while(|&&b| is_hex(b))
+                    .count();
+                if found.is_none() && (5..=12).contains(&h) {
+                    let from = q + 1 + h - 4;
+                    if !super::ipv4::ends_pseudonym(text, q + 1 + h) {
+                        found = accept(text, from).filter(|s| full(&text[s.start..s.end]));
+                    }
+                }
             }
         }
         q += 1;

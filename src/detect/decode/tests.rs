@@ -83,6 +83,37 @@ fn encoded_addresses_and_emails_are_found_whole() {
     }
 }
 
+/// Found by the independent check's differential test (fuzzed lines, every action).
+#[test]
+fn differential_finds() {
+    assert_eq!(
+        found("x=:443ab62%3A447d%3A728c%3A2985%3A1344%3A9a8%3Abaec%3Ae1aa%3A32116 y"),
+        [(
+            Kind::Ipv6,
+            "ab62%3A447d%3A728c%3A2985%3A1344%3A9a8%3Abaec%3Ae1aa"
+        )]
+    );
+    assert_eq!(
+        found(r#"x=":443"jane.d%6Fe"@ma%69%6C.e%78amp%6Ce.%63%6F.%75k y"#),
+        [(
+            Kind::Email,
+            r#""jane.d%6Fe"@ma%69%6C.e%78amp%6Ce.%63%6F.%75k"#
+        )]
+    );
+    assert_eq!(
+        found("a=%29::ffff:57.115.16.181:443 "),
+        [(Kind::Ipv6, "::ffff:57.115.16.181")]
+    );
+    assert_eq!(
+        found("a=q=from%20\"jane.doe\"@example.com x"),
+        [(Kind::Email, "\"jane.doe\"@example.com")]
+    );
+    assert_eq!(
+        found("x=\\/ren\u{e9}e&#x40;b\u{fc}cher.example.de:443 "),
+        [(Kind::Email, "ren\u{e9}e&#x40;b\u{fc}cher.example.de")]
+    );
+}
+
 #[test]
 fn text_without_escapes_or_candidates_is_left() {
     assert!(found("GET /a%20b/c%2Fd?x=1&y=2 HTTP/1.1").is_empty());
