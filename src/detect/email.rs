@@ -80,13 +80,10 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     }
     let from = (at - 1).saturating_sub(65).max(lo);
     let open = from + text[from..at - 1].iter().rposition(|&b| b == b'"')?;
-    // Inside: printable text without quote or backslash (qtext); before the opening quote, no
-    // letter and no part of another quoted string (`foo"bar"@`, `"a""b"@`, `"a\\"b"@` are no
-    // quoted local parts; `:443"jane.doe"@` is one).
-    let bounded = open == 0 || {
-        let b = text[open - 1];
-        !(b.is_ascii_alphabetic() || b == b'"' || b == b'\\' || b >= 0x80)
-    };
+    // Inside: printable text without quote or backslash (qtext); the opening quote is no part of
+    // another quoted string or escape (`"a""b"@`, `"a\\"b"@`). Privacy first, it may follow a
+    // word: `foo"bar"@x.org` and `id"jane.doe"@x.org` hold a quoted address.
+    let bounded = open == 0 || !matches!(text[open - 1], b'"' | b'\\');
     let mut i = open + 1;
     while i < at - 1 {
         i += match text[i] {
