@@ -80,10 +80,9 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     }
     let from = (at - 1).saturating_sub(65).max(lo);
     let open = from + text[from..at - 1].iter().rposition(|&b| b == b'"')?;
-    // Inside: printable text without quote or backslash (qtext); the opening quote is no part of
-    // another quoted string or escape (`"a""b"@`, `"a\\"b"@`). Privacy first, it may follow a
-    // word: `foo"bar"@x.org` and `id"jane.doe"@x.org` hold a quoted address.
-    let bounded = open == 0 || !matches!(text[open - 1], b'"' | b'\\');
+    // Inside: printable text without quote or backslash (qtext). Privacy first, the opening quote
+    // may follow anything: `foo"bar"@x.org`, `id"jane.doe"@x.org` and `","jane.doe"@x.org` hold
+    // a quoted address.
     let mut i = open + 1;
     while i < at - 1 {
         i += match text[i] {
@@ -95,7 +94,7 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
             },
         };
     }
-    (bounded && i == at - 1 && at - 1 > open + 1).then_some(open)
+    (i == at - 1 && at - 1 > open + 1).then_some(open)
 }
 
 /// The start of the local part ending at `at`, if it is not empty.
