@@ -58,6 +58,20 @@ impl Views {
         if self.extra.is_empty() {
             return;
         }
+        // A raw span that starts on the digits of an escape (`%29::ffff:…` read as `29::ffff:…`)
+        // gives way to the view's reading of the same place, which starts after the escape.
+        let extra = &self.extra;
+        spans.retain(|r| {
+            let escape_end = (1..=2).find_map(|k| {
+                let at = r.start.checked_sub(k)?;
+                let (len, _, _) = escape_at(text, at).filter(|_| text[at] == b'%')?;
+                Some(at + len)
+            });
+            let Some(after) = escape_end else {
+                return true;
+            };
+            !extra.iter().any(|v| v.start == after && v.start < r.end)
+        });
         // Merge the two sorted lists.
         self.merged.clear();
         let (mut i, mut j) = (0, 0);

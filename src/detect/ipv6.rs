@@ -158,23 +158,6 @@ pub(crate) fn find_at(
         shared = after == 1 && text[..start].ends_with(b"::");
         start += if after >= 2 { after - 2 } else { after };
     }
-    // The hex digits of an escape before the run are the escape's (`%29::ffff:…` is `)` and
-    // `::ffff:…`; doubly encoded `%2529`).
-    if start > 0 && text[start - 1] == b'%' {
-        let skip = if text[start..].starts_with(b"25") {
-            4
-        } else {
-            2
-        };
-        let digits = text[start..]
-            .iter()
-            .take(skip)
-            .take_while(|&&b| is_hex(b))
-            .count();
-        if digits == skip && start + skip <= colon {
-            start += skip;
-        }
-    }
     let glued = !follows && start > 0 && is_word(text[start - 1]);
     // First try the run as it stands. Glued to a word (`ip_fe80::1ff:fe23:4567:890a`, the `n` of
     // a JSON `\n`), or to hex letters that make its first group too long (`a2001:db8:…`), only
@@ -330,7 +313,9 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
         };
         // Glued to a word after it (`…:7348y`, the `n` of a JSON `\n`): an address of enough
         // groups still counts, when its last group did not stop short of a longer hex run.
-        // A last group of letters only is rather the start of the word (`2001:db8::1:bob`).
+        // A last group of letters only is rather the start of the word (`2001:db8::1:bob`),
+        // unless it is all there is after the `::` (`24c1:5e22::baadq`: without it the host
+        // part would be lost) or the address has all eight groups.
         let last = text[start..end]
             .rsplit(|&b| b == b':')
             .next()
@@ -338,7 +323,9 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
         let glued_end = !boundary
             && has_digit
             && text.get(end).is_some_and(|&b| b != b':' && !is_hex(b))
-            && (last.iter().any(u8::is_ascii_digit) || full(&text[start..end]))
+            && (last.iter().any(u8::is_ascii_digit)
+                || full(&text[start..end])
+                || text[start..end - last.len()].ends_with(b"::"))
             && strong(&text[start..end]);
         if has_digit && (boundary || glued_end) {
             return Some(Span {
@@ -470,8 +457,10 @@ mod tests {
         assert_eq!(found("x 2001:db8::1:bob y"), ["2001:db8::1"]);
         assert_eq!(found("1::1:bo"), ["1::1"]);
         assert_eq!(found("2001:db8::1:face:book"), ["2001:db8::1:face"]);
-        // The last group glued to a word after `::`: the address up to the `::` is found.
-        assert_eq!(found("2001:db8:1:2::Ag@"), ["2001:db8:1:2::"]);
+        // The last group glued to a word right after `::` is the host part (issue 14, privacy
+        // first: `24c1:5e22::baadq` lost `baad` when the address ended at the `::`).
+        assert_eq!(found("2001:db8:1:2::Ag@"), ["2001:db8:1:2::A"]);
+        assert_eq!(found("(24c1:5e22::baadq=x"), ["24c1:5e22::baad"]);
         // Still not addresses.
         assert!(found("std::bad:cafe").is_empty());
         assert!(found("d::Ag").is_empty());
