@@ -8,7 +8,12 @@
 
 use std::ops::Range;
 
-use memchr::memmem;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
+/// Where a CLF request starts: after the time field.
+static REQUEST_START: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"] \""));
 
 /// Why a line gave nothing to count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,9 +76,18 @@ pub const JSON_KEYS: [(&str, &[&str]); 6] = [
         ],
     ),
     ("request", &["request"]),
-    ("method", &["method", "request_method", "http_method", "verb"]),
-    ("path", &["request_uri", "uri", "path", "url", "request_path"]),
-    ("status", &["status", "status_code", "response", "response_code"]),
+    (
+        "method",
+        &["method", "request_method", "http_method", "verb"],
+    ),
+    (
+        "path",
+        &["request_uri", "uri", "path", "url", "request_path"],
+    ),
+    (
+        "status",
+        &["status", "status_code", "response", "response_code"],
+    ),
     (
         "user agent",
         &["http_user_agent", "user_agent", "useragent", "agent", "ua"],
@@ -135,7 +149,7 @@ impl Fields {
         }
         self.client = self.push(&line[..end]);
         // The request follows the time field: `] "`.
-        let at = memmem::find(line, b"] \"").ok_or(Unparsable::NoRequest)? + 3;
+        let at = REQUEST_START.find(line).ok_or(Unparsable::NoRequest)? + 3;
         let (request, after) = quoted(&line[at..]).ok_or(Unparsable::NoRequest)?;
         let request = self.push(request);
         self.split_request(request)?;
@@ -282,7 +296,10 @@ fn trim_start(s: &[u8]) -> &[u8] {
 }
 
 fn skip_ws(s: &[u8], mut p: usize) -> usize {
-    while s.get(p).is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+    while s
+        .get(p)
+        .is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
         p += 1;
     }
     p
@@ -393,8 +410,14 @@ mod tests {
 
     #[test]
     fn common_line_has_no_user_agent() {
-        let f = read(b"ip4-0123456789abcdef - - [24/Nov/2026:13:55:36 +0000] \"HEAD / HTTP/1.0\" 304 -").unwrap();
-        assert_eq!((f.client(), f.method(), f.status), (&b"ip4-0123456789abcdef"[..], &b"HEAD"[..], 304));
+        let f = read(
+            b"ip4-0123456789abcdef - - [24/Nov/2026:13:55:36 +0000] \"HEAD / HTTP/1.0\" 304 -",
+        )
+        .unwrap();
+        assert_eq!(
+            (f.client(), f.method(), f.status),
+            (&b"ip4-0123456789abcdef"[..], &b"HEAD"[..], 304)
+        );
         assert_eq!(f.user_agent(), b"");
     }
 
@@ -403,17 +426,46 @@ mod tests {
         for (line, why) in [
             (&b""[..], Unparsable::NoClient),
             (b" - - [x] \"GET / HTTP/1.1\" 200 1", Unparsable::NoClient),
-            (b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] 200", Unparsable::NoRequest),
-            (b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"\\x16\\x03\" 400 0", Unparsable::NoRequest),
-            (b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1\" abc", Unparsable::NoStatus),
-            (b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 2000 1", Unparsable::NoStatus),
-            (b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1", Unparsable::NoRequest),
+            (
+                b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] 200",
+                Unparsable::NoRequest,
+            ),
+            (
+                b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"\\x16\\x03\" 400 0",
+                Unparsable::NoRequest,
+            ),
+            (
+                b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1\" abc",
+                Unparsable::NoStatus,
+            ),
+            (
+                b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 2000 1",
+                Unparsable::NoStatus,
+            ),
+            (
+                b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET / HTTP/1.1",
+                Unparsable::NoRequest,
+            ),
             (b"{\"remote_addr\": 1", Unparsable::NotJson),
-            (b"{\"path\":\"/\",\"method\":\"GET\",\"status\":200}", Unparsable::NoClient),
-            (b"{\"ip\":\"1.2.3.4\",\"method\":\"GET\",\"status\":200}", Unparsable::NoRequest),
-            (b"{\"ip\":\"1.2.3.4\",\"method\":\"GET\",\"path\":\"/\"}", Unparsable::NoStatus),
+            (
+                b"{\"path\":\"/\",\"method\":\"GET\",\"status\":200}",
+                Unparsable::NoClient,
+            ),
+            (
+                b"{\"ip\":\"1.2.3.4\",\"method\":\"GET\",\"status\":200}",
+                Unparsable::NoRequest,
+            ),
+            (
+                b"{\"ip\":\"1.2.3.4\",\"method\":\"GET\",\"path\":\"/\"}",
+                Unparsable::NoStatus,
+            ),
         ] {
-            assert_eq!(read(line).err(), Some(why), "{}", String::from_utf8_lossy(line));
+            assert_eq!(
+                read(line).err(),
+                Some(why),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 
@@ -424,13 +476,20 @@ mod tests {
         assert_eq!(f.target(), b"/shop/item");
         assert_eq!(f.status, 404);
         assert_eq!(f.user_agent(), "A \"B\" é".as_bytes());
-        let f = read(br#"{"request":"POST /login HTTP/2.0","client":"[ipv4]","status":302}"#).unwrap();
-        assert_eq!((f.method(), f.target(), f.client(), f.status), (&b"POST"[..], &b"/login"[..], &b"[ipv4]"[..], 302));
+        let f =
+            read(br#"{"request":"POST /login HTTP/2.0","client":"[ipv4]","status":302}"#).unwrap();
+        assert_eq!(
+            (f.method(), f.target(), f.client(), f.status),
+            (&b"POST"[..], &b"/login"[..], &b"[ipv4]"[..], 302)
+        );
     }
 
     #[test]
     fn invalid_utf8_is_kept_as_bytes() {
         let f = read(b"\xff\xfe - - [24/Nov/2026:13:55:36 +0000] \"GET /\xc3\x28 HTTP/1.1\" 200 1 \"-\" \"\x80\"").unwrap();
-        assert_eq!((f.client(), f.target(), f.user_agent()), (&b"\xff\xfe"[..], &b"/\xc3\x28"[..], &b"\x80"[..]));
+        assert_eq!(
+            (f.client(), f.target(), f.user_agent()),
+            (&b"\xff\xfe"[..], &b"/\xc3\x28"[..], &b"\x80"[..])
+        );
     }
 }

@@ -105,10 +105,16 @@ mod tests {
         assert_eq!(again.added(), 0);
         let e = Ledger::check(
             dir.path(),
-            [("2026-11-25", "cc".to_string()), ("2026-11-24", "bb".to_string())],
+            [
+                ("2026-11-25", "cc".to_string()),
+                ("2026-11-24", "bb".to_string()),
+            ],
         )
         .unwrap_err();
-        assert!(matches!(&e, LedgerError::Changed { date, .. } if date == "2026-11-24"), "{e}");
+        assert!(
+            matches!(&e, LedgerError::Changed { date, .. } if date == "2026-11-24"),
+            "{e}"
+        );
         assert!(!dir.path().join("2026-11-25.sha256").exists());
     }
 }

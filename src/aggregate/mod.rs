@@ -47,10 +47,35 @@ pub const DEFAULT_STATIC: &[&str] = &[
 
 /// User-agent tokens of bots by default (matched case-insensitively anywhere in the agent).
 pub const DEFAULT_BOTS: &[&str] = &[
-    "bot", "crawl", "spider", "slurp", "curl", "wget", "python-requests", "python-urllib",
-    "go-http-client", "java/", "libwww", "httpclient", "okhttp", "scrapy", "headless",
-    "phantomjs", "facebookexternalhit", "preview", "monitor", "uptime", "lighthouse", "ahrefs",
-    "semrush", "zgrab", "masscan", "nmap", "nikto", "sqlmap", "feedfetcher",
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "curl",
+    "wget",
+    "python-requests",
+    "python-urllib",
+    "go-http-client",
+    "java/",
+    "libwww",
+    "httpclient",
+    "okhttp",
+    "scrapy",
+    "headless",
+    "phantomjs",
+    "facebookexternalhit",
+    "preview",
+    "monitor",
+    "uptime",
+    "lighthouse",
+    "ahrefs",
+    "semrush",
+    "zgrab",
+    "masscan",
+    "nmap",
+    "nikto",
+    "sqlmap",
+    "feedfetcher",
 ];
 
 /// Which requests `--bots` counts as page views and visitors.
@@ -153,6 +178,9 @@ impl std::fmt::Debug for Aggregator {
     }
 }
 
+/// Visitor ids remembered per worker (a returning visitor's next request costs no HMAC).
+const VISITOR_SLOTS: usize = 4096;
+
 /// A worker's scratch space: reused across lines and chunks.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -160,7 +188,12 @@ pub struct Scratch {
     fields: Fields,
     normaliser: Normaliser,
     path: Vec<u8>,
+    agent: Vec<u8>,
     key: Option<DayKeyCache>,
+    /// Recent visitors: (SipHash of day, client and agent under this worker's random key, day,
+    /// id). A wrong hit needs two visitors with equal 64-bit keyed hashes in one slot at once.
+    recent: Vec<(u64, i64, VisitorId)>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 #[derive(Clone)]
@@ -192,14 +225,15 @@ impl Aggregator {
             .bot_tokens
             .iter()
             .filter(|t| !t.is_empty())
-            .map(|t| regex::escape(t))
+            .map(|t| regex::escape(&t.to_ascii_lowercase()))
             .collect();
         let bots = if tokens.is_empty() {
             None
         } else {
             Some(
+                // Matched against the lowercased agent: a set of plain literals, which the regex
+                // crate searches with its SIMD prefilter (case-insensitive literals would not be).
                 RegexBuilder::new(&tokens.join("|"))
-                    .case_insensitive(true)
                     .unicode(false)
                     .build()
                     .map_err(|e| ConfigError::BotTokens(e.to_string()))?,
@@ -252,10 +286,19 @@ impl Aggregator {
         s.fields.read(line, self.json)?;
         let f = &s.fields;
         let day = (t + self.config.tz_offset).div_euclid(86_400);
-        let bot = self.bots.as_ref().is_some_and(|r| r.is_match(f.user_agent()));
+        let bot = self.bots.as_ref().is_some_and(|r| {
+            s.agent.clear();
+            s.agent
+                .extend(f.user_agent().iter().map(u8::to_ascii_lowercase));
+            r.is_match(&s.agent)
+        });
         let mut ext = [0u8; 8];
-        let is_static = path::extension(f.target(), &mut ext)
-            .is_some_and(|n| self.config.static_ext.iter().any(|e| e.as_bytes() == &ext[..n]));
+        let is_static = path::extension(f.target(), &mut ext).is_some_and(|n| {
+            self.config
+                .static_ext
+                .iter()
+                .any(|e| e.as_bytes() == &ext[..n])
+        });
         let counted = match self.config.bots {
             Bots::Exclude => !bot,
             Bots::Include => true,
@@ -268,11 +311,27 @@ impl Aggregator {
             && s.normaliser
                 .normalise(f.target(), &self.config.path_rules, &mut s.path);
         let visitor = counted.then(|| {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = s.hasher.build_hasher();
+            h.write_i64(day);
+            h.write(f.client());
+            h.write_u8(0);
+            h.write(f.user_agent());
+            let h = h.finish();
+            if s.recent.is_empty() {
+                s.recent.resize(VISITOR_SLOTS, (0, i64::MIN, 0));
+            }
+            let slot = &mut s.recent[h as usize % VISITOR_SLOTS];
+            if slot.0 == h && slot.1 == day {
+                return slot.2;
+            }
             let key = match &s.key {
                 Some(DayKeyCache(k)) if k.day == day => &k.mac,
                 _ => &s.key.insert(DayKeyCache(self.day_key(day))).0.mac,
             };
-            visitor_id(key, f.client(), f.user_agent())
+            let id = visitor_id(key, f.client(), f.user_agent());
+            *slot = (h, day, id);
+            id
         });
         let bound = self.config.exact_limit;
         let d: &mut DayTally = tally.days.entry(day).or_default();
@@ -344,7 +403,10 @@ pub fn parse_tz(s: &str) -> Result<i64, String> {
     if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) || rest.len() > 5 {
         return Err(bad());
     }
-    let (h, m): (i64, i64) = (digits[..2].parse().map_err(|_| bad())?, digits[2..].parse().map_err(|_| bad())?);
+    let (h, m): (i64, i64) = (
+        digits[..2].parse().map_err(|_| bad())?,
+        digits[2..].parse().map_err(|_| bad())?,
+    );
     if h > 23 || m > 59 {
         return Err(bad());
     }

@@ -76,9 +76,7 @@ impl std::str::FromStr for PathRule {
                 }
                 segments.push(RuleSegment::Placeholder(format!("{{{name}}}")));
             } else if seg.is_empty() || seg.contains(['{', '}']) {
-                return Err(format!(
-                    "path rule {s:?}: empty or broken segment {seg:?}"
-                ));
+                return Err(format!("path rule {s:?}: empty or broken segment {seg:?}"));
             } else {
                 segments.push(RuleSegment::Literal(seg.as_bytes().to_vec()));
             }
@@ -168,14 +166,18 @@ impl Normaliser {
             if rule.segments.len() > self.segments.len() {
                 continue;
             }
-            let matches = rule.segments.iter().zip(&self.segments).all(|(r, s)| match (r, s) {
-                (RuleSegment::Literal(lit), Out::Literal(range)) => {
-                    path[range.clone()].eq_ignore_ascii_case(lit)
-                }
-                (RuleSegment::Literal(_), _) => false,
-                (RuleSegment::Placeholder(_), Out::Literal(range)) => !range.is_empty(),
-                (RuleSegment::Placeholder(_), _) => true,
-            });
+            let matches = rule
+                .segments
+                .iter()
+                .zip(&self.segments)
+                .all(|(r, s)| match (r, s) {
+                    (RuleSegment::Literal(lit), Out::Literal(range)) => {
+                        path[range.clone()].eq_ignore_ascii_case(lit)
+                    }
+                    (RuleSegment::Literal(_), _) => false,
+                    (RuleSegment::Placeholder(_), Out::Literal(range)) => !range.is_empty(),
+                    (RuleSegment::Placeholder(_), _) => true,
+                });
             if matches {
                 for (j, r) in rule.segments.iter().enumerate() {
                     if matches!(r, RuleSegment::Placeholder(_)) {
@@ -200,7 +202,9 @@ impl Normaliser {
                 Out::Literal(r) => escape(&path[r.clone()], out),
                 Out::Fixed(p) => out.extend_from_slice(p.as_bytes()),
                 Out::Rule(i, j) => {
-                    let rule = builtin.get(*i).unwrap_or_else(|| &rules[*i - builtin.len()]);
+                    let rule = builtin
+                        .get(*i)
+                        .unwrap_or_else(|| &rules[*i - builtin.len()]);
                     if let RuleSegment::Placeholder(p) = &rule.segments[*j] {
                         out.extend_from_slice(p.as_bytes());
                     }
@@ -245,22 +249,27 @@ fn classify(seg: &[u8]) -> Option<&'static str> {
     if seg.is_empty() {
         return None;
     }
+    // Markers and pseudonyms hold `[`, `%` or `-`: most segments skip these searches.
     let lower_has = |needle: &[u8]| {
         seg.windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if has_pseudonym(seg, b"email-") || lower_has(b"[email]") || lower_has(b"%5bemail%5d") {
+    let bracket = memchr::memchr2(b'[', b'%', seg).is_some();
+    let dash = seg.len() >= 20 && memchr::memchr(b'-', seg).is_some();
+    if (dash && has_pseudonym(seg, b"email-"))
+        || (bracket && (lower_has(b"[email]") || lower_has(b"%5bemail%5d")))
+    {
         return Some("{email}");
     }
-    if has_pseudonym(seg, b"ip4-")
-        || has_pseudonym(seg, b"ip6-")
-        || [&b"[ipv4]"[..], b"[ipv6]", b"%5bipv4%5d", b"%5bipv6%5d"]
-            .iter()
-            .any(|m| lower_has(m))
+    if (dash && (has_pseudonym(seg, b"ip4-") || has_pseudonym(seg, b"ip6-")))
+        || (bracket
+            && [&b"[ipv4]"[..], b"[ipv6]", b"%5bipv4%5d", b"%5bipv6%5d"]
+                .iter()
+                .any(|m| lower_has(m)))
     {
         return Some("{ip}");
     }
-    if memchr::memchr(b'@', seg).is_some() || lower_has(b"%40") {
+    if memchr::memchr(b'@', seg).is_some() || (bracket && lower_has(b"%40")) {
         return Some("{email}");
     }
     if seg[0] == b'~' {
@@ -288,9 +297,13 @@ fn classify(seg: &[u8]) -> Option<&'static str> {
 
 /// `prefix` followed by 16 hex digits, anywhere in `seg` (the scrubber's pseudonyms).
 fn has_pseudonym(seg: &[u8], prefix: &[u8]) -> bool {
-    memchr::memmem::find_iter(seg, prefix).any(|i| {
-        seg.get(i + prefix.len()..i + prefix.len() + 16)
-            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    let need = prefix.len() + 16;
+    (0..=seg.len().saturating_sub(need)).any(|i| {
+        seg.len() >= i + need
+            && seg[i..i + prefix.len()] == *prefix
+            && seg[i + prefix.len()..i + need]
+                .iter()
+                .all(u8::is_ascii_hexdigit)
     })
 }
 
@@ -401,7 +414,10 @@ mod tests {
         assert_eq!(norm("/U/canary-jane/settings"), "/U/{user}/settings");
         assert_eq!(norm("/~jane/"), "/{user}/");
         assert_eq!(norm("/u/"), "/u/");
-        assert_eq!(norm_with("/shop/red-shoes/buy", &["/shop/{slug}"]), "/shop/{slug}/buy");
+        assert_eq!(
+            norm_with("/shop/red-shoes/buy", &["/shop/{slug}"]),
+            "/shop/{slug}/buy"
+        );
         assert_eq!(norm_with("/shop", &["/shop/{slug}"]), "/shop");
         assert!("shop/{x}".parse::<PathRule>().is_err());
         assert!("/shop/x".parse::<PathRule>().is_err());
@@ -412,7 +428,10 @@ mod tests {
     #[test]
     fn truncated_and_escaped() {
         assert_eq!(norm("/a/b/c/d/e/f/g/h/i/j"), "/a/b/c/d/e/f/g/h/...");
-        let long = format!("/{}", ["abcdefghijklmnopqrstuvwxyz-abcdefghij"; 5].join("/"));
+        let long = format!(
+            "/{}",
+            ["abcdefghijklmnopqrstuvwxyz-abcdefghij"; 5].join("/")
+        );
         let n = norm(&long);
         assert!(n.len() <= MAX_PATH + 4 && n.ends_with("/..."), "{n}");
         assert_eq!(norm("/caf\u{e9},\"x\""), "/caf%C3%A9%2C%22x%22");

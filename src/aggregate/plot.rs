@@ -41,7 +41,11 @@ pub enum Kind {
 impl Kind {
     /// By the file name's extension.
     pub fn of(path: &Path) -> Result<Kind, PlotError> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "svg" => Ok(Kind::Svg),
             Some(e) if e == "png" => Ok(Kind::Png),
             _ => Err(PlotError::Kind(path.display().to_string())),
@@ -55,19 +59,31 @@ type Series = (String, Vec<Option<u64>>);
 /// The top `n` paths by visitors summed over the published days, `(other)` left out.
 fn series(tables: &Tables, n: usize) -> (Vec<String>, Vec<Series>) {
     let dates: Vec<String> = tables.days.iter().map(|d| d.date.clone()).collect();
-    let index: BTreeMap<&str, usize> = dates.iter().enumerate().map(|(i, d)| (d.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.as_str(), i))
+        .collect();
     let mut by_path: BTreeMap<&str, Vec<Option<u64>>> = BTreeMap::new();
     for r in tables.pages.iter().filter(|r| r.path != OTHER) {
         let Some(&i) = index.get(r.date.as_str()) else {
             continue;
         };
-        by_path.entry(&r.path).or_insert_with(|| vec![None; dates.len()])[i] = Some(r.visitors);
+        by_path
+            .entry(&r.path)
+            .or_insert_with(|| vec![None; dates.len()])[i] = Some(r.visitors);
     }
     let mut ranked: Vec<(&str, Vec<Option<u64>>)> = by_path.into_iter().collect();
     let total = |v: &[Option<u64>]| v.iter().flatten().sum::<u64>();
     ranked.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then(a.0.cmp(b.0)));
     ranked.truncate(n);
-    (dates, ranked.into_iter().map(|(p, v)| (p.to_string(), v)).collect())
+    (
+        dates,
+        ranked
+            .into_iter()
+            .map(|(p, v)| (p.to_string(), v))
+            .collect(),
+    )
 }
 
 /// Draws the top `n` pages of `tables` as `kind`; the file's bytes.
@@ -98,7 +114,9 @@ pub fn render(tables: &Tables, n: usize, kind: Kind) -> Result<Vec<u8>, PlotErro
             let mut enc = png::Encoder::new(&mut out, w, h);
             enc.set_color(png::ColorType::Rgb);
             enc.set_depth(png::BitDepth::Eight);
-            let mut writer = enc.write_header().map_err(|e| PlotError::Draw(e.to_string()))?;
+            let mut writer = enc
+                .write_header()
+                .map_err(|e| PlotError::Draw(e.to_string()))?;
             writer
                 .write_image_data(&rgb)
                 .and_then(|()| writer.finish())

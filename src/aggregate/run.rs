@@ -118,7 +118,8 @@ impl LongLine {
     fn push(&mut self, piece: &[u8]) {
         self.active = true;
         let room = (MAX_LINE + 1).saturating_sub(self.bytes.len());
-        self.bytes.extend_from_slice(&piece[..piece.len().min(room)]);
+        self.bytes
+            .extend_from_slice(&piece[..piece.len().min(room)]);
     }
 
     fn finish(&mut self, agg: &Aggregator, slot: &mut Slot) {

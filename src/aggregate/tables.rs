@@ -116,7 +116,13 @@ pub fn build(mut tally: Tally, config: &Config) -> Tables {
                 (path.into_vec(), p.page_views, p.visitors, c)
             })
             .collect();
-        let rank = |c: &Count| if c.estimated { bound as u64 + 1 } else { c.value };
+        let rank = |c: &Count| {
+            if c.estimated {
+                bound as u64 + 1
+            } else {
+                c.value
+            }
+        };
         pages.sort_by(|a, b| {
             rank(&b.3)
                 .cmp(&rank(&a.3))
@@ -221,7 +227,13 @@ impl Tables {
     /// that isolates nobody). What [`super::ledger`] compares.
     pub fn digest(&self, date: &str, bound: usize) -> String {
         let mut text = String::new();
-        let n = |v: u64, est: bool| if est { format!(">{bound}") } else { v.to_string() };
+        let n = |v: u64, est: bool| {
+            if est {
+                format!(">{bound}")
+            } else {
+                v.to_string()
+            }
+        };
         for d in self.days.iter().filter(|d| d.date == date) {
             let _ = writeln!(
                 text,

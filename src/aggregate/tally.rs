@@ -245,7 +245,13 @@ mod tests {
         for id in ids(1, 1024).iter().chain(&ids(1, 1024)) {
             v.insert(*id, 1024);
         }
-        assert_eq!(v.count(1024), Count { value: 1024, estimated: false });
+        assert_eq!(
+            v.count(1024),
+            Count {
+                value: 1024,
+                estimated: false
+            }
+        );
         for n in [1025usize, 5000, 50_000] {
             let mut v = Visitors::default();
             for id in ids(7, n) {
@@ -289,6 +295,12 @@ mod tests {
             b.insert(*id, 1024);
         }
         a.merge(&b, 1024);
-        assert_eq!(a.count(1024), Count { value: 20, estimated: false });
+        assert_eq!(
+            a.count(1024),
+            Count {
+                value: 20,
+                estimated: false
+            }
+        );
     }
 }

@@ -57,18 +57,28 @@ fn generated_log(seed: u64, lines: usize) -> String {
     for n in 0..lines {
         let day = 24 + rng.below(3) as u32;
         // Popular visitors and a long tail.
-        let v = if rng.below(3) == 0 { rng.below(40) } else { rng.below(900) };
+        let v = if rng.below(3) == 0 {
+            rng.below(40)
+        } else {
+            rng.below(900)
+        };
         let (ip, ua) = visitor(v);
         let target = match rng.below(20) {
             0..=5 => "/".to_string(),
             6..=8 => format!("/products/{}", rng.below(5000)),
-            9..=10 => format!("/blog/post-{}", ["a", "b", "c", "d", "e", "f", "g", "h"][rng.below(8) as usize]),
+            9..=10 => format!(
+                "/blog/post-{}",
+                ["a", "b", "c", "d", "e", "f", "g", "h"][rng.below(8) as usize]
+            ),
             11 => format!("/search?q=term{}", rng.below(100)),
             12 => format!("/u/user{}x", ["al", "bo", "cy"][rng.below(3) as usize]),
             13 => format!("/order/{}/", rng.below(100_000)),
             14 => "/static/app.css".to_string(),
             15 => "/img/logo.png?v=2".to_string(),
-            16 => format!("/rare/page-{}", ["q", "r", "s", "t", "u", "v", "w", "x", "y", "z"][rng.below(10) as usize]),
+            16 => format!(
+                "/rare/page-{}",
+                ["q", "r", "s", "t", "u", "v", "w", "x", "y", "z"][rng.below(10) as usize]
+            ),
             _ => "/about".to_string(),
         };
         let (method, status) = match rng.below(30) {
@@ -90,7 +100,15 @@ fn generated_log(seed: u64, lines: usize) -> String {
     }
     // One line longer than 1 KiB (a small chunk), counted as any other.
     let (ip, _) = visitor(3);
-    out += &clf(&ip, 24, 5, "GET", "/about", 200, &format!("Mozilla/5.0 uaLONG{}", "x".repeat(3000)));
+    out += &clf(
+        &ip,
+        24,
+        5,
+        "GET",
+        "/about",
+        200,
+        &format!("Mozilla/5.0 uaLONG{}", "x".repeat(3000)),
+    );
     out
 }
 
@@ -130,7 +148,12 @@ fn parse(line: &str) -> Option<Parsed> {
         && (method == "GET" || method == "HEAD")
         && ((200..300).contains(&status) || status == 304);
     let page = page_view.then(|| oracle_path(path));
-    Some(Parsed { date, client, ua, page })
+    Some(Parsed {
+        date,
+        client,
+        ua,
+        page,
+    })
 }
 
 /// This test's own normalisation of the generated paths.
@@ -181,7 +204,10 @@ fn pages_csv(text: &str) -> BTreeMap<(String, String), (u64, u64)> {
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
             assert_eq!(f.len(), 4, "{l}");
-            ((f[0].into(), f[1].into()), (f[2].parse().unwrap(), f[3].parse().unwrap()))
+            (
+                (f[0].into(), f[1].into()),
+                (f[2].parse().unwrap(), f[3].parse().unwrap()),
+            )
         })
         .collect()
 }
@@ -197,15 +223,20 @@ fn days_csv(text: &str) -> BTreeMap<String, HashMap<String, String>> {
     lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            let row: HashMap<String, String> =
-                header.iter().zip(&f).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+            let row: HashMap<String, String> = header
+                .iter()
+                .zip(&f)
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
             (f[0].to_string(), row)
         })
         .collect()
 }
 
 fn num(row: &HashMap<String, String>, k: &str) -> u64 {
-    row[k].parse().unwrap_or_else(|_| panic!("{k}: {:?}", row[k]))
+    row[k]
+        .parse()
+        .unwrap_or_else(|_| panic!("{k}: {:?}", row[k]))
 }
 
 /// Runs aggregate into a fresh directory with `flags`; (dir, pages.csv, days.csv).
@@ -253,7 +284,11 @@ fn every_published_row_is_exact_every_suppressed_one_is_below_k_and_rows_sum_to_
                     checked += 1;
                 }
                 None => {
-                    assert!((cell.len() as u64) < K, "{d} {path}: {} visitors, not published", cell.len());
+                    assert!(
+                        (cell.len() as u64) < K,
+                        "{d} {path}: {} visitors, not published",
+                        cell.len()
+                    );
                     other_visitors.extend(cell.iter().cloned());
                     other_views += cell_views;
                 }
@@ -262,27 +297,46 @@ fn every_published_row_is_exact_every_suppressed_one_is_below_k_and_rows_sum_to_
         let partial = row["partial"] == "true";
         match published.get(&(date.clone(), "(other)".to_string())) {
             Some(&(pv, v)) => {
-                assert_eq!((pv, v), (other_views, other_visitors.len() as u64), "{date} (other)");
+                assert_eq!(
+                    (pv, v),
+                    (other_views, other_visitors.len() as u64),
+                    "{date} (other)"
+                );
                 assert!(v >= K && !partial);
                 sum += pv;
             }
-            None => assert_eq!(partial, !other_visitors.is_empty(), "{date}: (other) of {} visitors", other_visitors.len()),
+            None => assert_eq!(
+                partial,
+                !other_visitors.is_empty(),
+                "{date}: (other) of {} visitors",
+                other_visitors.len()
+            ),
         }
         // Published rows plus (other) sum to the day's page views, which are all of the day's
         // page views unless the day is partial.
         assert_eq!(num(row, "page_views"), sum, "{date}");
         assert_eq!(sum == *views, !partial, "{date}: {sum} of {views}");
     }
-    assert!(checked >= 15, "only {checked} rows published: the test log is too thin");
+    assert!(
+        checked >= 15,
+        "only {checked} rows published: the test log is too thin"
+    );
     // Every published row is one the oracle knows.
     for (d, p) in published.keys() {
-        assert!(p == "(other)" || o.cells.contains_key(&(d.clone(), p.clone())), "{d} {p}");
+        assert!(
+            p == "(other)" || o.cells.contains_key(&(d.clone(), p.clone())),
+            "{d} {p}"
+        );
     }
 }
 
 #[test]
 fn canaries_below_k_appear_nowhere_and_at_k_only_as_their_normalised_path() {
-    let canaries = ["/order/CANARY-8812/", "/u/canary-jane", "/reset?token=CANARY-5f2a9c01"];
+    let canaries = [
+        "/order/CANARY-8812/",
+        "/u/canary-jane",
+        "/reset?token=CANARY-5f2a9c01",
+    ];
     for (visitors, expect) in [(K - 1, false), (K, true)] {
         let mut log = String::new();
         for i in 0..40 {
@@ -329,19 +383,31 @@ fn canaries_below_k_appear_nowhere_and_at_k_only_as_their_normalised_path() {
             assert_eq!(check.code, Some(0), "{f:?}: {}", show(&check.stdout));
         }
         let text = String::from_utf8_lossy(&all).to_ascii_lowercase();
-        for secret in ["canary", "jane", "token", "5f2a9c", "8812", "uazq", "198.51.", "mozilla"] {
-            assert!(!text.contains(secret), "{visitors} visitors: {secret:?} leaked");
+        for secret in [
+            "canary", "jane", "token", "5f2a9c", "8812", "uazq", "198.51.", "mozilla",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{visitors} visitors: {secret:?} leaked"
+            );
         }
         let pages = std::fs::read_to_string(out.join("pages.csv")).unwrap();
         for normalised in ["/order/{id}/", "/u/{user}", "/reset"] {
             let row = format!("2026-11-24,{normalised},{visitors},{visitors}\n");
-            assert_eq!(pages.contains(&row), expect, "{visitors}: {normalised}\n{pages}");
+            assert_eq!(
+                pages.contains(&row),
+                expect,
+                "{visitors}: {normalised}\n{pages}"
+            );
         }
         // Below k the three canaries pool into (other): 27 visitors, published as one row.
         assert_eq!(pages.contains("(other),27,27"), !expect, "{pages}");
         // The plot names only published paths.
         let svg = std::fs::read_to_string(out.join("top.svg")).unwrap();
-        assert!(svg.contains("<svg") && svg.contains("Daily visitors"), "{svg}");
+        assert!(
+            svg.contains("<svg") && svg.contains("Daily visitors"),
+            "{svg}"
+        );
         assert_eq!(svg.contains("/u/{user}"), expect);
         let png = std::fs::read(dir.path().join("top.png")).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
@@ -357,12 +423,26 @@ fn tables_are_byte_identical_for_every_thread_count_chunk_size_gzip_and_hashed_i
     let key = key_file(dir.path(), "key", KEY_A);
     // A low exact limit makes estimates too, which must not move either.
     let flags = |extra: &[&str]| {
-        let mut v = vec!["-q", "--exact-limit", "20", "--format", "json", "--key-file", key.to_str().unwrap()];
+        let mut v = vec![
+            "-q",
+            "--exact-limit",
+            "20",
+            "--format",
+            "json",
+            "--key-file",
+            key.to_str().unwrap(),
+        ];
         v.extend_from_slice(extra);
         v.into_iter().map(String::from).collect::<Vec<_>>()
     };
     let run = |input: &Path, extra: &[&str]| {
-        logscrub().arg("aggregate").args(flags(extra)).arg(input).run().ok().to_vec()
+        logscrub()
+            .arg("aggregate")
+            .args(flags(extra))
+            .arg(input)
+            .run()
+            .ok()
+            .to_vec()
     };
     let base = run(&plain, &["-j", "1"]);
     let text = String::from_utf8(base.clone()).unwrap();
@@ -388,7 +468,12 @@ fn tables_are_byte_identical_for_every_thread_count_chunk_size_gzip_and_hashed_i
         .run()
         .ok();
     let exact = |input: &Path| {
-        logscrub().args(["aggregate", "-q", "-j", "2"]).arg(input).run().ok().to_vec()
+        logscrub()
+            .args(["aggregate", "-q", "-j", "2"])
+            .arg(input)
+            .run()
+            .ok()
+            .to_vec()
     };
     let raw = exact(&plain);
     assert_same_bytes(&exact(&hashed), &raw, "--ip hash input");
@@ -438,13 +523,27 @@ fn the_ledger_refuses_a_changed_day_and_writes_nothing() {
     };
     run(&input, &first).ok();
     let entries = list_dir(&ledger);
-    assert_eq!(entries, ["2026-11-24.sha256", "2026-11-25.sha256", "2026-11-26.sha256"]);
-    let before: Vec<Vec<u8>> = entries.iter().map(|e| std::fs::read(ledger.join(e)).unwrap()).collect();
+    assert_eq!(
+        entries,
+        [
+            "2026-11-24.sha256",
+            "2026-11-25.sha256",
+            "2026-11-26.sha256"
+        ]
+    );
+    let before: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|e| std::fs::read(ledger.join(e)).unwrap())
+        .collect();
     // The same figures again: published again, identically.
     let again = dir.path().join("again");
     run(&input, &again).ok();
     for f in ["pages.csv", "days.csv"] {
-        assert_same_bytes(&std::fs::read(again.join(f)).unwrap(), &std::fs::read(first.join(f)).unwrap(), f);
+        assert_same_bytes(
+            &std::fs::read(again.join(f)).unwrap(),
+            &std::fs::read(first.join(f)).unwrap(),
+            f,
+        );
     }
     // One visitor fewer on the 25th: refused, nothing written, the ledger as it was.
     let (ip, ua) = visitor(5);
@@ -458,8 +557,15 @@ fn the_ledger_refuses_a_changed_day_and_writes_nothing() {
     let refused_dir = dir.path().join("refused");
     let refused = run(&changed, &refused_dir);
     refused.fails_naming("2026-11-25 was already published with different figures");
-    assert!(list_dir(&refused_dir).is_empty(), "{:?}", list_dir(&refused_dir));
-    let after: Vec<Vec<u8>> = entries.iter().map(|e| std::fs::read(ledger.join(e)).unwrap()).collect();
+    assert!(
+        list_dir(&refused_dir).is_empty(),
+        "{:?}",
+        list_dir(&refused_dir)
+    );
+    let after: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|e| std::fs::read(ledger.join(e)).unwrap())
+        .collect();
     assert_eq!(before, after);
     assert_eq!(list_dir(&ledger), entries);
 }
@@ -479,11 +585,22 @@ fn unreadable_lines_are_counted_by_reason_and_a_failed_input_publishes_nothing()
         .arg(&input)
         .run();
     run.ok();
-    assert!(run.stderr.contains("skipped (no_time: 2, no_request: 2, no_status: 1)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("skipped (no_time: 2, no_request: 2, no_status: 1)"),
+        "{}",
+        run.stderr
+    );
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let n = |k: &str| r["total"]["skipped"][k].as_u64().unwrap();
-    assert_eq!((n("no_time"), n("no_request"), n("no_status"), n("not_json")), (2, 2, 1, 0));
-    assert_eq!(r["total"]["lines_in"].as_u64(), Some(count_lines(log.as_bytes())));
+    assert_eq!(
+        (n("no_time"), n("no_request"), n("no_status"), n("not_json")),
+        (2, 2, 1, 0)
+    );
+    assert_eq!(
+        r["total"]["lines_in"].as_u64(),
+        Some(count_lines(log.as_bytes()))
+    );
     assert_eq!(r["status"].as_str(), Some("ok"));
     // A missing input: exit 2, nothing written, the report says so.
     let out = dir.path().join("out");
@@ -501,14 +618,25 @@ fn unreadable_lines_are_counted_by_reason_and_a_failed_input_publishes_nothing()
 fn settings_that_would_single_people_out_are_refused_before_reading() {
     for (flags, names) in [
         (&["-k", "4"][..], "--min-visitors 4 is too small"),
-        (&["--exact-limit", "8"][..], "--exact-limit 8 is below --min-visitors 10"),
-        (&["--plot", "x.gif"][..], "x.gif: --plot needs a name ending in .svg or .png"),
+        (
+            &["--exact-limit", "8"][..],
+            "--exact-limit 8 is below --min-visitors 10",
+        ),
+        (
+            &["--plot", "x.gif"][..],
+            "x.gif: --plot needs a name ending in .svg or .png",
+        ),
         (&["--tz", "Europe/Paris"][..], "--tz"),
         (&["--path-rule", "/shop/x"][..], "--path-rule"),
         (&["--log-format", "text"][..], "invalid value 'text'"),
     ] {
         // stdin is never read: the run stops first.
-        logscrub().arg("aggregate").args(flags).arg("/nonexistent/never-read").run().fails_naming(names);
+        logscrub()
+            .arg("aggregate")
+            .args(flags)
+            .arg("/nonexistent/never-read")
+            .run()
+            .fails_naming(names);
     }
 }
 
@@ -524,13 +652,31 @@ fn json_lines_and_masked_clients_count_as_clf_does() {
             "{{\"time\":\"2026-11-24T00:00:{i:02}Z\",\"remote_addr\":\"{ip}\",\"request\":\"GET /a?x=1 HTTP/1.1\",\"status\":200,\"http_user_agent\":\"{ua}\"}}\n"
         );
     }
-    let agg = |text: &str| logscrub().args(["aggregate", "-q", "-k", "5"]).stdin(text).run().ok().to_vec();
+    let agg = |text: &str| {
+        logscrub()
+            .args(["aggregate", "-q", "-k", "5"])
+            .stdin(text)
+            .run()
+            .ok()
+            .to_vec()
+    };
     let from_clf = agg(&clf_log);
     // 12 clients x 3 agents, in step: 12 visitors.
-    assert_eq!(String::from_utf8_lossy(&from_clf), "date,path,page_views,visitors\n2026-11-24,/a,30,12\n");
+    assert_eq!(
+        String::from_utf8_lossy(&from_clf),
+        "date,path,page_views,visitors\n2026-11-24,/a,30,12\n"
+    );
     assert_same_bytes(&agg(&json_log), &from_clf, "JSON lines");
     // Masked to /24, the twelve clients are one: 3 visitors (one per agent), below k.
-    let masked = logscrub().arg("-").stdin(clf_log.clone()).run().ok().to_vec();
+    let masked = logscrub()
+        .arg("-")
+        .stdin(clf_log.clone())
+        .run()
+        .ok()
+        .to_vec();
     let masked = agg(&String::from_utf8(masked).unwrap());
-    assert_eq!(String::from_utf8_lossy(&masked), "date,path,page_views,visitors\n");
+    assert_eq!(
+        String::from_utf8_lossy(&masked),
+        "date,path,page_views,visitors\n"
+    );
 }

@@ -41,8 +41,11 @@ struct Resolved {
 /// Reads the shared configuration file's keys that apply (format, time-field, key-file, threads,
 /// quiet, progress) where the flags leave them at their defaults.
 fn resolve(args: &AggregateArgs) -> Result<Resolved, String> {
-    let (mut format, mut time_fields, mut key_file) =
-        (args.log_format, args.time_field.clone(), args.key_file.clone());
+    let (mut format, mut time_fields, mut key_file) = (
+        args.log_format,
+        args.time_field.clone(),
+        args.key_file.clone(),
+    );
     let (mut threads, mut quiet, mut progress) = (args.threads, args.quiet, args.progress);
     if let Some(path) = &args.config {
         let settings = config_file::load(path, &Cli::command()).map_err(|e| e.to_string())?;
@@ -95,7 +98,11 @@ fn resolve(args: &AggregateArgs) -> Result<Resolved, String> {
             .as_ref()
             .map(|v| lower(v))
             .unwrap_or(defaults.static_ext),
-        bot_tokens: args.bot_tokens.as_ref().map(lower).unwrap_or(defaults.bot_tokens),
+        bot_tokens: args
+            .bot_tokens
+            .as_ref()
+            .map(lower)
+            .unwrap_or(defaults.bot_tokens),
         path_rules,
         tz_offset,
         format: match format {
@@ -163,7 +170,10 @@ pub fn run(args: &AggregateArgs) -> Exit {
     };
     if let Some(dir) = &args.output {
         if let Err(e) = std::fs::create_dir_all(dir) {
-            return fail(&format!("{}: cannot make the output directory: {e}", dir.display()));
+            return fail(&format!(
+                "{}: cannot make the output directory: {e}",
+                dir.display()
+            ));
         }
     }
     let inputs: Vec<InputSpec> = if args.files.is_empty() {
@@ -176,9 +186,8 @@ pub fn run(args: &AggregateArgs) -> Exit {
         eprintln!("logscrub: cannot handle SIGINT/SIGTERM ({e}); an interrupted run may leave temporary files");
     }
     let to_stdout = args.output.is_none();
-    let bar = progress::wanted(r.progress.into(), r.quiet, to_stdout).then(|| {
-        Progress::start(Arc::clone(&meter), total_size(&inputs), inputs.len())
-    });
+    let bar = progress::wanted(r.progress.into(), r.quiet, to_stdout)
+        .then(|| Progress::start(Arc::clone(&meter), total_size(&inputs), inputs.len()));
     let chunk = args.chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
     let (tally, outcomes) = aggregate::run::run(&agg, &inputs, r.threads, chunk, &meter);
     if let Some(b) = bar {
