@@ -30,7 +30,7 @@ use crate::key::Key;
 use crate::time::civil_from_days;
 use fields::{Fields, Unparsable};
 use path::{Normaliser, PathRule};
-use tally::{DayTally, PageTally, Tally, VisitorId};
+use tally::{DayTally, Tally, VisitorId};
 
 /// Lines longer than this are skipped as [`Unparsable::TooLong`], whatever the chunk size.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -349,7 +349,7 @@ impl Aggregator {
                     None => d
                         .pages
                         .entry(s.path.clone().into_boxed_slice())
-                        .or_insert_with(PageTally::default),
+                        .or_default(),
                 };
                 page.page_views += 1;
                 page.visitors.insert(v, bound);

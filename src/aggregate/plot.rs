@@ -143,6 +143,7 @@ fn draw<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(caption, ("sans-serif", 22))
         .margin(16)
+        .margin_right(48)
         .x_label_area_size(40)
         .y_label_area_size(60)
         .build_cartesian_2d(0..last, 0u64..top + top / 10 + 1)?;

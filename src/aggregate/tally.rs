@@ -80,11 +80,11 @@ impl Visitors {
             return;
         }
         if self.exact.insert(id) && self.exact.len() > bound {
-            self.to_sketch();
+            self.become_sketch();
         }
     }
 
-    fn to_sketch(&mut self) {
+    fn become_sketch(&mut self) {
         let mut sketch = Self::new_sketch();
         for id in self.exact.drain() {
             sketch.insert(&(id as u64));

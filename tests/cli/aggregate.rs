@@ -169,12 +169,15 @@ fn oracle_path(path: &str) -> String {
     }
 }
 
+/// Visitors as the oracle counts them: (client, user agent).
+type Visitors = HashSet<(String, String)>;
+
 #[derive(Default)]
 struct Oracle {
     /// (date, path) → visitors, page views.
-    cells: BTreeMap<(String, String), (HashSet<(String, String)>, u64)>,
+    cells: BTreeMap<(String, String), (Visitors, u64)>,
     /// date → visitors (not bots), requests, page views.
-    days: BTreeMap<String, (HashSet<(String, String)>, u64, u64)>,
+    days: BTreeMap<String, (Visitors, u64, u64)>,
 }
 
 fn oracle(log: &str) -> Oracle {
@@ -679,4 +682,55 @@ fn json_lines_and_masked_clients_count_as_clf_does() {
         String::from_utf8_lossy(&masked),
         "date,path,page_views,visitors\n"
     );
+}
+
+#[test]
+fn the_shared_config_file_gives_the_time_field_key_file_and_quiet() {
+    let dir = tempdir();
+    let key = key_file(dir.path(), "key", KEY_A);
+    let mut log = String::new();
+    for i in 0..12u64 {
+        log += &format!(
+            "{{\"when\":\"2026-11-24T00:00:{i:02}Z\",\"ip\":\"203.0.113.{i}\",\"method\":\"GET\",\"path\":\"/x\",\"status\":200}}\n"
+        );
+    }
+    let input = write_file(dir.path(), "a.jsonl", log.as_bytes());
+    let config = write_file(
+        dir.path(),
+        "logscrub.toml",
+        format!(
+            "ip = \"mask\"\ntime-field = [\"when\"]\nkey-file = \"{}\"\nquiet = true\n",
+            key.display()
+        )
+        .as_bytes(),
+    );
+    let run = logscrub()
+        .args(["aggregate", "--config"])
+        .arg(&config)
+        .arg(&input)
+        .run();
+    assert_eq!(
+        String::from_utf8_lossy(run.ok()),
+        "date,path,page_views,visitors\n2026-11-24,/x,12,12\n"
+    );
+    assert_eq!(run.stderr, "", "quiet = true");
+    // Without the file the time is not found: every line is skipped, and said so.
+    let run = logscrub().arg("aggregate").arg(&input).run();
+    assert_eq!(
+        String::from_utf8_lossy(run.ok()),
+        "date,path,page_views,visitors\n"
+    );
+    assert!(
+        run.stderr.contains("12 skipped (no_time: 12)"),
+        "{}",
+        run.stderr
+    );
+    // A bad key file named by the config: exit 2 before reading.
+    let bad = write_file(dir.path(), "bad.toml", b"key-file = \"/nonexistent/key\"\n");
+    logscrub()
+        .args(["aggregate", "--config"])
+        .arg(&bad)
+        .arg(&input)
+        .run()
+        .fails_naming("/nonexistent/key");
 }

@@ -122,7 +122,7 @@ pub enum Command {
     },
     /// Daily page views and visitors per page, safe to share: k-anonymous tables (CSV or JSON) and
     /// a plot
-    Aggregate(AggregateArgs),
+    Aggregate(Box<AggregateArgs>),
     /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1;
     /// logscrub man check > …/logscrub-check.1 for a command's own page
     Man {

@@ -96,7 +96,7 @@ fn resolve(args: &AggregateArgs) -> Result<Resolved, String> {
         static_ext: args
             .static_ext
             .as_ref()
-            .map(|v| lower(v))
+            .map(&lower)
             .unwrap_or(defaults.static_ext),
         bot_tokens: args
             .bot_tokens
