@@ -50,7 +50,7 @@ fn log(bytes: usize) -> Vec<u8> {
         } else {
             "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
         };
-        let day = 24 + n * 3 / 200_000 % 3;
+        let day = 24 + n / 1000 % 3;
         let _ = writeln!(
             out,
             "10.{}.{}.{} - - [{day}/Nov/2026:{:02}:{:02}:{:02} +0000] \"GET {path} HTTP/1.1\" {status} {} \"https://example.org/\" \"{agent}\"",
