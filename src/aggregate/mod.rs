@@ -190,14 +190,36 @@ pub struct Scratch {
     path: Vec<u8>,
     agent: Vec<u8>,
     key: Option<DayKeyCache>,
-    /// Recent visitors: (SipHash of day, client and agent under this worker's random key, day,
-    /// id). A wrong hit needs two visitors with equal 64-bit keyed hashes in one slot at once.
-    recent: Vec<(u64, i64, VisitorId)>,
+    /// Recent visitors, by a SipHash of day, client and agent under this worker's random key. A
+    /// wrong hit needs two visitors with equal 64-bit keyed hashes in one slot at once.
+    recent: Vec<Recent>,
     hasher: std::collections::hash_map::RandomState,
 }
 
 #[derive(Clone)]
 struct DayKeyCache(DayKey);
+
+/// A visitor judged recently.
+#[derive(Clone, Copy, Debug)]
+struct Recent {
+    hash: u64,
+    day: i64,
+    id: VisitorId,
+    bot: bool,
+    counted: bool,
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent {
+            hash: 0,
+            day: i64::MIN,
+            id: 0,
+            bot: false,
+            counted: false,
+        }
+    }
+}
 
 impl std::fmt::Debug for DayKeyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -286,12 +308,52 @@ impl Aggregator {
         s.fields.read(line, self.json)?;
         let f = &s.fields;
         let day = (t + self.config.tz_offset).div_euclid(86_400);
-        let bot = self.bots.as_ref().is_some_and(|r| {
-            s.agent.clear();
-            s.agent
-                .extend(f.user_agent().iter().map(u8::to_ascii_lowercase));
-            r.is_match(&s.agent)
-        });
+        // A returning visitor (same day, client and agent) was judged before: whether it is a
+        // bot, and its id if it counts.
+        let h = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = s.hasher.build_hasher();
+            h.write_i64(day);
+            h.write(f.client());
+            h.write_u8(0);
+            h.write(f.user_agent());
+            h.finish()
+        };
+        if s.recent.is_empty() {
+            s.recent.resize(VISITOR_SLOTS, Recent::default());
+        }
+        let slot = h as usize % VISITOR_SLOTS;
+        let known = s.recent[slot];
+        let (bot, visitor) = if known.hash == h && known.day == day {
+            (known.bot, known.counted.then_some(known.id))
+        } else {
+            let bot = self.bots.as_ref().is_some_and(|r| {
+                s.agent.clear();
+                s.agent
+                    .extend(f.user_agent().iter().map(u8::to_ascii_lowercase));
+                r.is_match(&s.agent)
+            });
+            let counted = match self.config.bots {
+                Bots::Exclude => !bot,
+                Bots::Include => true,
+                Bots::Only => bot,
+            };
+            let id = counted.then(|| {
+                let key = match &s.key {
+                    Some(DayKeyCache(k)) if k.day == day => &k.mac,
+                    _ => &s.key.insert(DayKeyCache(self.day_key(day))).0.mac,
+                };
+                visitor_id(key, f.client(), f.user_agent())
+            });
+            s.recent[slot] = Recent {
+                hash: h,
+                day,
+                id: id.unwrap_or(0),
+                bot,
+                counted,
+            };
+            (bot, id)
+        };
         let mut ext = [0u8; 8];
         let is_static = path::extension(f.target(), &mut ext).is_some_and(|n| {
             self.config
@@ -299,40 +361,12 @@ impl Aggregator {
                 .iter()
                 .any(|e| e.as_bytes() == &ext[..n])
         });
-        let counted = match self.config.bots {
-            Bots::Exclude => !bot,
-            Bots::Include => true,
-            Bots::Only => bot,
-        };
-        let page_view = counted
+        let page_view = visitor.is_some()
             && !is_static
             && matches!(f.method(), b"GET" | b"HEAD")
             && ((200..300).contains(&f.status) || f.status == 304)
             && s.normaliser
                 .normalise(f.target(), &self.config.path_rules, &mut s.path);
-        let visitor = counted.then(|| {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = s.hasher.build_hasher();
-            h.write_i64(day);
-            h.write(f.client());
-            h.write_u8(0);
-            h.write(f.user_agent());
-            let h = h.finish();
-            if s.recent.is_empty() {
-                s.recent.resize(VISITOR_SLOTS, (0, i64::MIN, 0));
-            }
-            let slot = &mut s.recent[h as usize % VISITOR_SLOTS];
-            if slot.0 == h && slot.1 == day {
-                return slot.2;
-            }
-            let key = match &s.key {
-                Some(DayKeyCache(k)) if k.day == day => &k.mac,
-                _ => &s.key.insert(DayKeyCache(self.day_key(day))).0.mac,
-            };
-            let id = visitor_id(key, f.client(), f.user_agent());
-            *slot = (h, day, id);
-            id
-        });
         let bound = self.config.exact_limit;
         let d: &mut DayTally = tally.days.entry(day).or_default();
         d.requests += 1;
