@@ -380,6 +380,8 @@ fn canaries_below_k_appear_nowhere_and_at_k_only_as_their_normalised_path() {
             dir.path().join("top.png"),
         ];
         let mut all = json.ok().to_vec();
+        let check = logscrub().arg("check").stdin(all.clone()).run();
+        assert_eq!(check.code, Some(0), "JSON tables: {}", show(&check.stdout));
         for f in &files {
             all.extend(std::fs::read(f).unwrap());
             let check = logscrub().arg("check").arg(f).run();
