@@ -70,6 +70,7 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod aggregate;
 pub mod audit;
 pub mod detect;
 pub mod error;
