@@ -177,16 +177,13 @@ pub(crate) fn find_at(
         }
         _ => None,
     };
-    // A full first group with a decimal digit is the address's (`addr2001:db8::7`), and so is
-    // the first group of all eight (`x2a9:ffaf:…:b7af:3273`); a shorter one, or one of letters
-    // only, is rather the end of a key (`time:`, `IPv6:`, `wlan0:`).
-    let digit_led = head == 4 && text[start..start + head].iter().any(u8::is_ascii_digit);
+    // A first group of three or four hex digits is the address's (`addr2001:db8::7`,
+    // `_faaa:0::1`, `_100:0::1`, `x2a9:ffaf:…:b7af:3273`), so is the tail of a longer hex run
+    // (`id2001:db8::1`); one or two are rather the end of a key (`time:`, `IPv6:`, `wlan0:`).
+    let digit_led = head >= 3;
     let mut found = match (glued, head) {
         (false, 0..=4) => accept(text, start),
-        // (A head of one or two digits after letters is rather a word's: `wlan0:`, `eth10:`.)
-        (true, 0..=4) | (_, 5..=12) => {
-            glued_start().filter(|s| digit_led || (head >= 3 && full(&text[s.start..s.end])))
-        }
+        (true, 0..=4) | (_, 5..=12) if digit_led => glued_start(),
         _ => None,
     };
     if found.is_none() && shared {
@@ -216,7 +213,7 @@ pub(crate) fn find_at(
             };
             if starts {
                 found = accept(text, q + 1);
-                // A group too long to be one may end in the first of all eight
+                // A group too long to be one may end in the first of the address
                 // (`:443ab62:447d:…`, a port glued on).
                 let h = text[q + 1..]
                     .iter()
@@ -226,7 +223,7 @@ pub(crate) fn find_at(
                 if found.is_none() && (5..=12).contains(&h) {
                     let from = q + 1 + h - 4;
                     if !super::ipv4::ends_pseudonym(text, q + 1 + h) {
-                        found = accept(text, from).filter(|s| full(&text[s.start..s.end]));
+                        found = accept(text, from).filter(|s| strong(&text[s.start..s.end]));
                     }
                 }
             }
