@@ -262,7 +262,7 @@ fn pad_first_group(out: &mut Vec<u8>, at: usize) {
         return;
     }
     let pad = 4 - digits;
-    out.splice(at..at, std::iter::repeat_n(b'0', pad));
+    out.splice(at..at, std::iter::repeat(b'0').take(pad));
 }
 
 /// An unbracketed IPv6 address followed by `:port` (HAProxy's `2001:db8:85a3:8d3:1319:8a2e:370:7348:443`)
