@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::forget::EntryHits;
 use crate::pipeline::FileOutcome;
 use crate::plan::FileJob;
 use crate::retention::{Retention, Undated};
@@ -83,6 +84,8 @@ pub struct Dropped {
     pub undated: u64,
     /// Read from a file that then failed: its output was discarded.
     pub failed: u64,
+    /// Holding an entry of the forget list (`--forget`).
+    pub forgotten: u64,
 }
 
 /// Spans of personal data in written lines, per kind, each written through its action
@@ -108,6 +111,7 @@ impl From<&Stats> for Counters {
                 too_old: s.too_old,
                 undated: s.dropped_undated,
                 failed: s.failed,
+                forgotten: s.forgotten,
             },
             undated_lines: s.undated,
             replacements: Replacements {
@@ -139,6 +143,10 @@ pub struct FileReport {
     /// The input's counters, flattened into this object in the JSON.
     #[serde(flatten)]
     pub counters: Counters,
+    /// With `--forget`: the lines each entry of the list took, by the entry's line in the list
+    /// (`{"entry": "forget.txt:3", "lines": 12}`), never the entry itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forgotten: Option<Vec<EntryHits>>,
 }
 
 /// The whole run in the JSON report.
@@ -225,6 +233,7 @@ impl RunReport {
                     duration_secs: o.duration.as_secs_f64(),
                     read_bytes: o.read_bytes,
                     counters: Counters::from(&o.stats),
+                    forgotten: o.forgotten.clone(),
                 }
             })
             .collect();
@@ -238,6 +247,7 @@ impl RunReport {
             duration_secs: 0.0,
             read_bytes: 0,
             counters: Counters::from(&Stats::default()),
+            forgotten: None,
         }));
         let count = |status| files.iter().filter(|f| f.status == status).count();
         let (files_ok, files_failed, files_skipped) =
@@ -315,6 +325,7 @@ mod tests {
             error,
             duration: std::time::Duration::from_millis(5),
             read_bytes: 100,
+            forgotten: None,
         };
         let report = RunReport::new(
             &[
