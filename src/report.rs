@@ -48,6 +48,27 @@ pub fn rotation_summary(name: &str, stats: &Stats, now: i64) -> Option<String> {
     })
 }
 
+/// The stderr line about what the forget list took from one input: entries by their line in the
+/// list, never by value (`forget.txt:3: 12 lines`).
+pub fn forget_summary(name: &str, stats: &Stats, hits: &[EntryHits]) -> String {
+    const SHOWN: usize = 5;
+    let mut line = format!(
+        "{name}: forgot {} of {} lines",
+        stats.forgotten, stats.lines_in
+    );
+    for (i, h) in hits.iter().enumerate().take(SHOWN) {
+        line.push_str(if i == 0 { " (" } else { ", " });
+        line.push_str(&format!("{}: {} lines", h.entry, h.lines));
+    }
+    if hits.len() > SHOWN {
+        line.push_str(&format!(", and {} more entries", hits.len() - SHOWN));
+    }
+    if !hits.is_empty() {
+        line.push(')');
+    }
+    line
+}
+
 /// `; the first is line N`, or nothing.
 fn first_undated(stats: &Stats) -> String {
     stats

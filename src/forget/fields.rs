@@ -71,11 +71,11 @@ fn clf_fields<const N: usize>(line: &[u8]) -> Option<[Range<usize>; N]> {
                 }
                 i = (j + 1).min(line.len());
             }
-            None => {
-                while i < line.len() && !matches!(line[i], b' ' | b'\n' | b'\r') {
-                    i += 1;
-                }
-            }
+            None => {}
+        }
+        // To the next space: `[2001:db8::7]:443` is one field.
+        while i < line.len() && !matches!(line[i], b' ' | b'\n' | b'\r') {
+            i += 1;
         }
         *slot = start..i;
     }
@@ -116,7 +116,8 @@ pub fn clf(line: &[u8]) -> Option<Vec<(&'static str, &[u8])>> {
         }
         let mut v = &trimmed[i + r.start..i + r.end];
         if let (Some(&a), Some(&b)) = (v.first(), v.last()) {
-            if v.len() >= 2 && ((a, b) == (b'[', b']') || (a, b) == (b'"', b'"')) {
+            let time = name == "time_local" && (a, b) == (b'[', b']');
+            if v.len() >= 2 && (time || (a, b) == (b'"', b'"')) {
                 v = &v[1..v.len() - 1];
             }
         }
@@ -207,5 +208,7 @@ mod tests {
         let common = clf(b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET /\" 200 5").unwrap();
         assert_eq!(common.len(), 7);
         assert!(clf(b"no time here").is_none());
+        let v6 = clf(b"[2001:db8::7]:443 - - [24/Nov/2026:13:55:36 +0000] \"GET /\" 200 5").unwrap();
+        assert_eq!(v6[0].1, b"[2001:db8::7]:443");
     }
 }

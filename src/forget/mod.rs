@@ -20,6 +20,7 @@
 //! than a share of the lines (a shared gateway address, a version number that reads as an IPv4
 //! address), before its output is renamed into place.
 
+pub mod export;
 pub mod fields;
 pub mod list;
 mod matcher;
