@@ -126,8 +126,8 @@ pub enum Error {
     /// the file.
     #[error("{input}: {entry} matches {hits} of {lines} lines, more than {share}% and more than 10: \
              nothing was written for this file. An entry on that many lines is likely a shared \
-             address (a gateway, a proxy) or a version number (ip:126.0.0.0 in Chrome/126.0.0.0): \
-             correct the entry, or raise --forget-max-share")]
+             address (a gateway, a proxy) or a browser's version number read as an address: correct \
+             the entry, or raise --forget-max-share")]
     ForgetValve {
         /// The input's name.
         input: String,

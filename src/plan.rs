@@ -10,11 +10,11 @@ use crate::action::Actions;
 use crate::error::{Error, Result};
 use crate::forget::Forget;
 use crate::format::{Format, TimeFinder};
-use std::sync::Arc;
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::retention::Retention;
 use crate::scrub::Scrubber;
+use std::sync::Arc;
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;

@@ -119,7 +119,8 @@ impl Scrubber {
                 let mut times = self.finder.clone();
                 let head = joins.head.as_deref();
                 let time_of = |start: usize| {
-                    let end = memchr::memchr(b'\n', &chunk[start..]).map_or(chunk.len(), |i| start + i + 1);
+                    let end = memchr::memchr(b'\n', &chunk[start..])
+                        .map_or(chunk.len(), |i| start + i + 1);
                     let line_head = match head {
                         Some(head) if start == 0 => head,
                         _ => &chunk[start..end.min(start + LINE_HEAD)],
@@ -153,7 +154,13 @@ impl Scrubber {
             }
             true => {
                 let head = joins.head.as_deref();
-                self.scrub_lines(chunk, head, spans, &mut writer, forgetting.then_some(forget))
+                self.scrub_lines(
+                    chunk,
+                    head,
+                    spans,
+                    &mut writer,
+                    forgetting.then_some(forget),
+                )
             }
         };
         stats.bytes_out += (out.len() - start_len) as u64;

@@ -196,7 +196,11 @@ impl<'a> Exporter<'a> {
             self.scrubbed.extend_from_slice(&line[pos..r.start]);
             match span.map(|i| self.spans[i]) {
                 Some(span) => {
-                    if self.forget.span_entry(&span, text, &mut self.scratch).is_some() {
+                    if self
+                        .forget
+                        .span_entry(&span, text, &mut self.scratch)
+                        .is_some()
+                    {
                         self.scrubbed.extend_from_slice(text);
                     } else {
                         let (cache, out) = (&mut self.cache, &mut self.scrubbed);
@@ -254,7 +258,12 @@ fn parsed_fields(text: &[u8]) -> serde_json::Value {
     match fields::clf(text) {
         Some(f) => serde_json::Value::Object(
             f.into_iter()
-                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v).into_owned().into()))
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v).into_owned().into(),
+                    )
+                })
                 .collect(),
         ),
         None => serde_json::Value::Null,
@@ -267,7 +276,11 @@ mod tests {
     use crate::forget::list;
     use std::path::Path;
 
-    fn export(list_text: &str, log: &str, ip_only: IpOnly) -> (Vec<serde_json::Value>, ExportCounts) {
+    fn export(
+        list_text: &str,
+        log: &str,
+        ip_only: IpOnly,
+    ) -> (Vec<serde_json::Value>, ExportCounts) {
         let f = Forget::new(list::parse(list_text.as_bytes(), Path::new("s")).unwrap());
         let mut e = Exporter::new(&f, Format::Auto, &[], 0, ip_only);
         let mut out = Vec::new();
@@ -303,7 +316,10 @@ mod tests {
         assert_eq!(r[2]["fields"]["to"], "[email]");
         assert_eq!(r[2]["fields"]["user"], "[user]");
         assert_eq!(r[2]["fields"]["ip"], "203.0.113.7");
-        assert_eq!((counts.lines_read, counts.lines, counts.ip_only_lines), (4, 3, 2));
+        assert_eq!(
+            (counts.lines_read, counts.lines, counts.ip_only_lines),
+            (4, 3, 2)
+        );
         let (r, counts) = export(list, LOG, IpOnly::Exclude);
         assert_eq!((r.len(), counts.left_out), (1, 2));
     }

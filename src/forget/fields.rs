@@ -60,18 +60,15 @@ fn clf_fields<const N: usize>(line: &[u8]) -> Option<[Range<usize>; N]> {
             b'\n' | b'\r' => return None,
             _ => None,
         };
-        match close {
-            Some(c) => {
-                let mut j = i + 1;
-                while j < line.len() && line[j] != c {
-                    if c == b'"' && line[j] == b'\\' {
-                        j += 1;
-                    }
+        if let Some(c) = close {
+            let mut j = i + 1;
+            while j < line.len() && line[j] != c {
+                if c == b'"' && line[j] == b'\\' {
                     j += 1;
                 }
-                i = (j + 1).min(line.len());
+                j += 1;
             }
-            None => {}
+            i = (j + 1).min(line.len());
         }
         // To the next space: `[2001:db8::7]:443` is one field.
         while i < line.len() && !matches!(line[i], b' ' | b'\n' | b'\r') {
@@ -208,7 +205,8 @@ mod tests {
         let common = clf(b"1.2.3.4 - - [24/Nov/2026:13:55:36 +0000] \"GET /\" 200 5").unwrap();
         assert_eq!(common.len(), 7);
         assert!(clf(b"no time here").is_none());
-        let v6 = clf(b"[2001:db8::7]:443 - - [24/Nov/2026:13:55:36 +0000] \"GET /\" 200 5").unwrap();
+        let v6 =
+            clf(b"[2001:db8::7]:443 - - [24/Nov/2026:13:55:36 +0000] \"GET /\" 200 5").unwrap();
         assert_eq!(v6[0].1, b"[2001:db8::7]:443");
     }
 }

@@ -9,8 +9,8 @@
 use std::net::{IpAddr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
-use crate::action::hash::{write_canonical_email, EMAIL_PSEUDONYM, IPV4_PSEUDONYM, IPV6_PSEUDONYM};
 use crate::action::hash::DIGEST_HEX_DIGITS;
+use crate::action::hash::{write_canonical_email, EMAIL_PSEUDONYM, IPV4_PSEUDONYM, IPV6_PSEUDONYM};
 use crate::detect::{email, ipv4, ipv6};
 use crate::time::{days_from_civil, days_in_month};
 
@@ -135,7 +135,10 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<List, ForgetError> {
         problem,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         err(line, Problem::NotUtf8)
     })?;
     let mut entries = Vec::new();

@@ -136,7 +136,10 @@ impl Forget {
         if !self.users.is_empty() {
             self.scan_users(chunk, &mut scratch.hits);
         }
-        let keyed = self.keyed.as_ref().filter(|_| !self.ip_entries.is_empty() || !self.email_entries.is_empty());
+        let keyed = self
+            .keyed
+            .as_ref()
+            .filter(|_| !self.ip_entries.is_empty() || !self.email_entries.is_empty());
         if keyed.is_some() || !self.pseudonyms.is_empty() {
             self.scan_pseudonyms(chunk, keyed, &mut time_of, scratch);
         }

@@ -37,7 +37,7 @@ use crate::action::{PrefixCipher, Pseudonyms};
 use crate::error::Error;
 
 pub use list::{Entry, List, Marker, Problem, Subject};
-pub use matcher::{By, Hit, ForgetScratch};
+pub use matcher::{By, ForgetScratch, Hit};
 
 /// Default of `--forget-max-share`: an entry may take at most this percentage of a file's lines.
 pub const DEFAULT_MAX_SHARE: f64 = 1.0;
@@ -285,11 +285,7 @@ impl Forget {
 
     /// `hits` as the report shows them, in list order.
     pub fn entry_hits(&self, hits: &Hits) -> Vec<EntryHits> {
-        let mut out: Vec<(u32, u64)> = hits
-            .0
-            .iter()
-            .map(|(&i, &n)| (self.line_of(i), n))
-            .collect();
+        let mut out: Vec<(u32, u64)> = hits.0.iter().map(|(&i, &n)| (self.line_of(i), n)).collect();
         out.sort_unstable();
         out.into_iter()
             .map(|(line, lines)| EntryHits {

@@ -90,11 +90,18 @@ fn pseudonyms_of_a_lines_own_day_are_found() {
             email: EmailAction::Keep,
             ..Actions::default()
         })
-        .with_retention(None, crate::format::TimeFinder::new(crate::format::Format::Auto, &[]))
+        .with_retention(
+            None,
+            crate::format::TimeFinder::new(crate::format::Format::Auto, &[]),
+        )
         .with_forget(Some(f));
         let (out, stats) = scrubber.scrub_to_vec(hashed.as_bytes());
         let third = hashed.lines().nth(2).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), format!("{third}\n"), "{rotation:?}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("{third}\n"),
+            "{rotation:?}"
+        );
         assert_eq!((stats.forgotten, stats.lines_out), (2, 1), "{rotation:?}");
     }
 }
@@ -117,20 +124,38 @@ fn the_valve_names_the_entry_and_allows_small_counts() {
     let f = forget();
     let mut hits = Hits::default();
     hits.add(&[2; 11]);
-    assert!(f.check_valve("a.log", &hits, 10_000).is_ok(), "11 of 10 000 is 0.11 %");
-    let e = f.check_valve("a.log", &hits, 1_000).unwrap_err().to_string();
-    assert!(e.starts_with("a.log: forget.txt:4 matches 11 of 1000 lines"), "{e}");
+    assert!(
+        f.check_valve("a.log", &hits, 10_000).is_ok(),
+        "11 of 10 000 is 0.11 %"
+    );
+    let e = f
+        .check_valve("a.log", &hits, 1_000)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("a.log: forget.txt:4 matches 11 of 1000 lines"),
+        "{e}"
+    );
     let mut few = Hits::default();
     few.add(&[2; 10]);
-    assert!(f.check_valve("a.log", &few, 10).is_ok(), "10 lines are always allowed");
+    assert!(
+        f.check_valve("a.log", &few, 10).is_ok(),
+        "10 lines are always allowed"
+    );
     assert_eq!(
         f.entry_hits(&hits),
-        [EntryHits { entry: "forget.txt:4".into(), lines: 11 }]
+        [EntryHits {
+            entry: "forget.txt:4".into(),
+            lines: 11
+        }]
     );
 }
 
 #[test]
 fn debug_never_shows_an_entry() {
     let shown = format!("{:?}", forget());
-    assert!(!shown.contains("jane") && !shown.contains("db8") && !shown.contains("jdoe"), "{shown}");
+    assert!(
+        !shown.contains("jane") && !shown.contains("db8") && !shown.contains("jdoe"),
+        "{shown}"
+    );
 }

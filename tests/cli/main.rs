@@ -78,10 +78,12 @@ mod retention;
 // Running it in production
 mod check;
 mod config;
+mod forget;
 mod help;
 mod progress;
 mod recipes;
 mod report;
+mod subject;
 
 // When things go wrong
 mod faults;

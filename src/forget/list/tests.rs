@@ -19,7 +19,11 @@ fn every_text_form_of_an_address_is_one_entry() {
         "[::ffff:203.0.113.7]:443",
         "203.0.113.7:8080",
     ] {
-        assert_eq!(one(&format!("2026-11-25 ip:{form}")), Ok(v4.clone()), "{form}");
+        assert_eq!(
+            one(&format!("2026-11-25 ip:{form}")),
+            Ok(v4.clone()),
+            "{form}"
+        );
     }
     let v6 = Subject::Ip("2001:db8::7".parse().unwrap());
     for form in [
@@ -30,7 +34,11 @@ fn every_text_form_of_an_address_is_one_entry() {
         "[2001:db8::7]",
         "2001:db8::7%eth0",
     ] {
-        assert_eq!(one(&format!("2026-11-25 ip:{form}")), Ok(v6.clone()), "{form}");
+        assert_eq!(
+            one(&format!("2026-11-25 ip:{form}")),
+            Ok(v6.clone()),
+            "{form}"
+        );
     }
 }
 
@@ -45,7 +53,11 @@ fn every_text_form_of_an_email_is_one_entry() {
         "mailto:jane.doe@example.org",
         "MAILTO:jane.doe%40EXAMPLE.org",
     ] {
-        assert_eq!(one(&format!("2026-11-25 email:{form}")), Ok(e.clone()), "{form}");
+        assert_eq!(
+            one(&format!("2026-11-25 email:{form}")),
+            Ok(e.clone()),
+            "{form}"
+        );
     }
     // A sub-address is another address (documented).
     assert_ne!(one("2026-11-25 email:jane.doe+news@example.org"), Ok(e));
@@ -64,25 +76,36 @@ fn bad_entries_name_the_line_and_never_the_entry() {
         ("2026-11-25 email:not-an-address", Problem::Email),
         ("2026-11-25 user:", Problem::User),
         ("2026-11-25 pseudonym:ip4-123", Problem::Pseudonym),
-        ("2026-11-25 pseudonym:mac-0123456789abcdef", Problem::Pseudonym),
+        (
+            "2026-11-25 pseudonym:mac-0123456789abcdef",
+            Problem::Pseudonym,
+        ),
     ] {
         let text = format!("# ticket 4711\n\n{line}\n");
         let e = parse(text.as_bytes(), Path::new("forget.txt")).unwrap_err();
         let shown = e.to_string();
         assert!(shown.starts_with("forget.txt:3: "), "{shown}");
-        assert!(matches!(e, ForgetError::List { problem: p, .. } if p == problem), "{line}: {shown}");
+        assert!(
+            matches!(e, ForgetError::List { problem: p, .. } if p == problem),
+            "{line}: {shown}"
+        );
         let value = line.split_once(':').map_or("", |(_, v)| v);
         if value.len() > 3 {
             assert!(!shown.contains(value), "{shown} echoes {value}");
         }
     }
-    let e = parse(b"2026-11-25 user:ok\n2026-11-25 user:\xff\n", Path::new("l")).unwrap_err();
+    let e = parse(
+        b"2026-11-25 user:ok\n2026-11-25 user:\xff\n",
+        Path::new("l"),
+    )
+    .unwrap_err();
     assert_eq!(e.to_string().split(": ").next(), Some("l:2"));
 }
 
 #[test]
 fn comments_blank_lines_and_every_type() {
-    let text = "# ticket 4711\n\n2026-11-25 email:jane.doe@example.org\r\n  2026-11-25   ip:2001:db8::7\n\
+    let text =
+        "# ticket 4711\n\n2026-11-25 email:jane.doe@example.org\r\n  2026-11-25   ip:2001:db8::7\n\
                 2026-11-25 user:jdoe\n2026-11-25 pseudonym:email-3F2A9C0D4B1E8F77\n";
     let list = parse(text.as_bytes(), Path::new("f")).unwrap();
     let lines: Vec<u32> = list.entries.iter().map(|e| e.line).collect();
@@ -99,6 +122,9 @@ fn comments_blank_lines_and_every_type() {
 fn prune_takes_out_old_entries_only() {
     let text = "# keep me\n2026-01-01 ip:1.2.3.4\n2026-11-25 ip:1.2.3.5\n2025-12-31 user:x\n";
     let (out, pruned) = prune(text, days_from_civil(2026, 1, 1));
-    assert_eq!(out, "# keep me\n2026-01-01 ip:1.2.3.4\n2026-11-25 ip:1.2.3.5\n");
+    assert_eq!(
+        out,
+        "# keep me\n2026-01-01 ip:1.2.3.4\n2026-11-25 ip:1.2.3.5\n"
+    );
     assert_eq!(pruned, [4]);
 }

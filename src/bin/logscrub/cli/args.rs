@@ -289,7 +289,9 @@ pub fn parse_share(s: &str) -> std::result::Result<f64, String> {
     let n = s.strip_suffix('%').unwrap_or(s);
     match n.parse::<f64>() {
         Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a percentage from 0 to 100, like 1 or 0.5, got {s:?}")),
+        _ => Err(format!(
+            "expected a percentage from 0 to 100, like 1 or 0.5, got {s:?}"
+        )),
     }
 }
 

@@ -26,7 +26,10 @@ use crate::progress;
 /// well).
 pub fn run(args: &ForgetArgs) -> Exit {
     let now = args.now.unwrap_or_else(clock_now);
-    match (args.files.is_empty(), args.output.is_some() || args.in_place) {
+    match (
+        args.files.is_empty(),
+        args.output.is_some() || args.in_place,
+    ) {
         (false, false) => {
             return fail(&"forget: say where the rewritten files go: -o DIR, or --in-place")
         }

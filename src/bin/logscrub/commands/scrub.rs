@@ -164,7 +164,10 @@ fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: boo
                     }
                 }
                 if let Some(hits) = &o.forgotten {
-                    eprintln!("logscrub: {}", report::forget_summary(&o.input, &o.stats, hits));
+                    eprintln!(
+                        "logscrub: {}",
+                        report::forget_summary(&o.input, &o.stats, hits)
+                    );
                 }
                 total += o.stats;
                 done += 1;
