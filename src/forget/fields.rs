@@ -37,8 +37,28 @@ pub fn each_user(line: &[u8], mut f: impl FnMut(Range<usize>)) {
 
 /// The CLF user field's range, if the line has the CLF shape up to its time.
 pub fn clf_user(line: &[u8]) -> Option<Range<usize>> {
-    let [_, _, user, time] = clf_fields::<4>(line)?;
-    (line.get(time.start) == Some(&b'[') && user_name(&line[user.clone()])).then_some(user)
+    // The client and ident fields hold no space; runs of spaces separate fields.
+    let field_after = |from: usize| -> Option<Range<usize>> {
+        let mut start = from;
+        while line.get(start) == Some(&b' ') {
+            start += 1;
+        }
+        let end = start + memchr::memchr(b' ', line.get(start..)?)?;
+        Some(start..end)
+    };
+    let client = field_after(0)?;
+    // Most lines have no user: `client - - [time]`.
+    if line[client.end..].starts_with(b" - - [") {
+        return None;
+    }
+    let ident = field_after(client.end)?;
+    let user = field_after(ident.end)?;
+    let mut t = user.end;
+    while line.get(t) == Some(&b' ') {
+        t += 1;
+    }
+    let name = &line[user.clone()];
+    (line.get(t) == Some(&b'[') && user_name(name) && !name.contains(&b'\n')).then_some(user)
 }
 
 fn user_name(v: &[u8]) -> bool {

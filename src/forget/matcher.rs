@@ -5,14 +5,12 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use memchr::memmem::Finder;
-
 use crate::action::hash::DIGEST_HEX_DIGITS;
 use crate::action::{Pseudonyms, Rotation};
 use crate::detect::{ipv4, ipv6, Kind, Span};
 
 use super::list::{write_canonical_email_fully, Marker};
-use super::{fields, ip_key, Forget, PeriodSet};
+use super::{fields, ip_key, pseudonym_key, Forget, PeriodSet};
 
 /// What matched a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,16 +48,6 @@ pub struct Hit {
     pub by: By,
 }
 
-/// The searchers of the pseudonym markers, made once.
-#[derive(Clone, Debug)]
-pub(super) struct Finders([Finder<'static>; 3]);
-
-impl Default for Finders {
-    fn default() -> Self {
-        Finders(Marker::ALL.map(|m| Finder::new(m.text())))
-    }
-}
-
 /// Per-worker scratch space of the matcher (in [`crate::scrub::Scratch`]).
 #[derive(Debug, Default)]
 pub struct ForgetScratch {
@@ -71,6 +59,8 @@ pub struct ForgetScratch {
     tmp: Vec<u8>,
     /// The last period's pseudonym set this worker used.
     period: Option<(i64, Arc<PeriodSet>)>,
+    /// Pseudonym tokens of the chunk: offset and key.
+    tokens: Vec<(usize, u128)>,
 }
 
 impl ForgetScratch {
@@ -169,7 +159,7 @@ impl Forget {
             },
             (Kind::Ipv6, None) => IpAddr::V6(ipv6::parse(text)?),
         };
-        self.ips.get(&ip_key(addr)).map(|&i| (i, By::Ip))
+        self.ips.get(ip_key(addr)).map(|i| (i, By::Ip))
     }
 
     /// The entry a user name names, if it names one.
@@ -179,9 +169,8 @@ impl Forget {
 
     fn scan_users(&self, chunk: &[u8], hits: &mut Vec<Hit>) {
         let mut start = 0;
-        while start < chunk.len() {
-            let end = memchr::memchr(b'\n', &chunk[start..]).map_or(chunk.len(), |i| start + i + 1);
-            let line = &chunk[start..end];
+        for nl in memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len())) {
+            let line = &chunk[start..nl];
             fields::each_user(line, |r| {
                 if let Some(&entry) = self.users.get(&line[r]) {
                     hits.push(Hit {
@@ -191,10 +180,15 @@ impl Forget {
                     });
                 }
             });
-            start = end;
+            start = nl + 1;
+            if start >= chunk.len() {
+                break;
+            }
         }
     }
 
+    /// Pseudonym tokens, in chunk order, looked up among the `pseudonym:` entries and, with the
+    /// key, among the entries' pseudonyms of the token's line's period (one time read per line).
     fn scan_pseudonyms(
         &self,
         chunk: &[u8],
@@ -202,34 +196,55 @@ impl Forget {
         time_of: &mut impl FnMut(usize) -> i64,
         scratch: &mut ForgetScratch,
     ) {
-        for (finder, marker) in self.finders.0.iter().zip(Marker::ALL) {
-            let len = marker.text().len();
-            for p in finder.find_iter(chunk) {
-                let Some(hex) = token_at(chunk, p, len) else {
-                    continue;
-                };
-                let key = (marker, hex);
-                let mut found = self.pseudonyms.get(&key).copied();
-                if let (None, Some(pseudonyms)) = (found, keyed) {
-                    let start = line_start(chunk, p);
+        // One pass over the hyphens (a few per line), each looked at for a marker before it.
+        scratch.tokens.clear();
+        for q in memchr::memchr_iter(b'-', chunk) {
+            let marker = Marker::ALL.into_iter().find(|m| {
+                let text = m.text();
+                q + 1 >= text.len() && chunk[q + 1 - text.len()..=q] == *text
+            });
+            let Some(marker) = marker else {
+                continue;
+            };
+            let p = q + 1 - marker.text().len();
+            if let Some(hex) = token_at(chunk, p, marker.text().len()) {
+                scratch.tokens.push((p, pseudonym_key(marker, &hex)));
+            }
+        }
+        // The line of the last token: its start, its end, and its period's set.
+        let (mut start, mut end) = (0, 0);
+        let mut set: Option<Arc<PeriodSet>> = None;
+        for i in 0..scratch.tokens.len() {
+            let (p, key) = scratch.tokens[i];
+            if p >= end {
+                start = line_start(chunk, p).max(end);
+                end = memchr::memchr(b'\n', &chunk[p..]).map_or(chunk.len(), |n| p + n + 1);
+                set = None;
+            }
+            let mut found = self.pseudonyms.get(key);
+            if let (None, Some(pseudonyms)) = (found, keyed) {
+                let set = set.get_or_insert_with(|| {
                     let period = match pseudonyms.rotation() {
                         Rotation::Never => 0,
                         _ => pseudonyms.period(time_of(start)),
                     };
-                    if scratch.period.as_ref().map(|(q, _)| *q) != Some(period) {
-                        let set = self.period_set(pseudonyms, period);
-                        scratch.period = Some((period, set));
+                    match &scratch.period {
+                        Some((q, s)) if *q == period => Arc::clone(s),
+                        _ => {
+                            let s = self.period_set(pseudonyms, period);
+                            scratch.period = Some((period, Arc::clone(&s)));
+                            s
+                        }
                     }
-                    let set = &scratch.period.as_ref().expect("set just above").1;
-                    found = set.get(&key).copied();
-                }
-                if let Some(entry) = found {
-                    scratch.hits.push(Hit {
-                        line_start: line_start(chunk, p),
-                        entry,
-                        by: By::Pseudonym,
-                    });
-                }
+                });
+                found = set.get(key);
+            }
+            if let Some(entry) = found {
+                scratch.hits.push(Hit {
+                    line_start: start,
+                    entry,
+                    by: By::Pseudonym,
+                });
             }
         }
     }

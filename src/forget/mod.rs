@@ -111,11 +111,72 @@ impl FxHasher {
 type Build = BuildHasherDefault<FxHasher>;
 type Set<K> = HashMap<K, u32, Build>;
 
-/// A pseudonym as a key: its marker and its hex digits.
-type PseudonymKey = (Marker, [u8; DIGEST_HEX_DIGITS]);
+/// A set of 128-bit keys (addresses, pseudonyms) to entry indices, with a one-bit-per-key filter
+/// in front that fits in L2: most keys a log holds are nobody's on the list, and are turned away
+/// without touching the table.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    map: Set<u128>,
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl Table {
+    /// A table for about `n` keys: 16 filter bits per key (a false pass about one in 16), from
+    /// 4 Ki to 8 Mi bits.
+    fn with_capacity(n: usize) -> Table {
+        let bits = (n * 16).next_power_of_two().clamp(1 << 12, 1 << 23);
+        Table {
+            map: Set::with_capacity_and_hasher(n, Build::default()),
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn slot(&self, key: u128) -> (usize, u64) {
+        let mut h = FxHasher::default();
+        h.write_u128(key);
+        let bit = (h.finish() >> self.shift) as usize;
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn insert(&mut self, key: u128, entry: u32) {
+        if self.bits.is_empty() {
+            *self = Table::with_capacity(1 << 10);
+        }
+        let (word, bit) = self.slot(key);
+        self.bits[word] |= bit;
+        self.map.entry(key).or_insert(entry);
+    }
+
+    #[inline]
+    fn get(&self, key: u128) -> Option<u32> {
+        if self.map.is_empty() {
+            return None;
+        }
+        let (word, bit) = self.slot(key);
+        if self.bits[word] & bit == 0 {
+            return None;
+        }
+        self.map.get(&key).copied()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// A pseudonym as a key: its marker and the value of its hex digits.
+fn pseudonym_key(marker: Marker, hex: &[u8; DIGEST_HEX_DIGITS]) -> u128 {
+    let value = hex.iter().fold(0u64, |v, &d| {
+        v << 4 | u64::from(crate::text::hex_value(d).unwrap_or(0))
+    });
+    (marker as u128) << 64 | u128::from(value)
+}
 
 /// The pseudonyms of every address and email entry for one period, to their entries.
-type PeriodSet = Set<PseudonymKey>;
+type PeriodSet = Table;
 
 /// The key of an address in the sets: its IPv6 form, IPv4 as IPv4-mapped, so that an IPv4
 /// address and its mapped form are one key.
@@ -134,18 +195,17 @@ pub struct Forget {
     /// Entry index → its line in the list.
     lines: Vec<u32>,
     /// Addresses to find in a line (raw, or encrypted under [`Forget::encrypted`]).
-    ips: Set<u128>,
+    ips: Table,
     emails: Set<Box<[u8]>>,
     users: Set<Box<[u8]>>,
     /// `pseudonym:` entries.
-    pseudonyms: Set<PseudonymKey>,
+    pseudonyms: Table,
     /// Address and email entries, raw, to make their pseudonyms from.
     ip_entries: Vec<(IpAddr, u32)>,
     email_entries: Vec<(Box<[u8]>, u32)>,
     keyed: Option<Arc<Pseudonyms>>,
     periods: Mutex<Vec<(i64, Arc<PeriodSet>)>>,
     max_share: f64,
-    finders: matcher::Finders,
 }
 
 impl fmt::Debug for Forget {
@@ -197,26 +257,28 @@ pub struct EntryHits {
 impl Forget {
     /// The list compiled for matching raw addresses and emails, users and pseudonym entries.
     pub fn new(list: List) -> Forget {
+        let count = |f: fn(&Subject) -> bool| list.entries.iter().filter(|e| f(&e.subject)).count();
+        let ips = count(|s| matches!(s, Subject::Ip(_)));
+        let pseudonyms = count(|s| matches!(s, Subject::Pseudonym(..)));
         let mut f = Forget {
             path: list.path,
             lines: Vec::with_capacity(list.entries.len()),
-            ips: Set::default(),
+            ips: Table::with_capacity(ips),
             emails: Set::default(),
             users: Set::default(),
-            pseudonyms: Set::default(),
+            pseudonyms: Table::with_capacity(pseudonyms),
             ip_entries: Vec::new(),
             email_entries: Vec::new(),
             keyed: None,
             periods: Mutex::default(),
             max_share: DEFAULT_MAX_SHARE,
-            finders: matcher::Finders::default(),
         };
         for (i, entry) in list.entries.into_iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             f.lines.push(entry.line);
             match entry.subject {
                 Subject::Ip(a) => {
-                    f.ips.entry(ip_key(a)).or_insert(i);
+                    f.ips.insert(ip_key(a), i);
                     f.ip_entries.push((a, i));
                 }
                 Subject::Email(e) => {
@@ -227,7 +289,7 @@ impl Forget {
                     f.users.entry(u).or_insert(i);
                 }
                 Subject::Pseudonym(m, hex) => {
-                    f.pseudonyms.entry((m, hex)).or_insert(i);
+                    f.pseudonyms.insert(pseudonym_key(m, &hex), i);
                 }
             }
         }
@@ -245,12 +307,12 @@ impl Forget {
     /// `--ip encrypt`) instead of as it is: an encrypted log holds no real address, and a real
     /// address that happens to equal another's encryption must not match.
     pub fn encrypted(mut self, cipher: &PrefixCipher) -> Forget {
-        self.ips.clear();
+        self.ips = Table::with_capacity(self.ip_entries.len() * 2);
         for &(a, i) in &self.ip_entries {
-            self.ips.entry(ip_key(cipher.encrypt(a))).or_insert(i);
+            self.ips.insert(ip_key(cipher.encrypt(a)), i);
             if let IpAddr::V4(v4) = a {
                 let mapped = IpAddr::V6(v4.to_ipv6_mapped());
-                self.ips.entry(ip_key(cipher.encrypt(mapped))).or_insert(i);
+                self.ips.insert(ip_key(cipher.encrypt(mapped)), i);
             }
         }
         self
@@ -326,11 +388,11 @@ impl Forget {
             return Arc::clone(set);
         }
         let key = pseudonyms.period_key(period);
-        let mut set = PeriodSet::default();
+        let mut set = Table::with_capacity(self.ip_entries.len() + 2 * self.email_entries.len());
         let mut out = Vec::with_capacity(64);
         let mut put = |out: &mut Vec<u8>, i: u32| {
-            if let Some(k) = list::parse_pseudonym(out) {
-                set.entry(k).or_insert(i);
+            if let Some((m, hex)) = list::parse_pseudonym(out) {
+                set.insert(pseudonym_key(m, &hex), i);
             }
             out.clear();
         };

@@ -111,9 +111,20 @@ fn clf_time(t: i64) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
-    // Civil date from days (Howard Hinnant's algorithm, written out here independently).
+    let (y, m, d) = civil(t.div_euclid(86_400));
+    format!(
+        "{d:02}/{}/{y}:{:02}:{:02}:{:02} +0000",
+        MONTHS[(m - 1) as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Year, month and day of days since 1970-01-01 (Howard Hinnant's algorithm, written out here
+/// independently of the crate).
+fn civil(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -122,14 +133,7 @@ fn clf_time(t: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{d:02}/{}/{y}:{:02}:{:02}:{:02} +0000",
-        MONTHS[(m - 1) as usize],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// `text` without the lines the oracle says hold an entry.
@@ -584,4 +588,100 @@ fn prune_takes_out_entries_past_the_window_and_grace() {
         .arg(&list)
         .run()
         .fails_naming("max-age");
+}
+
+/// The nightly recipe of the README, run as written with its paths moved into a temporary
+/// directory: hashed copies in the history lose the subject's lines, the list loses its old entry.
+#[test]
+fn the_nightly_recipe_erases_the_history_and_prunes_the_list() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let script = readme
+        .split_once("```sh forget-nightly\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("README has the forget-nightly block")
+        .0;
+    let dir = tempdir();
+    let d = dir.path();
+    for sub in ["var", "incoming"] {
+        std::fs::create_dir(d.join(sub)).unwrap();
+    }
+    let key = key_file(d, "key", KEY_A);
+    // Today, for the entries: recent ones stay, one of last year goes.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (y, m, day) = civil(now.div_euclid(86_400));
+    let today = format!("{y:04}-{m:02}-{day:02}");
+    let list = LIST.replace("2026-11-01", &today) + &format!("{}-01-01 ip:192.0.2.99\n", y - 1);
+    let list_path = write_file(&d.join("var"), "forget.txt", list.as_bytes());
+    crate::util::keys::owner_only(&list_path);
+    // Two hashed copies of a log where the subject is on a few lines (within the safety valve).
+    let g = generate(3000);
+    let mut few = Generated {
+        text: String::new(),
+        entries: Vec::new(),
+    };
+    let mut subject = 0;
+    for (line, e) in g.text.split_inclusive('\n').zip(&g.entries) {
+        if e.is_empty() || subject < 8 {
+            subject += usize::from(!e.is_empty());
+            few.text.push_str(line);
+            few.entries.push(e.clone());
+        }
+    }
+    let raw = write_file(d, "raw.log", few.text.as_bytes());
+    let mut expected = Vec::new();
+    for name in ["access.log-20261124.gz", "access.log-20261125.gz"] {
+        let out = d.join("incoming").join(name);
+        logscrub()
+            .arg("--key-file")
+            .arg(&key)
+            .args(["--ip", "hash", "--email", "hash", "--rotate", "daily", "-o"])
+            .arg(&out)
+            .arg(&raw)
+            .run()
+            .ok();
+        expected.push(without_subject(
+            &gunzip(&std::fs::read(&out).unwrap()),
+            &few,
+        ));
+    }
+    let bin_dir = Path::new(crate::util::BIN).parent().unwrap();
+    let script = script
+        .replace("/var/lib/logscrub", d.join("var").to_str().unwrap())
+        .replace(
+            "/srv/analytics/incoming",
+            d.join("incoming").to_str().unwrap(),
+        )
+        .replace("/etc/logscrub/key", key.to_str().unwrap());
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env_remove("LOGSCRUB_KEY_FILE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (name, expected) in ["access.log-20261124.gz", "access.log-20261125.gz"]
+        .iter()
+        .zip(&expected)
+    {
+        let got = gunzip(&std::fs::read(d.join("incoming").join(name)).unwrap());
+        assert_eq!(&got, expected, "{name}");
+        assert!(got.len() < few.text.len());
+    }
+    let pruned = std::fs::read_to_string(&list_path).unwrap();
+    assert_eq!(pruned, LIST.replace("2026-11-01", &today));
+    let report = read_report(&d.join("var/forget-report.json"));
+    assert_eq!(
+        report["total"]["dropped"]["forgotten"],
+        2 * subject as u64,
+        "{report}"
+    );
 }
