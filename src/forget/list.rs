@@ -206,7 +206,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
 /// The canonical form of an email as found in a log or written in a list, into `out` (cleared
 /// first): `%XX` decoded with the pseudonyms' own [`write_canonical_email`], again until nothing
 /// changes (so `%2540` is `@` too), ASCII lowercased. `tmp` is scratch space. A list entry's
-/// `mailto:` is removed before ([`canonical_email_entry`]); in a log, `mailto:` is never part of
+/// `mailto:` is removed before (by the list parser); in a log, `mailto:` is never part of
 /// the span the detector finds.
 pub fn write_canonical_email_fully(text: &[u8], out: &mut Vec<u8>, tmp: &mut Vec<u8>) {
     out.clear();
