@@ -127,7 +127,8 @@ impl Scrubber {
                     };
                     times.find(line_head).unwrap_or(self.now)
                 };
-                list.scan(chunk, finder.spans(), finder.spill(), time_of, forget);
+                let (spans, spill) = (finder.spans(), finder.spill());
+                list.scan_continued(chunk, head, spans, spill, time_of, forget);
                 !forget.hits().is_empty()
             }
             None => false,
@@ -206,7 +207,10 @@ impl Scrubber {
             hits = &hits[skipped..];
             if fate.keeps() && hits.first().is_some_and(|h| h.line_start == start) {
                 fate = Fate::DropForgotten;
-                taken.push(start);
+                // A line's entries count once, with its last piece (the one with its newline).
+                if chunk[end - 1] == b'\n' {
+                    taken.push(start);
+                }
             }
             if !fate.keeps() || by_line {
                 // Write the run of kept lines before this one.

@@ -61,6 +61,10 @@ pub struct ForgetScratch {
     period: Option<(i64, Arc<PeriodSet>)>,
     /// Pseudonym tokens of the chunk: offset and key.
     tokens: Vec<(usize, u128)>,
+    /// For a chunk that starts inside a line: the spans and hits of that line's head.
+    detector: crate::detect::Detector,
+    head_spans: Vec<Span>,
+    head_hits: Vec<Hit>,
 }
 
 impl ForgetScratch {
@@ -92,6 +96,36 @@ impl ForgetScratch {
 }
 
 impl Forget {
+    /// [`Forget::scan`] for a chunk that may start inside a line cut by the framer (a line longer
+    /// than a chunk), whose first [`crate::framing::LINE_HEAD`] bytes are `head`: when the head
+    /// holds an entry, the chunk's first line (the rest of that line) is a hit too, so every piece
+    /// of the line after the one holding the entry is dropped with it.
+    pub fn scan_continued(
+        &self,
+        chunk: &[u8],
+        head: Option<&[u8]>,
+        spans: &[Span],
+        spill: &[u8],
+        mut time_of: impl FnMut(usize) -> i64,
+        scratch: &mut ForgetScratch,
+    ) {
+        let Some(head) = head else {
+            return self.scan(chunk, spans, spill, time_of, scratch);
+        };
+        let mut head_spans = std::mem::take(&mut scratch.head_spans);
+        head_spans.clear();
+        scratch.detector.find(head, &mut head_spans);
+        let t = time_of(0);
+        self.scan(head, &head_spans, b"", |_| t, scratch);
+        scratch.head_spans = head_spans;
+        scratch.head_hits.clear();
+        scratch.head_hits.extend(scratch.hits.iter().map(|h| Hit { line_start: 0, ..*h }));
+        self.scan(chunk, spans, spill, time_of, scratch);
+        scratch.hits.append(&mut scratch.head_hits);
+        scratch.hits.sort_unstable();
+        scratch.hits.dedup();
+    }
+
     /// Finds the lines of `chunk` that hold an entry, into `scratch` ([`ForgetScratch::hits`]).
     /// `spans` are the detectors' spans of the chunk and `spill` the whole text of one that
     /// crosses its end; `time_of(line_start)` is the time of a line (Unix seconds; the run's "now"
