@@ -10,8 +10,10 @@ Rows (names for --only):
                  (the reference every other row is quoted against)
   forget         logscrub --forget LIST IN.gz > /dev/null       vs  logscrub IN.gz > /dev/null
                  (LIST: 100 000 entries naming nobody in the log, so the same lines come out)
-  forget_hashed  logscrub --forget LIST --ip hash --email hash --rotate daily HASHED.gz
+  forget_hashed  logscrub --forget LIST --ip hash --email hash HASHED.gz
                  vs the same without --forget (HASHED.gz: the input hashed once with the key)
+  forget_hashed_daily   the same with --rotate daily: the entries' pseudonyms are made for
+                 each of the input's 90 days
 The last lines are "RATIO name value" lines, one per row.
 """
 import argparse
@@ -72,23 +74,35 @@ def row_zcat(ctx, args):
 
 def row_forget(ctx, args):
     ls, gz, lst = args.logscrub, ctx["gz"], forget_list(ctx)
-    return pair("forget", f"{ls} --forget {lst} {gz} > /dev/null", f"{ls} {gz} > /dev/null",
+    return pair("forget", f"{ls} --quiet --forget {lst} {gz} > /dev/null", f"{ls} --quiet {gz} > /dev/null",
                 args.runs, ctx["mbytes"], "logscrub --forget (100 000 entries)", "logscrub")
 
 
-def row_forget_hashed(ctx, args):
+def hashed_row(ctx, args, name, rotate):
     ls, gz, key, lst = args.logscrub, ctx["gz"], ctx["key"], forget_list(ctx)
-    hashed = os.path.join(ctx["work"], "hashed-daily.log.gz")
+    hashed = os.path.join(ctx["work"], f"hashed-{rotate}.log.gz")
     if not os.path.exists(hashed) or os.path.getmtime(hashed) < os.path.getmtime(gz):
-        subprocess.run(f"{ls} --key-file {key} --ip hash --email hash --rotate daily -o {hashed} {gz}",
+        subprocess.run(f"{ls} --key-file {key} --ip hash --email hash --rotate {rotate} -o {hashed} {gz}",
                        shell=True, check=True)
-    flags = f"--key-file {key} --ip hash --email hash --rotate daily"
-    return pair("forget_hashed", f"{ls} --forget {lst} {flags} {hashed} > /dev/null",
-                f"{ls} {flags} {hashed} > /dev/null", args.runs, ctx["mbytes"],
-                "logscrub --forget, hashed input", "logscrub, hashed input")
+    flags = f"--key-file {key} --ip hash --email hash --rotate {rotate}"
+    return pair(name, f"{ls} --quiet --forget {lst} {flags} {hashed} > /dev/null",
+                f"{ls} --quiet {flags} {hashed} > /dev/null", args.runs, ctx["mbytes"],
+                f"logscrub --forget, hashed input ({rotate})", f"logscrub, hashed input ({rotate})")
 
 
-ROWS = {"zcat": row_zcat, "forget": row_forget, "forget_hashed": row_forget_hashed}
+def row_forget_hashed(ctx, args):
+    """Hashed with one key for all time: one set of the entries' pseudonyms for the run."""
+    return hashed_row(ctx, args, "forget_hashed", "never")
+
+
+def row_forget_hashed_daily(ctx, args):
+    """Hashed with a key per day: the entries' pseudonyms are made for each day of the input
+    (the generated log spans 90 days, so 90 times 100 000 entries)."""
+    return hashed_row(ctx, args, "forget_hashed_daily", "daily")
+
+
+ROWS = {"zcat": row_zcat, "forget": row_forget, "forget_hashed": row_forget_hashed,
+        "forget_hashed_daily": row_forget_hashed_daily}
 
 
 def main():

@@ -60,7 +60,7 @@ pub struct ForgetScratch {
     /// The last period's pseudonym set this worker used.
     period: Option<(i64, Arc<PeriodSet>)>,
     /// Pseudonym tokens of the chunk: offset and key.
-    tokens: Vec<(usize, u128)>,
+    tokens: Vec<(usize, u64)>,
     /// For a chunk that starts inside a line: the spans and hits of that line's head.
     detector: crate::detect::Detector,
     head_spans: Vec<Span>,
@@ -119,7 +119,10 @@ impl Forget {
         self.scan(head, &head_spans, b"", |_| t, scratch);
         scratch.head_spans = head_spans;
         scratch.head_hits.clear();
-        scratch.head_hits.extend(scratch.hits.iter().map(|h| Hit { line_start: 0, ..*h }));
+        scratch.head_hits.extend(scratch.hits.iter().map(|h| Hit {
+            line_start: 0,
+            ..*h
+        }));
         self.scan(chunk, spans, spill, time_of, scratch);
         scratch.hits.append(&mut scratch.head_hits);
         scratch.hits.sort_unstable();
@@ -163,7 +166,7 @@ impl Forget {
         let keyed = self
             .keyed
             .as_ref()
-            .filter(|_| !self.ip_entries.is_empty() || !self.email_entries.is_empty());
+            .filter(|_| !self.ip_entries.is_empty() || !self.emails.is_empty());
         if keyed.is_some() || !self.pseudonyms.is_empty() {
             self.scan_pseudonyms(chunk, keyed, &mut time_of, scratch);
         }

@@ -32,6 +32,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::action::hash::PeriodKey;
 use crate::action::hash::DIGEST_HEX_DIGITS;
 use crate::action::{PrefixCipher, Pseudonyms};
 use crate::error::Error;
@@ -111,47 +112,44 @@ impl FxHasher {
 type Build = BuildHasherDefault<FxHasher>;
 type Set<K> = HashMap<K, u32, Build>;
 
-/// A set of 128-bit keys (addresses, pseudonyms) to entry indices, with a one-bit-per-key filter
-/// in front that fits in L2: most keys a log holds are nobody's on the list, and are turned away
-/// without touching the table.
-#[derive(Clone, Debug, Default)]
-struct Table {
-    map: Set<u128>,
+/// A set of keys (addresses as 128 bits, pseudonyms as 64) to entry indices, with a
+/// one-bit-per-key filter in front that fits in L2: most keys a log holds are nobody's on the
+/// list, and are turned away without touching the table.
+#[derive(Clone, Debug)]
+struct Table<K> {
+    map: HashMap<K, u32, Build>,
     bits: Vec<u64>,
     shift: u32,
 }
 
-impl Table {
+impl<K: std::hash::Hash + Eq + Copy> Table<K> {
     /// A table for about `n` keys: 16 filter bits per key (a false pass about one in 16), from
     /// 4 Ki to 8 Mi bits.
-    fn with_capacity(n: usize) -> Table {
+    fn with_capacity(n: usize) -> Table<K> {
         let bits = (n * 16).next_power_of_two().clamp(1 << 12, 1 << 23);
         Table {
-            map: Set::with_capacity_and_hasher(n, Build::default()),
+            map: HashMap::with_capacity_and_hasher(n, Build::default()),
             bits: vec![0; bits / 64],
             shift: 64 - bits.trailing_zeros(),
         }
     }
 
     #[inline]
-    fn slot(&self, key: u128) -> (usize, u64) {
+    fn slot(&self, key: K) -> (usize, u64) {
         let mut h = FxHasher::default();
-        h.write_u128(key);
+        key.hash(&mut h);
         let bit = (h.finish() >> self.shift) as usize;
         (bit / 64, 1 << (bit % 64))
     }
 
-    fn insert(&mut self, key: u128, entry: u32) {
-        if self.bits.is_empty() {
-            *self = Table::with_capacity(1 << 10);
-        }
+    fn insert(&mut self, key: K, entry: u32) {
         let (word, bit) = self.slot(key);
         self.bits[word] |= bit;
         self.map.entry(key).or_insert(entry);
     }
 
     #[inline]
-    fn get(&self, key: u128) -> Option<u32> {
+    fn get(&self, key: K) -> Option<u32> {
         if self.map.is_empty() {
             return None;
         }
@@ -167,16 +165,17 @@ impl Table {
     }
 }
 
-/// A pseudonym as a key: its marker and the value of its hex digits.
-fn pseudonym_key(marker: Marker, hex: &[u8; DIGEST_HEX_DIGITS]) -> u128 {
+/// A pseudonym as a key: the value of its hex digits, the marker in its top two bits (64 bits of
+/// HMAC are kept either way, so two entries' pseudonyms meet only by a chance of 2^-62 a pair).
+fn pseudonym_key(marker: Marker, hex: &[u8; DIGEST_HEX_DIGITS]) -> u64 {
     let value = hex.iter().fold(0u64, |v, &d| {
         v << 4 | u64::from(crate::text::hex_value(d).unwrap_or(0))
     });
-    (marker as u128) << 64 | u128::from(value)
+    value ^ (marker as u64) << 62
 }
 
 /// The pseudonyms of every address and email entry for one period, to their entries.
-type PeriodSet = Table;
+type PeriodSet = Table<u64>;
 
 /// The key of an address in the sets: its IPv6 form, IPv4 as IPv4-mapped, so that an IPv4
 /// address and its mapped form are one key.
@@ -195,14 +194,13 @@ pub struct Forget {
     /// Entry index → its line in the list.
     lines: Vec<u32>,
     /// Addresses to find in a line (raw, or encrypted under [`Forget::encrypted`]).
-    ips: Table,
+    ips: Table<u128>,
     emails: Set<Box<[u8]>>,
     users: Set<Box<[u8]>>,
     /// `pseudonym:` entries.
-    pseudonyms: Table,
+    pseudonyms: Table<u64>,
     /// Address and email entries, raw, to make their pseudonyms from.
     ip_entries: Vec<(IpAddr, u32)>,
-    email_entries: Vec<(Box<[u8]>, u32)>,
     keyed: Option<Arc<Pseudonyms>>,
     periods: Mutex<Vec<(i64, Arc<PeriodSet>)>>,
     max_share: f64,
@@ -260,15 +258,16 @@ impl Forget {
         let count = |f: fn(&Subject) -> bool| list.entries.iter().filter(|e| f(&e.subject)).count();
         let ips = count(|s| matches!(s, Subject::Ip(_)));
         let pseudonyms = count(|s| matches!(s, Subject::Pseudonym(..)));
+        let emails = count(|s| matches!(s, Subject::Email(_)));
+        let users = count(|s| matches!(s, Subject::User(_)));
         let mut f = Forget {
             path: list.path,
             lines: Vec::with_capacity(list.entries.len()),
             ips: Table::with_capacity(ips),
-            emails: Set::default(),
-            users: Set::default(),
+            emails: Set::with_capacity_and_hasher(emails, Build::default()),
+            users: Set::with_capacity_and_hasher(users, Build::default()),
             pseudonyms: Table::with_capacity(pseudonyms),
-            ip_entries: Vec::new(),
-            email_entries: Vec::new(),
+            ip_entries: Vec::with_capacity(ips),
             keyed: None,
             periods: Mutex::default(),
             max_share: DEFAULT_MAX_SHARE,
@@ -282,8 +281,7 @@ impl Forget {
                     f.ip_entries.push((a, i));
                 }
                 Subject::Email(e) => {
-                    f.emails.entry(e.clone()).or_insert(i);
-                    f.email_entries.push((e, i));
+                    f.emails.entry(e).or_insert(i);
                 }
                 Subject::User(u) => {
                     f.users.entry(u).or_insert(i);
@@ -388,44 +386,82 @@ impl Forget {
             return Arc::clone(set);
         }
         let key = pseudonyms.period_key(period);
-        let mut set = Table::with_capacity(self.ip_entries.len() + 2 * self.email_entries.len());
-        let mut out = Vec::with_capacity(64);
-        let mut put = |out: &mut Vec<u8>, i: u32| {
-            if let Some((m, hex)) = list::parse_pseudonym(out) {
-                set.insert(pseudonym_key(m, &hex), i);
-            }
-            out.clear();
-        };
-        for &(a, i) in &self.ip_entries {
-            match a {
-                IpAddr::V4(a) => key.ipv4(a, &mut out),
-                IpAddr::V6(a) => key.ipv6(a, &mut out),
-            }
-            put(&mut out, i);
-        }
-        let mut encoded = Vec::new();
-        for (e, i) in &self.email_entries {
-            key.email(e, &mut out);
-            put(&mut out, *i);
-            // A doubly encoded address (`jane%2540example.org`) as the pseudonyms' one-pass
-            // canonical form leaves it: also matched, whatever that form is.
-            encoded.clear();
-            for &b in e.iter() {
-                match b {
-                    b'@' => encoded.extend_from_slice(b"%2540"),
-                    b => encoded.push(b),
-                }
-            }
-            key.email(&encoded, &mut out);
-            put(&mut out, *i);
+        // Every entry's pseudonyms, made on a few threads (the workers wait for them anyway).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let emails: Vec<(&[u8], u32)> = self.emails.iter().map(|(e, &i)| (&e[..], i)).collect();
+        let (ips, emails) = (&self.ip_entries[..], &emails[..]);
+        let part = |len: usize, t: usize| len * t / threads..len * (t + 1) / threads;
+        let parts: Vec<Vec<(u64, u32)>> = std::thread::scope(|s| {
+            let key = &key;
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (ips, emails) = (&ips[part(ips.len(), t)], &emails[part(emails.len(), t)]);
+                    s.spawn(move || {
+                        let mut keys = ip_pseudonyms(key, ips);
+                        keys.extend(email_pseudonyms(key, emails));
+                        keys
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let mut set = PeriodSet::with_capacity(parts.iter().map(Vec::len).sum());
+        for (k, i) in parts.into_iter().flatten() {
+            set.insert(k, i);
         }
         let set = Arc::new(set);
-        if periods.len() >= 8 {
+        if periods.len() >= 3 {
             periods.remove(0);
         }
         periods.push((period, Arc::clone(&set)));
         set
     }
+}
+
+/// The pseudonyms of address entries under `key`.
+fn ip_pseudonyms(key: &PeriodKey, entries: &[(IpAddr, u32)]) -> Vec<(u64, u32)> {
+    let mut out = Vec::with_capacity(64);
+    let mut keys = Vec::with_capacity(entries.len());
+    for &(a, i) in entries {
+        match a {
+            IpAddr::V4(a) => key.ipv4(a, &mut out),
+            IpAddr::V6(a) => key.ipv6(a, &mut out),
+        }
+        if let Some((m, hex)) = list::parse_pseudonym(&out) {
+            keys.push((pseudonym_key(m, &hex), i));
+        }
+        out.clear();
+    }
+    keys
+}
+
+/// The pseudonyms of email entries under `key`: of the address, and of it doubly encoded
+/// (`jane%2540example.org`) as the pseudonyms' one-pass canonical form leaves that (whatever
+/// that form is: both go through the pseudonyms' own functions).
+fn email_pseudonyms(key: &PeriodKey, entries: &[(&[u8], u32)]) -> Vec<(u64, u32)> {
+    let mut out = Vec::with_capacity(64);
+    let mut encoded = Vec::with_capacity(64);
+    let mut keys = Vec::with_capacity(entries.len() * 2);
+    for (e, i) in entries {
+        encoded.clear();
+        for &b in e.iter() {
+            match b {
+                b'@' => encoded.extend_from_slice(b"%2540"),
+                b => encoded.push(b),
+            }
+        }
+        for text in [e, &encoded[..]] {
+            key.email(text, &mut out);
+            if let Some((m, hex)) = list::parse_pseudonym(&out) {
+                keys.push((pseudonym_key(m, &hex), *i));
+            }
+            out.clear();
+        }
+    }
+    keys
 }
 
 #[cfg(test)]

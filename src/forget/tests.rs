@@ -287,7 +287,14 @@ fn a_line_longer_than_a_chunk_is_dropped_whole() {
         let (stats, sink) =
             crate::pipeline::scrub_sequential(&scrubber, framer, Sink::memory(), "t").unwrap();
         let out = String::from_utf8(sink.into_memory()).unwrap();
-        assert_eq!(out, "198.51.100.0 - - x\n198.51.100.0 - - y\n", "chunk {chunk}");
-        assert_eq!((stats.lines_in, stats.lines_out, stats.forgotten), (4, 2, 2), "chunk {chunk}");
+        assert_eq!(
+            out, "198.51.100.0 - - x\n198.51.100.0 - - y\n",
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            (stats.lines_in, stats.lines_out, stats.forgotten),
+            (4, 2, 2),
+            "chunk {chunk}"
+        );
     }
 }
