@@ -248,33 +248,27 @@ impl Forget {
                 scratch.tokens.push((p, pseudonym_key(marker, &hex)));
             }
         }
-        // The line of the last token: its start, its end, and its period's set.
+        // The line of the last token: its start, its end, and its period (read once a line).
         let (mut start, mut end) = (0, 0);
-        let mut set: Option<Arc<PeriodSet>> = None;
+        let mut line_period: Option<i64> = None;
         for i in 0..scratch.tokens.len() {
             let (p, key) = scratch.tokens[i];
             if p >= end {
                 start = line_start(chunk, p).max(end);
                 end = memchr::memchr(b'\n', &chunk[p..]).map_or(chunk.len(), |n| p + n + 1);
-                set = None;
+                line_period = None;
             }
             let mut found = self.pseudonyms.get(key);
             if let (None, Some(pseudonyms)) = (found, keyed) {
-                let set = set.get_or_insert_with(|| {
-                    let period = match pseudonyms.rotation() {
-                        Rotation::Never => 0,
-                        _ => pseudonyms.period(time_of(start)),
-                    };
-                    match &scratch.period {
-                        Some((q, s)) if *q == period => Arc::clone(s),
-                        _ => {
-                            let s = self.period_set(pseudonyms, period);
-                            scratch.period = Some((period, Arc::clone(&s)));
-                            s
-                        }
-                    }
+                let period = *line_period.get_or_insert_with(|| match pseudonyms.rotation() {
+                    Rotation::Never => 0,
+                    _ => pseudonyms.period(time_of(start)),
                 });
-                found = set.get(key);
+                // The worker keeps the set it used last: no shared counter is touched per line.
+                if scratch.period.as_ref().map(|(q, _)| *q) != Some(period) {
+                    scratch.period = Some((period, self.period_set(pseudonyms, period)));
+                }
+                found = scratch.period.as_ref().and_then(|(_, set)| set.get(key));
             }
             if let Some(entry) = found {
                 scratch.hits.push(Hit {
