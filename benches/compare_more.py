@@ -1,57 +1,106 @@
 #!/usr/bin/env python3
-"""Extra rows for /work/shared/bench/compare.py: the same input, the same A B A B timing (its `pair`),
-one function per row so rows from different features merge without touching each other.
+"""Extra rows for the maintainers' compare.py (kept beside the repository, in shared/bench/).
 
-Usage (from the repository, after `cargo build --release`, under `umask 077`):
-  benches/compare_more.py [--logscrub PATH] [--runs N] [--mb SIZE] [--only NAME,...]
+It imports `pair` and `run_timed` from that compare.py (found with --compare, or in
+../shared/bench/ beside this repository) and adds rows, each in a function of its own so rows from
+different engineers merge easily. Run it under `umask 077` (keys must not be readable by others):
+
+  umask 077; python3 benches/compare_more.py --logscrub target/release/logscrub --runs 5 --mb 200
 
 Rows (names for --only):
-  zcat           logscrub IN.gz > /dev/null                     vs  zcat IN.gz > /dev/null
-                 (the reference every other row is quoted against)
-  forget         logscrub --forget LIST IN.gz > /dev/null       vs  logscrub IN.gz > /dev/null
-                 (LIST: 100 000 entries naming nobody in the log, so the same lines come out)
-  forget_hashed  logscrub --forget LIST --ip hash --email hash HASHED.gz
-                 vs the same without --forget (HASHED.gz: the input hashed once with the key)
-  forget_hashed_daily   the same with --rotate daily: the entries' pseudonyms are made for
-                 each of the input's 90 days
-The last lines are "RATIO name value" lines, one per row.
+  aggregate  logscrub aggregate -j 2 IN.gz -o DIR (tables)   vs  zcat IN.gz > /dev/null
+  goaccess   logscrub aggregate -j 2 IN.gz -o DIR           vs  goaccess IN.gz (JSON report), where
+             goaccess is installed (apt-get install goaccess); skipped with a note otherwise
+  aggrss     peak RSS of logscrub aggregate -j 2 on a 1.5 M-line log (generated with the
+             maintainers' generator, cached beside compare.py's inputs)
+  zcat       logscrub IN.gz > /dev/null                      vs  zcat IN.gz > /dev/null
+             (the reference the forget rows are quoted against, in the same run)
+  forget     logscrub --forget LIST IN.gz > /dev/null        vs  logscrub IN.gz > /dev/null
+             (LIST: 100 000 entries of every type naming nobody in the log)
+  forget_hashed        the same on IN.gz hashed once (--ip hash --email hash, one key for all
+             time), both runs hashing again with the key
+  forget_hashed_daily  the same with --rotate daily: the entries' pseudonyms are made for each
+             of the input's 90 days
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, "/work/shared/bench")
-from compare import pair  # noqa: E402
-
-SHARED = "/work/shared/bench"
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def setup(args):
-    """The generated input (as compare.py makes and caches it), its plain size, a key, a scratch dir."""
-    work = os.path.join(tempfile.gettempdir(), "logscrub-bench")
-    os.makedirs(work, exist_ok=True)
-    gz = os.path.join(work, f"access-{args.mb}mb.log.gz")
+def load_compare(path):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    import compare  # noqa: E402  (the maintainers' script)
+    return compare
+
+
+def generated(compare, work, mb=None, lines=None):
+    """The maintainers' generated log of `mb` MB (or `lines` lines), gzip, cached in `work`."""
+    lines = lines or mb * 1_000_000 // 238
+    name = f"access-{mb}mb.log.gz" if mb else f"access-{lines}lines.log.gz"
+    gz = os.path.join(work, name)
     if not os.path.exists(gz):
-        lines = args.mb * 1_000_000 // 238
+        gen = os.path.join(os.path.dirname(compare.__file__), "gen_access_log.py")
         print(f"generating {gz} ({lines} lines)...", flush=True)
-        subprocess.run(f"python3 {SHARED}/gen_access_log.py --lines {lines} | gzip -6 > {gz}.tmp "
-                       f"&& mv {gz}.tmp {gz}", shell=True, check=True)
-    size = int(subprocess.run(f"zcat {gz} | wc -c", shell=True, check=True, capture_output=True,
-                              text=True).stdout)
+        subprocess.run(f"python3 {gen} --lines {lines} | gzip -6 > {gz}.tmp && mv {gz}.tmp {gz}",
+                       shell=True, check=True)
+    return gz
+
+
+def text_mbytes(gz):
+    out = subprocess.run(f"zcat {gz} | wc -c", shell=True, check=True, capture_output=True, text=True)
+    return int(out.stdout) / 1e6
+
+
+def row_aggregate(compare, logscrub, gz, mbytes, runs, out_dir):
+    out = os.path.join(out_dir, "agg")
+    os.makedirs(out, exist_ok=True)
+    return compare.pair("aggregate", f"{logscrub} aggregate -q -j 2 -o {out} {gz}",
+                        f"zcat {gz} > /dev/null", runs, mbytes,
+                        "logscrub aggregate -j 2 (gz -> tables)", "zcat")
+
+
+def row_goaccess(compare, logscrub, gz, mbytes, runs, out_dir):
+    if not shutil.which("goaccess"):
+        subprocess.run("apt-get install -y -q goaccess >/dev/null 2>&1", shell=True)
+    if not shutil.which("goaccess"):
+        print("\n[goaccess] skipped: goaccess is not installed (apt-get install goaccess)")
+        return None
+    out = os.path.join(out_dir, "agg-ga")
+    os.makedirs(out, exist_ok=True)
+    report = os.path.join(out_dir, "goaccess.json")
+    return compare.pair("goaccess", f"{logscrub} aggregate -q -j 2 -o {out} {gz}",
+                        f"zcat {gz} | goaccess - --log-format=COMBINED --no-progress -o {report}",
+                        1, mbytes, "logscrub aggregate -j 2", "zcat | goaccess 1.7 (JSON report)")
+
+
+def row_aggrss(compare, logscrub, work, out_dir):
+    gz = generated(compare, work, lines=1_500_000)
+    out = os.path.join(out_dir, "agg-rss")
+    os.makedirs(out, exist_ok=True)
+    wall, rss = compare.run_timed(f"{logscrub} aggregate -q -j 2 -o {out} {gz}")
+    print(f"\n[aggrss]\n  logscrub aggregate -j 2 on 1.5 M lines: {wall:.2f} s, peak RSS {rss / 1024:.1f} MiB")
+    return "aggrss", rss / 1024, rss
+
+
+def bench_key(work):
+    """A key readable by its owner only (logscrub refuses any other)."""
     key = os.path.join(work, "bench.key")
     with open(key, "wb") as f:
         f.write(bytes(range(32)))
     os.chmod(key, 0o600)
-    return {"work": work, "gz": gz, "mbytes": size / 1e6, "key": key}
+    return key
 
 
-def forget_list(ctx, n=100_000):
-    """A list of n entries of every type, naming nobody in the generated log."""
-    path = os.path.join(ctx["work"], f"forget-{n}.txt")
+def forget_list(work, n=100_000):
+    """A forget list of n entries of every type, naming nobody in the generated log."""
+    path = os.path.join(work, f"forget-{n}.txt")
     if not os.path.exists(path):
-        with open(path, "w") as f:
+        with open(path + ".tmp", "w") as f:
             for i in range(n):
                 k = i % 10
                 if k <= 3:
@@ -62,66 +111,89 @@ def forget_list(ctx, n=100_000):
                     f.write(f"2026-11-25 email:someone.{i}@example.net\n")
                 else:
                     f.write(f"2026-11-25 user:user{i}\n")
-        os.chmod(path, 0o600)
+        os.chmod(path + ".tmp", 0o600)
+        os.rename(path + ".tmp", path)
     return path
 
 
-def row_zcat(ctx, args):
-    ls, gz = args.logscrub, ctx["gz"]
-    return pair("zcat", f"{ls} {gz} > /dev/null", f"zcat {gz} > /dev/null", args.runs,
-                ctx["mbytes"], "logscrub gz -> plain", "zcat")
+def row_zcat(compare, logscrub, gz, mbytes, runs):
+    return compare.pair("zcat", f"{logscrub} {gz} > /dev/null", f"zcat {gz} > /dev/null", runs,
+                        mbytes, "logscrub gz -> plain", "zcat")
 
 
-def row_forget(ctx, args):
-    ls, gz, lst = args.logscrub, ctx["gz"], forget_list(ctx)
-    return pair("forget", f"{ls} --quiet --forget {lst} {gz} > /dev/null", f"{ls} --quiet {gz} > /dev/null",
-                args.runs, ctx["mbytes"], "logscrub --forget (100 000 entries)", "logscrub")
+def row_forget(compare, logscrub, gz, mbytes, runs, work):
+    lst = forget_list(work)
+    return compare.pair("forget", f"{logscrub} --quiet --forget {lst} {gz} > /dev/null",
+                        f"{logscrub} --quiet {gz} > /dev/null", runs, mbytes,
+                        "logscrub --forget (100 000 entries)", "logscrub")
 
 
-def hashed_row(ctx, args, name, rotate):
-    ls, gz, key, lst = args.logscrub, ctx["gz"], ctx["key"], forget_list(ctx)
-    hashed = os.path.join(ctx["work"], f"hashed-{rotate}.log.gz")
+def hashed_row(compare, logscrub, gz, mbytes, runs, work, name, rotate):
+    key, lst = bench_key(work), forget_list(work)
+    hashed = os.path.join(work, f"hashed-{rotate}-" + os.path.basename(gz))
     if not os.path.exists(hashed) or os.path.getmtime(hashed) < os.path.getmtime(gz):
-        subprocess.run(f"{ls} --key-file {key} --ip hash --email hash --rotate {rotate} -o {hashed} {gz}",
-                       shell=True, check=True)
+        subprocess.run(f"{logscrub} --quiet --key-file {key} --ip hash --email hash --rotate {rotate} "
+                       f"-o {hashed} {gz}", shell=True, check=True)
     flags = f"--key-file {key} --ip hash --email hash --rotate {rotate}"
-    return pair(name, f"{ls} --quiet --forget {lst} {flags} {hashed} > /dev/null",
-                f"{ls} --quiet {flags} {hashed} > /dev/null", args.runs, ctx["mbytes"],
-                f"logscrub --forget, hashed input ({rotate})", f"logscrub, hashed input ({rotate})")
+    return compare.pair(name, f"{logscrub} --quiet --forget {lst} {flags} {hashed} > /dev/null",
+                        f"{logscrub} --quiet {flags} {hashed} > /dev/null", runs, mbytes,
+                        f"logscrub --forget, hashed input ({rotate})",
+                        f"logscrub, hashed input ({rotate})")
 
 
-def row_forget_hashed(ctx, args):
-    """Hashed with one key for all time: one set of the entries' pseudonyms for the run."""
-    return hashed_row(ctx, args, "forget_hashed", "never")
+def row_forget_hashed(compare, logscrub, gz, mbytes, runs, work):
+    return hashed_row(compare, logscrub, gz, mbytes, runs, work, "forget_hashed", "never")
 
 
-def row_forget_hashed_daily(ctx, args):
-    """Hashed with a key per day: the entries' pseudonyms are made for each day of the input
-    (the generated log spans 90 days, so 90 times 100 000 entries)."""
-    return hashed_row(ctx, args, "forget_hashed_daily", "daily")
-
-
-ROWS = {"zcat": row_zcat, "forget": row_forget, "forget_hashed": row_forget_hashed,
-        "forget_hashed_daily": row_forget_hashed_daily}
+def row_forget_hashed_daily(compare, logscrub, gz, mbytes, runs, work):
+    return hashed_row(compare, logscrub, gz, mbytes, runs, work, "forget_hashed_daily", "daily")
 
 
 def main():
-    ap = argparse.ArgumentParser(description="extra compare.py rows")
+    ap = argparse.ArgumentParser(description="extra rows for compare.py")
+    ap.add_argument("--compare", default=os.path.join(HERE, "..", "..", "shared", "bench", "compare.py"))
     ap.add_argument("--logscrub", default="target/release/logscrub")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--mb", type=int, default=300)
-    ap.add_argument("--only", default=",".join(ROWS))
+    ap.add_argument("--mb", type=int, default=200)
+    ap.add_argument("--input", help="a gzip access log instead of the generated one")
+    ap.add_argument("--only", default="aggregate,goaccess,aggrss,zcat,forget,forget_hashed,"
+                                      "forget_hashed_daily")
     args = ap.parse_args()
-    args.logscrub = os.path.abspath(args.logscrub)
-    if not os.access(args.logscrub, os.X_OK):
-        sys.exit(f"no logscrub binary at {args.logscrub}: build with cargo build --release")
-    ctx = setup(args)
-    print(f"input: {ctx['gz']} ({ctx['mbytes']:.1f} MB plain); {os.cpu_count()} CPUs; "
+    if not os.path.exists(args.compare):
+        args.compare = "/work/shared/bench/compare.py"
+    compare = load_compare(args.compare)
+    only = set(args.only.split(","))
+    logscrub = os.path.abspath(args.logscrub)
+    work = os.path.join(tempfile.gettempdir(), "logscrub-bench")
+    os.makedirs(work, exist_ok=True)
+    gz = os.path.abspath(args.input) if args.input else generated(compare, work, mb=args.mb)
+    mbytes = text_mbytes(gz)
+    print(f"input: {gz} ({os.path.getsize(gz) / 1e6:.1f} MB gzip, {mbytes:.1f} MB plain); "
           f"{args.runs} runs each after a warm-up")
-    results = [ROWS[name](ctx, args) for name in args.only.split(",") if name in ROWS]
+    out_dir = tempfile.mkdtemp(dir=work)
+    results = []
+    try:
+        if "aggregate" in only:
+            results.append(row_aggregate(compare, logscrub, gz, mbytes, args.runs, out_dir))
+        if "goaccess" in only:
+            results.append(row_goaccess(compare, logscrub, gz, mbytes, args.runs, out_dir))
+        if "aggrss" in only:
+            results.append(row_aggrss(compare, logscrub, work, out_dir))
+        if "zcat" in only:
+            results.append(row_zcat(compare, logscrub, gz, mbytes, args.runs))
+        for name, row in [("forget", row_forget), ("forget_hashed", row_forget_hashed),
+                          ("forget_hashed_daily", row_forget_hashed_daily)]:
+            if name in only:
+                results.append(row(compare, logscrub, gz, mbytes, args.runs, work))
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
     print()
-    for name, ratio, rss in results:
-        print(f"RATIO {name} {ratio:.2f} (logscrub peak RSS {rss / 1024:.1f} MiB)")
+    for r in filter(None, results):
+        name, value, rss = r
+        if name == "aggrss":
+            print(f"RSS {name} {value:.1f} MiB")
+        else:
+            print(f"RATIO {name} {value:.2f} (logscrub peak RSS {rss / 1024:.1f} MiB)")
 
 
 if __name__ == "__main__":

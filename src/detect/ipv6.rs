@@ -179,12 +179,13 @@ pub(crate) fn find_at(
     };
     // A full first group with a decimal digit is the address's (`addr2001:db8::7`), and so is
     // the first group of all eight (`x2a9:ffaf:…:b7af:3273`); a shorter one, or one of letters
-    // only, is rather the end of a key (`time:`, `IPv6:`).
+    // only, is rather the end of a key (`time:`, `IPv6:`, `wlan0:`).
     let digit_led = head == 4 && text[start..start + head].iter().any(u8::is_ascii_digit);
     let mut found = match (glued, head) {
         (false, 0..=4) => accept(text, start),
+        // (A head of one or two digits after letters is rather a word's: `wlan0:`, `eth10:`.)
         (true, 0..=4) | (_, 5..=12) => {
-            glued_start().filter(|s| digit_led || full(&text[s.start..s.end]))
+            glued_start().filter(|s| digit_led || (head >= 3 && full(&text[s.start..s.end])))
         }
         _ => None,
     };

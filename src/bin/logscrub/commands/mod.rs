@@ -1,5 +1,6 @@
 //! One module per command; [`dispatch`] picks the one the command line names.
 
+pub mod aggregate;
 pub mod check;
 pub mod completions;
 pub mod forget;
@@ -19,6 +20,7 @@ pub fn dispatch(parsed: &Parsed) -> Exit {
         Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
         Some(Command::Reveal(args)) => reveal::run(args, cli.quiet, cli.progress.into()),
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Aggregate(args)) => aggregate::run(args),
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Man { command }) => man::run(command.as_deref()),
         Some(Command::Forget(args)) => forget::run(args),
