@@ -79,10 +79,12 @@ mod retention;
 mod aggregate;
 mod check;
 mod config;
+mod forget;
 mod help;
 mod progress;
 mod recipes;
 mod report;
+mod subject;
 
 // When things go wrong
 mod faults;
