@@ -50,10 +50,10 @@ impl Views {
             }
             let (a, b) = region(text, p, done);
             done = b;
-            if skip.iter().any(|&(s, e)| s < b && a < e) {
+            if skip.iter().any(|&(s, e)| s < b && a < e) || !may_hold(&text[a..b]) {
                 continue;
             }
-            self.search(text, a, b);
+            self.search(text, a, b, spans);
         }
         if self.extra.is_empty() {
             return;
@@ -63,20 +63,25 @@ impl Views {
         // inside a view span (`33.0.113.77` of `%32%30%33.0.113.77`) to that span, whose
         // address is read through the escapes.
         let extra = &self.extra;
+        // Both lists are sorted: the view spans that may overlap a raw one start at `first`.
+        let mut first = 0;
         spans.retain(|r| {
-            // A view span that covers a raw one reads it through its escapes: it stands alone.
-            if extra.iter().any(|v| v.start <= r.start && r.end <= v.end) {
-                return false;
+            while first < extra.len() && extra[first].end <= r.start {
+                first += 1;
             }
             let escape_end = (1..=2).find_map(|k| {
-                let at = r.start.checked_sub(k)?;
-                let (len, _, _) = escape_at(text, at).filter(|_| text[at] == b'%')?;
-                Some(at + len)
+                let at = r.start.checked_sub(k).filter(|&at| text[at] == b'%')?;
+                escape_at(text, at).map(|(len, _, _)| at + len)
             });
-            let Some(after) = escape_end else {
-                return true;
-            };
-            !extra.iter().any(|v| v.start == after && v.start < r.end)
+            for v in extra[first..].iter().take_while(|v| v.start < r.end) {
+                // A view span that covers a raw one reads it through its escapes, and one that
+                // starts right after the escape a raw one starts inside of reads that place
+                // without the escape's digits: the raw one gives way.
+                if (v.start <= r.start && r.end <= v.end) || escape_end == Some(v.start) {
+                    return false;
+                }
+            }
+            true
         });
         // Merge the two sorted lists.
         self.merged.clear();
@@ -96,8 +101,9 @@ impl Views {
         std::mem::swap(spans, &mut self.merged);
     }
 
-    /// Decodes `text[a..b]` and collects the spans its view holds, in raw offsets.
-    fn search(&mut self, text: &[u8], a: usize, b: usize) {
+    /// Decodes `text[a..b]` and collects the spans its view holds, in raw offsets, but for those
+    /// of `known`.
+    fn search(&mut self, text: &[u8], a: usize, b: usize, known: &[Span]) {
         self.view.clear();
         self.starts.clear();
         self.ends.clear();
@@ -146,12 +152,36 @@ impl Views {
                 kind: s.kind,
                 addr: s.addr.filter(|_| !dots_only),
             };
+            // What the raw text holds as it stands (`jane%40example.com`) is found already.
+            let i = known.partition_point(|k| k.start < start);
+            let same = known
+                .get(i)
+                .is_some_and(|k| (k.start, k.end, k.kind) == (start, end, raw.kind));
             match self.extra.last() {
                 Some(last) if last.end > start => {}
+                _ if same => {}
                 _ => self.extra.push(raw),
             }
         }
     }
+}
+
+/// Whether a raw region can hold an address or an email once decoded: it has an `@`, a dot or a
+/// colon, or an escape that may stand for one (`%40`, `%2E`, `%3A`, `%25…`, `\u…`, `&…;`).
+/// Most escapes of a log (`%20` and `%2F` in a path) stand in regions that hold none: they are
+/// not decoded at all.
+fn may_hold(region: &[u8]) -> bool {
+    if memchr::memchr3(b'@', b'.', b':', region).is_some() {
+        return true;
+    }
+    memchr::memchr3_iter(b'%', b'\\', b'&', region).any(|i| match &region[i..] {
+        [b'%', b'4', b'0', ..]
+        | [b'%', b'2', b'5' | b'e' | b'E', ..]
+        | [b'%', b'3', b'a' | b'A', ..] => true,
+        [b'\\', b'u' | b'x' | b'X', ..] => true,
+        [b'&', ..] => true,
+        _ => false,
+    })
 }
 
 /// Whether a view can hold an address or an email at all.
