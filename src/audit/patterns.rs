@@ -1,0 +1,282 @@
+//! The audit's own patterns: one `regex` pass over a line (or a decoded view of it) finds every
+//! candidate, and small judges decide what each is. Nothing here is shared with the scrubber.
+//!
+//! The one regex has four alternatives, tried leftmost-first:
+//! - a pseudonym of logscrub (`ip4-`, `ip6-`, `email-` and 16 lower-case hex digits), consumed so
+//!   that its hex digits never join what follows (`ip4-…cdef.1.3.227` is a pseudonym and text);
+//! - a run of hex digits, dots and colons holding at least two colons: IPv6 candidates (and any
+//!   IPv4 inside a run that holds none);
+//! - a run of four or more dotted numbers: IPv4 candidates;
+//! - `@`: an email when a local-part byte stands before it and a dotted domain after it.
+
+use std::net::Ipv6Addr;
+
+use regex::bytes::Regex;
+
+use super::{Kind, Policy};
+
+/// The candidate regex (bytes, no Unicode classes).
+const CANDIDATES: &str = r"(?-u)(?:ip4|ip6|email)-[0-9a-f]{16}|[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*|[0-9]+(?:\.[0-9]+){3,}|@";
+/// Dotted-number runs, for the parts of a colon run that hold no IPv6 address.
+const DOTTED: &str = r"(?-u)[0-9]+(?:\.[0-9]+){3,}";
+
+/// The patterns, compiled once per run and shared by every worker.
+#[derive(Debug)]
+pub struct Patterns {
+    candidates: Regex,
+    dotted: Regex,
+}
+
+impl Default for Patterns {
+    fn default() -> Self {
+        Patterns {
+            candidates: Regex::new(CANDIDATES).expect("the candidate pattern compiles"),
+            dotted: Regex::new(DOTTED).expect("the dotted pattern compiles"),
+        }
+    }
+}
+
+/// One candidate in a view: where it stands, where the regex match holding it starts (which
+/// decides which window of a long line owns it), and whether it leaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// What it is.
+    pub kind: Kind,
+    /// Its span in the view.
+    pub start: usize,
+    /// Its end in the view.
+    pub end: usize,
+    /// The start of the regex match it was found in.
+    pub anchor: usize,
+    /// True when it is personal data (an email, an address with host bits set); false for an
+    /// address whose host bits are all zero.
+    pub leaks: bool,
+}
+
+impl Patterns {
+    /// Appends every candidate of `text` (one line, or a decoded view of one) to `hits`.
+    pub fn scan(&self, text: &[u8], policy: &Policy, hits: &mut Vec<Hit>) {
+        for m in self.candidates.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let run = &text[s..e];
+            match run[0] {
+                b'@' if run.len() == 1 => {
+                    if let Some((start, end)) = email(text, s) {
+                        hits.push(Hit {
+                            kind: Kind::Email,
+                            start,
+                            end,
+                            anchor: s,
+                            leaks: true,
+                        });
+                    }
+                }
+                _ if run.contains(&b'-') => {} // a pseudonym
+                _ if run.contains(&b':') => self.colon_run(text, s, e, policy, hits),
+                _ => dotted_run(text, s, e, s, policy, hits),
+            }
+        }
+    }
+
+    /// The IPv6 addresses of the run `text[s..e]`, leftmost-longest; the IPv4 runs in what is left.
+    fn colon_run(&self, text: &[u8], s: usize, e: usize, policy: &Policy, hits: &mut Vec<Hit>) {
+        let mut rest = s; // the run before this is done
+        let mut at = s;
+        while at < e {
+            match ipv6_at(text, at, e) {
+                Some((start, end, addr)) => {
+                    self.dotted_in(text, rest, start, s, policy, hits);
+                    hits.push(Hit {
+                        kind: Kind::Ipv6,
+                        start,
+                        end,
+                        anchor: s,
+                        leaks: policy.ipv6_leaks(addr),
+                    });
+                    rest = end;
+                    at = end;
+                }
+                None => break,
+            }
+        }
+        self.dotted_in(text, rest, e, s, policy, hits);
+    }
+
+    fn dotted_in(&self, text: &[u8], from: usize, to: usize, anchor: usize, p: &Policy, hits: &mut Vec<Hit>) {
+        if to < from + 7 {
+            return;
+        }
+        for m in self.dotted.find_iter(&text[from..to]) {
+            dotted_run(text, from + m.start(), from + m.end(), anchor, p, hits);
+        }
+    }
+}
+
+/// The first IPv6 address in `text[from..to]` (a colon run): leftmost start, longest end, judged
+/// by its neighbours when it is short.
+fn ipv6_at(text: &[u8], from: usize, to: usize) -> Option<(usize, usize, Ipv6Addr)> {
+    let run = &text[from..to];
+    let colons = memchr::memchr_iter(b':', run).count();
+    let double = memchr::memmem::find(run, b"::").is_some();
+    if !double && colons < 6 {
+        return None; // no `::` and fewer than 7 groups: a time, a port, not an address
+    }
+    // Where an address may start: the run's start, after a colon, at a `::`; where it may end:
+    // the run's end, before a colon, after a `::`.
+    let len = run.len();
+    let colon = |i: usize| run.get(i) == Some(&b':');
+    let starts = (0..len).filter(|&a| a == 0 || colon(a - 1) || (colon(a) && colon(a + 1)));
+    for a in starts {
+        let ends = (a + 2..=len.min(a + 45)).rev();
+        for b in ends.filter(|&b| b == len || colon(b) || (colon(b - 1) && colon(b - 2))) {
+            let cand = &run[a..b];
+            let parsed = std::str::from_utf8(cand).ok().and_then(|t| t.parse::<Ipv6Addr>().ok());
+            if let Some(addr) = parsed.filter(|_| short_ok(text, from + a, from + b, cand)) {
+                return Some((from + a, from + b, addr));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a candidate stands as an address: one with three groups or more always does (an
+/// address glued to letters, `_` or an escape is still an address); a shorter one (`::1`,
+/// `fe80::1`, `a::`) only between clean boundaries, so `std::vector`, `Foo::Bar::baz` and
+/// `x::int` are code, not addresses.
+fn short_ok(text: &[u8], start: usize, end: usize, cand: &[u8]) -> bool {
+    let groups = cand.split(|&b| b == b':').filter(|g| !g.is_empty()).count()
+        + usize::from(cand.contains(&b'.'));
+    if groups >= 3 {
+        return true;
+    }
+    let glued = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.');
+    let before = start.checked_sub(1).map(|i| text[i]);
+    let after = text.get(end).copied();
+    !before.is_some_and(glued) && !after.is_some_and(|b| glued(b) && b != b'.')
+}
+
+/// Judges the dotted run `text[s..e]`: each stretch of four or more octets in it (numbers of one to
+/// three digits, at most 255) is one candidate. A stretch of exactly four is an address. In a
+/// longer stretch every window of four is looked at, and the stretch leaks when any window has
+/// host bits set — unless the rightmost window has none (the address is the rightmost window,
+/// and a mask zeroed it: `app1.203.0.113.0.nip.io`), or the stretch ends at a dot before a marker
+/// or pseudonym (its rightmost window was replaced: `1.3.6.1.2.1.4.20.1.1.[ipv4]`).
+fn dotted_run(text: &[u8], s: usize, e: usize, anchor: usize, policy: &Policy, hits: &mut Vec<Hit>) {
+    // The stretch being read: where it starts, how many octets, the last four, any window leaking.
+    let (mut first, mut last_end, mut n, mut window, mut any) = (s, s, 0usize, 0u32, false);
+    let mut close = |first: usize, last_end: usize, n: usize, window: u32, any: bool| {
+        if n < 4 {
+            return;
+        }
+        let leaks = if n == 4 {
+            any
+        } else {
+            any && policy.ipv4_leaks(window) && !replaced_follows(&text[last_end..])
+        };
+        hits.push(Hit {
+            kind: Kind::Ipv4,
+            start: first,
+            end: last_end,
+            anchor,
+            leaks,
+        });
+    };
+    let mut at = s;
+    for part in text[s..e].split(|&b| b == b'.') {
+        let octet = (part.len() <= 3)
+            .then(|| part.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0')))
+            .filter(|&v| v <= 255);
+        match octet {
+            Some(v) => {
+                if n == 0 {
+                    first = at;
+                }
+                n += 1;
+                window = window << 8 | v;
+                last_end = at + part.len();
+                if n >= 4 && policy.ipv4_leaks(window) {
+                    any = true;
+                }
+            }
+            None => {
+                close(first, last_end, n, window, any);
+                (n, window, any) = (0, 0, false);
+            }
+        }
+        at += part.len() + 1;
+    }
+    close(first, last_end, n, window, any);
+}
+
+/// Whether `rest` starts with a dot and one of logscrub's markers or IPv4 pseudonyms.
+fn replaced_follows(rest: &[u8]) -> bool {
+    let Some(rest) = rest.strip_prefix(b".") else {
+        return false;
+    };
+    rest.starts_with(b"[ipv4]")
+        || rest.starts_with(b"[ipv6]")
+        || rest
+            .strip_prefix(b"ip4-")
+            .and_then(|h| h.get(..16))
+            .is_some_and(|h| h.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+/// A byte that may stand in a local part (RFC 5322 atext, dots, and any non-ASCII byte: UTF-8 or
+/// Latin-1 names).
+fn local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80 || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+}
+
+/// A local-part byte the reported span extends over (not the URL separators `/ ? = & #`, so
+/// `?to=jane@…` reports `jane@…`).
+fn local_span_byte(b: u8) -> bool {
+    local_byte(b) && !b"/?=&#|{}".contains(&b)
+}
+
+fn domain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80
+}
+
+/// The email around the `@` at `at`: a local part before it (a quoted one too), a domain of two
+/// labels or more after it, the last with a letter or a non-ASCII byte. Any length.
+fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
+    let before = at.checked_sub(1).map(|i| text[i])?;
+    let start = if before == b'"' {
+        // "jane doe"@example.com: back to the opening quote.
+        let open = memchr::memrchr(b'"', &text[..at - 1])?;
+        if text[open + 1..at - 1].contains(&b'\n') || open + 1 == at - 1 {
+            return None;
+        }
+        open
+    } else if local_byte(before) {
+        let mut i = at - 1;
+        while i > 0 && local_span_byte(text[i - 1]) {
+            i -= 1;
+        }
+        i
+    } else {
+        return None;
+    };
+    let mut end = at + 1;
+    let mut labels = 0;
+    let mut last_ok = false;
+    loop {
+        let label = text[end..].iter().take_while(|&&b| domain_byte(b)).count();
+        if label == 0 {
+            break;
+        }
+        let l = &text[end..end + label];
+        last_ok = l.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80);
+        labels += 1;
+        end += label;
+        if text.get(end) == Some(&b'.') && text.get(end + 1).is_some_and(|&b| domain_byte(b)) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    (labels >= 2 && last_ok).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests;
