@@ -227,8 +227,9 @@ fn local_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80 || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
 }
 
-/// A local-part byte the reported span extends over (not the URL separators `/ ? = & #`, so
-/// `?to=jane@…` reports `jane@…`).
+/// A local-part byte the reported span extends over, and that must stand right before the `@`:
+/// not the URL separators `/ ? = & #` (`?to=jane@…` reports `jane@…`; `a=@org.apache…` and
+/// `forums/@ADMIN…` are no emails).
 fn local_span_byte(b: u8) -> bool {
     local_byte(b) && !b"/?=&#|{}".contains(&b)
 }
@@ -238,7 +239,7 @@ fn domain_byte(b: u8) -> bool {
 }
 
 /// The email around the `@` at `at`: a local part before it (a quoted one too), a domain of two
-/// labels or more after it, the last with a letter or a non-ASCII byte. Any length.
+/// labels or more after it, the last a top-level one ([`top_level`]). Any length.
 fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
     let before = at.checked_sub(1).map(|i| text[i])?;
     let start = if before == b'"' {
@@ -248,7 +249,7 @@ fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
             return None;
         }
         open
-    } else if local_byte(before) {
+    } else if local_span_byte(before) {
         let mut i = at - 1;
         while i > 0 && local_span_byte(text[i - 1]) {
             i -= 1;
@@ -259,14 +260,13 @@ fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
     };
     let mut end = at + 1;
     let mut labels = 0;
-    let mut last_ok = false;
+    let mut last = (end, end);
     loop {
         let label = text[end..].iter().take_while(|&&b| domain_byte(b)).count();
         if label == 0 {
             break;
         }
-        let l = &text[end..end + label];
-        last_ok = l.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80);
+        last = (end, end + label);
         labels += 1;
         end += label;
         if text.get(end) == Some(&b'.') && text.get(end + 1).is_some_and(|&b| domain_byte(b)) {
@@ -275,7 +275,23 @@ fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
             break;
         }
     }
-    (labels >= 2 && last_ok).then_some((start, end))
+    (labels >= 2 && top_level(&text[last.0..last.1])).then_some((start, end))
+}
+
+/// Web assets named like `icon@2x.png`: their extension is no top-level domain.
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "css", "js", "mjs", "map",
+    "woff", "woff2", "ttf", "eot", "html", "htm", "php", "json",
+];
+
+/// Whether `label` can be a top-level domain: two ASCII letters or more (not a file extension),
+/// an IDN in ASCII form (`xn--p1ai`), or a label with bytes beyond ASCII (`рф`, Latin-1 too).
+fn top_level(label: &[u8]) -> bool {
+    let ascii = label.len() >= 2
+        && label.iter().all(u8::is_ascii_alphabetic)
+        && !FILE_EXTENSIONS.iter().any(|e| label.eq_ignore_ascii_case(e.as_bytes()));
+    let idn = label.len() > 4 && label[..4].eq_ignore_ascii_case(b"xn--");
+    ascii || idn || label.iter().any(|&b| b >= 0x80)
 }
 
 #[cfg(test)]

@@ -173,6 +173,8 @@ fn emails_of_every_shape() {
         "jane.doe+tag@sub.example.co.uk",
         "x@b\u{fc}cher.example.de",
         "ren\u{e9}e@example.fr",
+        "jane@example.xn--p1ai",
+        "jane@пример.рф",
     ] {
         assert_eq!(leaks(e.as_bytes()), one(Email, e), "{e}");
     }
@@ -182,7 +184,17 @@ fn emails_of_every_shape() {
     let long = format!("{}@example.com", "a".repeat(5000));
     assert_eq!(leaks(long.as_bytes()), one(Email, &long));
     // Not emails: no local part, no dotted domain.
-    for t in ["@example.com", "[email]@example.com", "jane@localhost", "a@b.12", "x@ y.z"] {
+    for t in [
+        "@example.com",
+        "[email]@example.com",
+        "jane@localhost",
+        "a@b.12",
+        "x@ y.z",
+        "a@b.c",
+        "/static/icon@2x.png",
+        "a=@org.apache.commons.io.IOUtils",
+        "forums/@ADMINconfig.php",
+    ] {
         assert!(leaks(t.as_bytes()).is_empty(), "{t}");
     }
 }
