@@ -62,6 +62,9 @@ impl Patterns {
             match run[0] {
                 b'@' if run.len() == 1 => {
                     if let Some((start, end)) = email(text, s) {
+                        // A local part never reaches into the span before it (`a@b.org.cc@d.org`
+                        // is `a@b.org.cc` and `@d.org`).
+                        let start = hits.last().map_or(start, |h| start.max(h.end.min(s)));
                         hits.push(Hit {
                             kind: Kind::Email,
                             start,
@@ -121,14 +124,24 @@ fn ipv6_at(text: &[u8], from: usize, to: usize) -> Option<(usize, usize, Ipv6Add
     if !double && colons < 6 {
         return None; // no `::` and fewer than 7 groups: a time, a port, not an address
     }
-    // Where an address may start: the run's start, after a colon, at a `::`; where it may end:
-    // the run's end, before a colon, after a `::`.
+    // Where an address may start: the run's start, after a colon, at a `::`, or within the run's
+    // first group when that is longer than four hex digits (glued to hex letters: `id2001:db8:…`);
+    // where it may end: the run's end, before a colon or a dot, after a `::`, or within a last
+    // group longer than four.
     let len = run.len();
     let colon = |i: usize| run.get(i) == Some(&b':');
-    let starts = (0..len).filter(|&a| a == 0 || colon(a - 1) || (colon(a) && colon(a + 1)));
+    let first = memchr::memchr(b':', run).unwrap_or(len);
+    let last = memchr::memrchr(b':', run).map_or(0, |i| i + 1);
+    let hex_tail = !run[last..].contains(&b'.');
+    let starts = (0..len).filter(|&a| {
+        a == 0 || colon(a - 1) || (colon(a) && colon(a + 1)) || (a < first && first - a <= 4)
+    });
     for a in starts {
         let ends = (a + 2..=len.min(a + 45)).rev();
-        for b in ends.filter(|&b| b == len || colon(b) || (colon(b - 1) && colon(b - 2))) {
+        let inner_end = |b: usize| hex_tail && b > last && b - last <= 4;
+        let dot = |b: usize| run.get(b) == Some(&b'.');
+        let end = |b: usize| b == len || colon(b) || dot(b) || (colon(b - 1) && colon(b - 2));
+        for b in ends.filter(|&b| end(b) || inner_end(b)) {
             let cand = &run[a..b];
             let parsed = std::str::from_utf8(cand).ok().and_then(|t| t.parse::<Ipv6Addr>().ok());
             if let Some(addr) = parsed.filter(|_| short_ok(text, from + a, from + b, cand)) {
@@ -149,10 +162,10 @@ fn short_ok(text: &[u8], start: usize, end: usize, cand: &[u8]) -> bool {
     if groups >= 3 {
         return true;
     }
-    let glued = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.');
+    let glued = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':');
     let before = start.checked_sub(1).map(|i| text[i]);
     let after = text.get(end).copied();
-    !before.is_some_and(glued) && !after.is_some_and(|b| glued(b) && b != b'.')
+    !before.is_some_and(glued) && !after.is_some_and(glued)
 }
 
 /// Judges the dotted run `text[s..e]`: each stretch of four or more octets in it (numbers of one to

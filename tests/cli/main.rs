@@ -77,6 +77,7 @@ mod retention;
 
 // Running it in production
 mod check;
+mod check_differential;
 mod config;
 mod help;
 mod progress;

@@ -115,8 +115,23 @@ fn ipv6_in_every_form() {
         one(Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348")
     );
     assert_eq!(leaks(b"n2001:db8::1n"), one(Ipv6, "2001:db8::1"));
-    // Lists.
+    // Glued to hex letters: the groups are the last four digits before the first colon and the
+    // first four after the last.
+    assert_eq!(
+        leaks(b"id2001:db8:85a3:8d3:1319:8a2e:370:7348"),
+        one(Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348")
+    );
+    assert_eq!(
+        leaks(b"2001:db8:85a3:8d3:1319:8a2e:370:7348feed"),
+        one(Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348")
+    );
+    assert_eq!(leaks(b"abc2001:db8::42"), one(Ipv6, "2001:db8::42"));
+    // Lists, and addresses joined by dots.
     assert_eq!(leaks(b"2001:db8::1,fe80::2").len(), 2);
+    assert_eq!(
+        leaks(b"2001:db8::.2001:db8::2 ::.::ffff:1."),
+        [(Ipv6, "2001:db8::2".to_string()), (Ipv6, "::ffff:1".to_string())]
+    );
 }
 
 #[test]
@@ -180,6 +195,10 @@ fn emails_of_every_shape() {
     }
     assert_eq!(leaks(b"jos\xe9@example.es").len(), 1);
     assert_eq!(leaks(b"?to=jane@example.com&x"), one(Email, "jane@example.com"));
+    assert_eq!(
+        leaks(b"to=a@b.org.cc@d.org"),
+        [(Email, "a@b.org.cc".to_string()), (Email, "@d.org".to_string())]
+    );
     // A local part of any length.
     let long = format!("{}@example.com", "a".repeat(5000));
     assert_eq!(leaks(long.as_bytes()), one(Email, &long));
