@@ -294,7 +294,10 @@ mod tests {
     fn apache_and_html_escapes_are_decoded() {
         assert_eq!(decoded(br"ren\xc3\xa9e"), "renée".as_bytes());
         assert_eq!(decoded(br"jos\xE9"), b"jos\xe9");
-        assert_eq!(decoded(b"a&#64;b&#x40;c&#X40;d&commat;e&period;f"), b"a@b@c@d@e.f");
+        assert_eq!(
+            decoded(b"a&#64;b&#x40;c&#X40;d&commat;e&period;f"),
+            b"a@b@c@d@e.f"
+        );
         assert_eq!(decoded(b"a&#64b &colon;"), b"a@b :");
         assert_eq!(decoded(b"&amp;commat;"), b"@");
         assert_eq!(decoded(b"&bogus; &# &#x;"), b"&bogus; &# &#x;");

@@ -81,7 +81,9 @@ impl Default for Policy {
 impl Policy {
     /// Whether the IPv4 address `a` has host bits set beyond the prefix.
     pub fn ipv4_leaks(&self, a: u32) -> bool {
-        let host = u32::MAX.checked_shr(u32::from(self.ipv4_prefix)).unwrap_or(0);
+        let host = u32::MAX
+            .checked_shr(u32::from(self.ipv4_prefix))
+            .unwrap_or(0);
         a & host != 0
     }
 
@@ -91,7 +93,9 @@ impl Policy {
         if let Some(v4) = a.to_ipv4_mapped() {
             return self.ipv4_leaks(u32::from(v4));
         }
-        let host = u128::MAX.checked_shr(u32::from(self.ipv6_prefix)).unwrap_or(0);
+        let host = u128::MAX
+            .checked_shr(u32::from(self.ipv6_prefix))
+            .unwrap_or(0);
         u128::from(a) & host != 0
     }
 
@@ -355,7 +359,13 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
         let text = if decoded { &view.bytes[..] } else { raw };
         patterns.scan(text, policy, &mut hits);
         for h in &hits {
-            let map = |a: usize, b: usize| if decoded { view.raw_range(a, b) } else { (a, b) };
+            let map = |a: usize, b: usize| {
+                if decoded {
+                    view.raw_range(a, b)
+                } else {
+                    (a, b)
+                }
+            };
             let (anchor, _) = map(h.anchor, h.anchor + 1);
             let anchor = start + anchor;
             let earlier = chunk.continues && line == 0 && anchor <= OVERLAP / 2;

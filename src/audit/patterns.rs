@@ -105,7 +105,15 @@ impl Patterns {
         self.dotted_in(text, rest, e, s, policy, hits);
     }
 
-    fn dotted_in(&self, text: &[u8], from: usize, to: usize, anchor: usize, p: &Policy, hits: &mut Vec<Hit>) {
+    fn dotted_in(
+        &self,
+        text: &[u8],
+        from: usize,
+        to: usize,
+        anchor: usize,
+        p: &Policy,
+        hits: &mut Vec<Hit>,
+    ) {
         if to < from + 7 {
             return;
         }
@@ -143,7 +151,9 @@ fn ipv6_at(text: &[u8], from: usize, to: usize) -> Option<(usize, usize, Ipv6Add
         let end = |b: usize| b == len || colon(b) || dot(b) || (colon(b - 1) && colon(b - 2));
         for b in ends.filter(|&b| end(b) || inner_end(b)) {
             let cand = &run[a..b];
-            let parsed = std::str::from_utf8(cand).ok().and_then(|t| t.parse::<Ipv6Addr>().ok());
+            let parsed = std::str::from_utf8(cand)
+                .ok()
+                .and_then(|t| t.parse::<Ipv6Addr>().ok());
             if let Some(addr) = parsed.filter(|_| short_ok(text, from + a, from + b, cand)) {
                 return Some((from + a, from + b, addr));
             }
@@ -174,7 +184,14 @@ fn short_ok(text: &[u8], start: usize, end: usize, cand: &[u8]) -> bool {
 /// host bits set — unless the rightmost window has none (the address is the rightmost window,
 /// and a mask zeroed it: `app1.203.0.113.0.nip.io`), or the stretch ends at a dot before a marker
 /// or pseudonym (its rightmost window was replaced: `1.3.6.1.2.1.4.20.1.1.[ipv4]`).
-fn dotted_run(text: &[u8], s: usize, e: usize, anchor: usize, policy: &Policy, hits: &mut Vec<Hit>) {
+fn dotted_run(
+    text: &[u8],
+    s: usize,
+    e: usize,
+    anchor: usize,
+    policy: &Policy,
+    hits: &mut Vec<Hit>,
+) {
     // The stretch being read: where it starts, how many octets, the last four, any window leaking.
     let (mut first, mut last_end, mut n, mut window, mut any) = (s, s, 0usize, 0u32, false);
     let mut close = |first: usize, last_end: usize, n: usize, window: u32, any: bool| {
@@ -302,7 +319,9 @@ const FILE_EXTENSIONS: &[&str] = &[
 fn top_level(label: &[u8]) -> bool {
     let ascii = label.len() >= 2
         && label.iter().all(u8::is_ascii_alphabetic)
-        && !FILE_EXTENSIONS.iter().any(|e| label.eq_ignore_ascii_case(e.as_bytes()));
+        && !FILE_EXTENSIONS
+            .iter()
+            .any(|e| label.eq_ignore_ascii_case(e.as_bytes()));
     let idn = label.len() > 4 && label[..4].eq_ignore_ascii_case(b"xn--");
     ascii || idn || label.iter().any(|&b| b >= 0x80)
 }

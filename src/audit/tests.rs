@@ -6,10 +6,16 @@ use super::*;
 fn audit_with(text: &[u8], policy: &Policy, size: usize) -> (Vec<(u64, Kind, String)>, Summary) {
     let mut chunks = Chunker::new(text, size);
     let mut out = Vec::new();
-    let summary = audit(&mut chunks, &Patterns::default(), policy, 3, |f: &Finding| {
-        out.push((f.line, f.kind, String::from_utf8_lossy(f.text).into_owned()));
-        Ok(())
-    })
+    let summary = audit(
+        &mut chunks,
+        &Patterns::default(),
+        policy,
+        3,
+        |f: &Finding| {
+            out.push((f.line, f.kind, String::from_utf8_lossy(f.text).into_owned()));
+            Ok(())
+        },
+    )
     .unwrap_or_else(|_| panic!("audit failed"));
     assert_eq!(summary.findings as usize, out.len());
     (out, summary)
@@ -50,21 +56,58 @@ fn encoded_forms_are_found_and_reported_raw() {
             "2001%3adb8%3a%3a1",
         ),
         (br#""a\n2001:db8::1\nb""#, Kind::Ipv6, "2001:db8::1"),
-        (br"jane\u0040example\u002ecom", Kind::Email, r"jane\u0040example\u002ecom"),
+        (
+            br"jane\u0040example\u002ecom",
+            Kind::Email,
+            r"jane\u0040example\u002ecom",
+        ),
         (b"jane&#64;example.com", Kind::Email, "jane&#64;example.com"),
-        (b"jane&#x40;example.com", Kind::Email, "jane&#x40;example.com"),
-        (b"jane&commat;example&period;com", Kind::Email, "jane&commat;example&period;com"),
-        (b"jane%252540example.com", Kind::Email, "jane%252540example.com"),
+        (
+            b"jane&#x40;example.com",
+            Kind::Email,
+            "jane&#x40;example.com",
+        ),
+        (
+            b"jane&commat;example&period;com",
+            Kind::Email,
+            "jane&commat;example&period;com",
+        ),
+        (
+            b"jane%252540example.com",
+            Kind::Email,
+            "jane%252540example.com",
+        ),
         (b"jane%40%65xample.com", Kind::Email, "jane%40%65xample.com"),
-        (b"to=ren%C3%A9e.dupont%40example.fr", Kind::Email, "ren%C3%A9e.dupont%40example.fr"),
+        (
+            b"to=ren%C3%A9e.dupont%40example.fr",
+            Kind::Email,
+            "ren%C3%A9e.dupont%40example.fr",
+        ),
         (b"jos%E9%40example.es", Kind::Email, "jos%E9%40example.es"),
-        (br"ren\u00e9e@example.fr", Kind::Email, r"ren\u00e9e@example.fr"),
-        (br"ren\xc3\xa9e@example.fr", Kind::Email, r"ren\xc3\xa9e@example.fr"),
-        (br#"\"jane.doe\"@example.com"#, Kind::Email, r#"\"jane.doe\"@example.com"#),
+        (
+            br"ren\u00e9e@example.fr",
+            Kind::Email,
+            r"ren\u00e9e@example.fr",
+        ),
+        (
+            br"ren\xc3\xa9e@example.fr",
+            Kind::Email,
+            r"ren\xc3\xa9e@example.fr",
+        ),
+        (
+            br#"\"jane.doe\"@example.com"#,
+            Kind::Email,
+            r#"\"jane.doe\"@example.com"#,
+        ),
     ];
     for (line, kind, text) in cases {
         let got = found(line);
-        assert_eq!(got, [(1, *kind, text.to_string())], "{}", String::from_utf8_lossy(line));
+        assert_eq!(
+            got,
+            [(1, *kind, text.to_string())],
+            "{}",
+            String::from_utf8_lossy(line)
+        );
     }
     // Both addresses of a list after an escape.
     assert_eq!(found(b"xff=10.0.0.1%2C%20203.0.113.77").len(), 2);
@@ -91,15 +134,24 @@ fn line_numbers_and_findings_do_not_depend_on_the_chunk_size() {
     let mut text = Vec::new();
     for i in 0..3000u32 {
         text.extend_from_slice(
-            format!("{i} 203.0.{}.{} u{i}@example.org 2001:db8::{:x} -\n", i % 256, i % 250 + 1, i + 1)
-                .as_bytes(),
+            format!(
+                "{i} 203.0.{}.{} u{i}@example.org 2001:db8::{:x} -\n",
+                i % 256,
+                i % 250 + 1,
+                i + 1
+            )
+            .as_bytes(),
         );
     }
     let whole = found(&text);
     assert_eq!(whole.len(), 9000);
     assert_eq!(whole[8997].0, 3000);
     for size in [2 * OVERLAP, 2 * OVERLAP + 77, 300_000] {
-        assert_eq!(audit_with(&text, &Policy::default(), size).0, whole, "{size}");
+        assert_eq!(
+            audit_with(&text, &Policy::default(), size).0,
+            whole,
+            "{size}"
+        );
     }
 }
 

@@ -115,15 +115,24 @@ fn hashed_output_passes_check_and_encrypted_output_passes_only_as_expected() {
         .run();
     let enc = enc.ok().to_vec();
     // Not told the action, check reports the encrypted addresses.
-    assert_eq!(logscrub().arg("check").stdin(enc.clone()).run().code, Some(1));
+    assert_eq!(
+        logscrub().arg("check").stdin(enc.clone()).run().code,
+        Some(1)
+    );
     // Told it (flag or config), it counts them as expected and passes.
     let conf = write_file(dir.path(), "c.toml", b"ip = \"encrypt\"\n");
-    for how in [&["--ip", "encrypt"][..], &["--config", conf.to_str().unwrap()][..]] {
+    for how in [
+        &["--ip", "encrypt"][..],
+        &["--config", conf.to_str().unwrap()][..],
+    ] {
         let run = logscrub().arg("check").args(how).stdin(enc.clone()).run();
         assert_eq!(run.code, Some(0), "{how:?}: {}", show(&run.stdout));
         let seen = ip_leaks(&read_testdata("sample.log"), 24, 48).len();
         assert!(seen > 10, "{seen}");
-        let summary = run.stderr.lines().find(|l| l.contains("expected with --ip encrypt"));
+        let summary = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("expected with --ip encrypt"));
         let summary = summary.unwrap_or_else(|| panic!("{how:?}: {}", run.stderr));
         let n: usize = summary
             .trim_start_matches("logscrub: check: ")
@@ -154,14 +163,23 @@ fn hashed_output_passes_check_and_encrypted_output_passes_only_as_expected() {
         .stdin(enc_keep)
         .run();
     assert_eq!(run.code, Some(0), "{}", show(&run.stdout));
-    assert!(run.stderr.contains("email(s) seen, expected with --email keep"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("email(s) seen, expected with --email keep"),
+        "{}",
+        run.stderr
+    );
     // --ip keep: the raw addresses are expected likewise.
     let run = logscrub()
         .args(["check", "--ip", "keep", "--email", "keep"])
         .arg(testdata("sample.log"))
         .run();
     assert_eq!(run.code, Some(0), "{}", show(&run.stdout));
-    assert!(run.stderr.contains("expected with --ip keep"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("expected with --ip keep"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -202,12 +220,18 @@ fn check_finds_an_address_across_its_chunk_cut_in_a_long_token_run() {
 }
 
 /// The lines of a case file: (line, kind) for each `flag:KIND: ` line, and each `pass: ` line.
-fn case_file(path: &Path) -> (Vec<(Vec<u8>, String)>, Vec<Vec<u8>>) {
+/// A case file's `flag:KIND: ` lines with their kind, and its `pass: ` lines.
+type Cases = (Vec<(Vec<u8>, String)>, Vec<Vec<u8>>);
+
+fn case_file(path: &Path) -> Cases {
     let bytes = std::fs::read(path).unwrap();
     let (mut flag, mut pass) = (Vec::new(), Vec::new());
     for line in lines(&bytes) {
         if let Some(rest) = line.strip_prefix(b"flag:") {
-            let colon = rest.iter().position(|&b| b == b':').expect("flag:KIND: line");
+            let colon = rest
+                .iter()
+                .position(|&b| b == b':')
+                .expect("flag:KIND: line");
             let kind = String::from_utf8(rest[..colon].to_vec()).unwrap();
             flag.push((rest[colon + 2..].to_vec(), kind));
         } else if let Some(rest) = line.strip_prefix(b"pass: ") {
@@ -252,7 +276,10 @@ fn every_class_of_the_issue_is_flagged_raw_and_its_scrubbed_forms_pass() {
         let (flag, pass) = case_file(file);
         assert!(flag.len() >= 3 && pass.len() >= 2, "{}", file.display());
         // Recall: each line flagged, with a finding of its kind, through a file and gzip.
-        let text: Vec<u8> = flag.iter().flat_map(|(l, _)| [&l[..], b"\n"].concat()).collect();
+        let text: Vec<u8> = flag
+            .iter()
+            .flat_map(|(l, _)| [&l[..], b"\n"].concat())
+            .collect();
         let gz = write_file(dir.path(), "flag.log.gz", &gzip(&text));
         for input in [write_file(dir.path(), "flag.log", &text), gz] {
             let run = logscrub().arg("check").arg(&input).run();
@@ -291,7 +318,12 @@ fn findings_print_the_raw_text_of_the_span_with_its_line() {
          <stdin>:3: ipv4: 203%2E0%2E113%2E77\n\
          <stdin>:4: ipv6: 2001\\u003adb8::1\n"
     );
-    assert!(run.stderr.contains("3 finding(s) of personal data in 1 of 1 input(s)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("3 finding(s) of personal data in 1 of 1 input(s)"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// `check` finds something in every raw shipped log (the scrubbed ones:
@@ -300,18 +332,36 @@ fn findings_print_the_raw_text_of_the_span_with_its_line() {
 fn check_flags_every_raw_shipped_log() {
     let mut logs: Vec<&str> = crate::REAL_LOGS.to_vec();
     // (hard_lines.log holds only what looks like personal data and is not: it must pass raw.)
-    logs.extend(crate::HAND_MADE.iter().filter(|l| !l.contains("empty") && !l.contains("hard")));
-    let hard = logscrub().arg("check").arg(testdata("hard_lines.log")).run();
+    logs.extend(
+        crate::HAND_MADE
+            .iter()
+            .filter(|l| !l.contains("empty") && !l.contains("hard")),
+    );
+    let hard = logscrub()
+        .arg("check")
+        .arg(testdata("hard_lines.log"))
+        .run();
     assert_eq!(hard.code, Some(0), "false alarm: {}", show(&hard.stdout));
     for log in logs {
-        let raw = logscrub().args(["check", "--count"]).arg(testdata(log)).run();
-        assert_eq!(raw.code, Some(1), "{log}: raw passes? {}", show(&raw.stdout));
+        let raw = logscrub()
+            .args(["check", "--count"])
+            .arg(testdata(log))
+            .run();
+        assert_eq!(
+            raw.code,
+            Some(1),
+            "{log}: raw passes? {}",
+            show(&raw.stdout)
+        );
         // At least what the independent checkers of the test suite see.
         let text = read_testdata_plain(log);
         let out = String::from_utf8_lossy(&raw.stdout).into_owned();
         let n: usize = out.trim_end().rsplit(' ').next().unwrap().parse().unwrap();
         let floor = ip_leaks(&text, 24, 48).len().max(email_leaks(&text).len());
-        assert!(n >= floor, "{log}: {n} findings, the suite's checkers see {floor}");
+        assert!(
+            n >= floor,
+            "{log}: {n} findings, the suite's checkers see {floor}"
+        );
     }
 }
 

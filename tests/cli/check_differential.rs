@@ -21,15 +21,19 @@ fn personal() -> impl Strategy<Value = String> {
         .prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}"));
     let group = 0u16..=0xffff;
     let v6_full = proptest::collection::vec(group.clone(), 8).prop_map(|g| {
-        g.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":")
+        g.iter()
+            .map(|x| format!("{x:x}"))
+            .collect::<Vec<_>>()
+            .join(":")
     });
-    let v6_short = (group.clone(), group.clone(), 1u16..=0xffff, 0usize..3).prop_map(|(a, b, c, form)| {
-        match form {
-            0 => format!("{a:x}:{b:x}::{c:x}"),
-            1 => format!("{a:x}::{c:x}"),
-            _ => format!("fe80::{b:x}:{c:x}"),
-        }
-    });
+    let v6_short =
+        (group.clone(), group.clone(), 1u16..=0xffff, 0usize..3).prop_map(|(a, b, c, form)| {
+            match form {
+                0 => format!("{a:x}:{b:x}::{c:x}"),
+                1 => format!("{a:x}::{c:x}"),
+                _ => format!("fe80::{b:x}:{c:x}"),
+            }
+        });
     let v6_mapped = v4.clone().prop_map(|a| format!("::ffff:{a}"));
     let v6_port = (v6_full.clone(), 1u16..=65535).prop_map(|(a, p)| format!("{a}:{p}"));
     let v6_bracket = (v6_short.clone(), 1u16..=65535).prop_map(|(a, p)| format!("[{a}]:{p}"));
@@ -84,7 +88,10 @@ fn encode(text: &str, how: usize) -> String {
     };
     let utf8_pct = |c: char, prefix: &str| {
         let mut b = [0; 4];
-        c.encode_utf8(&mut b).bytes().map(|x| format!("{prefix}{x:02X}")).collect::<String>()
+        c.encode_utf8(&mut b)
+            .bytes()
+            .map(|x| format!("{prefix}{x:02X}"))
+            .collect::<String>()
     };
     match how {
         0 => text.to_string(),
@@ -110,8 +117,34 @@ fn encode(text: &str, how: usize) -> String {
 
 /// Text glued before or after a piece.
 const GLUE: &[&str] = &[
-    "", "", " ", "x", "_", "ip_", "%20", "%2C", "%22", "%3D", "\\n", "\\t", "\\/", "=", "/",
-    "\"", "'", "[", "]", ":443", ".", "-", "id", "q=from%20", "%28", "%29", ",", ";",
+    "",
+    "",
+    " ",
+    "x",
+    "_",
+    "ip_",
+    "%20",
+    "%2C",
+    "%22",
+    "%3D",
+    "\\n",
+    "\\t",
+    "\\/",
+    "=",
+    "/",
+    "\"",
+    "'",
+    "[",
+    "]",
+    ":443",
+    ".",
+    "-",
+    "id",
+    "q=from%20",
+    "%28",
+    "%29",
+    ",",
+    ";",
 ];
 
 /// One nasty line: one to four encoded, glued pieces between separators.
@@ -132,13 +165,18 @@ fn line() -> impl Strategy<Value = Vec<u8>> {
 
 /// The corpus: `n` lines drawn from a seeded runner (reproducible; LOGSCRUB_FUZZ_SEED varies it).
 fn corpus(n: usize) -> Vec<Vec<u8>> {
-    let seed: u64 = std::env::var("LOGSCRUB_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(14);
+    let seed: u64 = std::env::var("LOGSCRUB_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(14);
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     let rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     let strategy = line();
-    (0..n).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
+    (0..n)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect()
 }
 
 /// Scrubs `input` under each action (random keys) and audits the output; returns one report
@@ -149,10 +187,16 @@ fn differential(input: &[u8], keys: usize) -> Vec<String> {
     let input_lines = lines(input);
     let mut runs: Vec<(String, Vec<String>, Vec<&str>)> = vec![
         ("mask".into(), vec!["--ip".into(), "mask".into()], vec![]),
-        ("redact".into(), vec!["--ip".into(), "redact".into()], vec![]),
+        (
+            "redact".into(),
+            vec!["--ip".into(), "redact".into()],
+            vec![],
+        ),
     ];
     for k in 0..keys {
-        let hex: String = (0..32).map(|i| format!("{:02x}", (i * 37 + k * 101 + 7) % 256)).collect();
+        let hex: String = (0..32)
+            .map(|i| format!("{:02x}", (i * 37 + k * 101 + 7) % 256))
+            .collect();
         let key = key_file(dir.path(), &format!("k{k}"), &hex);
         let key = key.to_str().unwrap().to_string();
         let with = |flags: &[&str]| {
@@ -160,16 +204,32 @@ fn differential(input: &[u8], keys: usize) -> Vec<String> {
             v.extend(flags.iter().map(|s| s.to_string()));
             v
         };
-        runs.push((format!("hash key {k}"), with(&["--ip", "hash", "--email", "hash"]), vec![]));
-        runs.push((format!("encrypt key {k}"), with(&["--ip", "encrypt"]), vec!["--ip", "encrypt"]));
+        runs.push((
+            format!("hash key {k}"),
+            with(&["--ip", "hash", "--email", "hash"]),
+            vec![],
+        ));
+        runs.push((
+            format!("encrypt key {k}"),
+            with(&["--ip", "encrypt"]),
+            vec!["--ip", "encrypt"],
+        ));
     }
     for (name, scrub, check) in &runs {
         let out = logscrub().args(scrub).stdin(input.to_vec()).run();
         let out = out.ok().to_vec();
         let output_lines = lines(&out);
-        assert_eq!(output_lines.len(), input_lines.len(), "{name}: one line out per line in");
+        assert_eq!(
+            output_lines.len(),
+            input_lines.len(),
+            "{name}: one line out per line in"
+        );
         let run = logscrub().arg("check").args(check).stdin(out.clone()).run();
-        assert!(run.code == Some(0) || run.code == Some(1), "{name}: {}", run.stderr);
+        assert!(
+            run.code == Some(0) || run.code == Some(1),
+            "{name}: {}",
+            run.stderr
+        );
         for finding in lines(&run.stdout) {
             let f = String::from_utf8_lossy(finding);
             let n: usize = f.split(':').nth(1).unwrap().parse().unwrap();
@@ -177,7 +237,7 @@ fn differential(input: &[u8], keys: usize) -> Vec<String> {
                 "action {name}\n  input:   {}\n  output:  {}\n  flagged: {}",
                 show(input_lines[n - 1]),
                 show(output_lines[n - 1]),
-                f.splitn(3, ": ").nth(1).map_or(f.to_string(), |_| f.split_once(": ").unwrap().1.to_string())
+                f.split_once(": ").map_or(&f[..], |(_, what)| what)
             ));
         }
     }
@@ -187,10 +247,18 @@ fn differential(input: &[u8], keys: usize) -> Vec<String> {
 #[test]
 fn the_corpus_holds_every_class_and_check_flags_every_raw_line() {
     let lines = corpus(400);
-    let text: Vec<u8> = lines.iter().flat_map(|l| [&l[..], b"\n"].concat()).collect();
-    for needle in ["%2540", "\\u0040", "&#64;", "&commat;", "nip.io", "o'brien", "%3A", "\\x"] {
+    let text: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [&l[..], b"\n"].concat())
+        .collect();
+    for needle in [
+        "%2540", "\\u0040", "&#64;", "&commat;", "nip.io", "o'brien", "%3A", "\\x",
+    ] {
         let n = needle.as_bytes();
-        assert!(text.windows(n.len()).any(|w| w == n), "no {needle} in the corpus");
+        assert!(
+            text.windows(n.len()).any(|w| w == n),
+            "no {needle} in the corpus"
+        );
     }
     let run = logscrub().args(["check", "--count"]).stdin(text).run();
     let out = String::from_utf8_lossy(&run.stdout).into_owned();
@@ -202,9 +270,17 @@ fn the_corpus_holds_every_class_and_check_flags_every_raw_line() {
 #[ignore = "scrubber bugs listed in /work/prompts/audit-findings.md"]
 fn check_is_clean_on_scrubbed_fuzzed_lines_in_every_action() {
     let lines = corpus(400);
-    let text: Vec<u8> = lines.iter().flat_map(|l| [&l[..], b"\n"].concat()).collect();
+    let text: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [&l[..], b"\n"].concat())
+        .collect();
     let reports = differential(&text, 2);
-    assert!(reports.is_empty(), "{} flagged spans:\n{}", reports.len(), reports.join("\n"));
+    assert!(
+        reports.is_empty(),
+        "{} flagged spans:\n{}",
+        reports.len(),
+        reports.join("\n")
+    );
 }
 
 #[test]
@@ -215,7 +291,16 @@ fn shipped_logs_scrubbed_in_every_action_pass() {
     logs.extend(crate::HAND_MADE);
     for log in logs {
         let text = read_testdata_plain(log);
-        reports.extend(differential(&text, 1).into_iter().map(|r| format!("{log}: {r}")));
+        reports.extend(
+            differential(&text, 1)
+                .into_iter()
+                .map(|r| format!("{log}: {r}")),
+        );
     }
-    assert!(reports.is_empty(), "{} flagged spans:\n{}", reports.len(), reports.join("\n"));
+    assert!(
+        reports.is_empty(),
+        "{} flagged spans:\n{}",
+        reports.len(),
+        reports.join("\n")
+    );
 }

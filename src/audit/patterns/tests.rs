@@ -46,19 +46,22 @@ fn ipv4_with_zero_host_bits_passes() {
         ipv4_prefix: 16,
         ..Policy::default()
     };
-    assert_eq!(hits_with(b"203.0.113.0", &p)[0].2, true);
-    assert_eq!(hits_with(b"203.0.0.0", &p)[0].2, false);
+    assert!(hits_with(b"203.0.113.0", &p)[0].2);
+    assert!(!hits_with(b"203.0.0.0", &p)[0].2);
     let all = Policy {
         ipv4_prefix: 32,
         ..Policy::default()
     };
-    assert_eq!(hits_with(b"203.0.113.77", &all)[0].2, false);
+    assert!(!hits_with(b"203.0.113.77", &all)[0].2);
 }
 
 #[test]
 fn long_dotted_runs_are_judged_by_every_window_and_pass_when_the_rightmost_is_masked() {
     use Kind::Ipv4;
-    assert_eq!(leaks(b"app1.203.0.113.77.nip.io"), one(Ipv4, "1.203.0.113.77"));
+    assert_eq!(
+        leaks(b"app1.203.0.113.77.nip.io"),
+        one(Ipv4, "1.203.0.113.77")
+    );
     assert_eq!(leaks(b"eth0.0.0.0.1"), one(Ipv4, "0.0.0.0.1"));
     let oid = "1.3.6.1.2.1.4.20.1.1.192.0.2.77";
     assert_eq!(leaks(oid.as_bytes()), one(Ipv4, oid));
@@ -71,10 +74,7 @@ fn long_dotted_runs_are_judged_by_every_window_and_pass_when_the_rightmost_is_ma
     // ...but four numbers before a marker are an address of their own.
     assert_eq!(leaks(b"203.0.113.7.[ipv4]"), one(Ipv4, "203.0.113.7"));
     // A number that is no octet splits a run into stretches judged apart.
-    assert_eq!(
-        leaks(b"1.2.3.4.300.5.6.7.0"),
-        one(Ipv4, "1.2.3.4")
-    );
+    assert_eq!(leaks(b"1.2.3.4.300.5.6.7.0"), one(Ipv4, "1.2.3.4"));
 }
 
 #[test]
@@ -130,7 +130,10 @@ fn ipv6_in_every_form() {
     assert_eq!(leaks(b"2001:db8::1,fe80::2").len(), 2);
     assert_eq!(
         leaks(b"2001:db8::.2001:db8::2 ::.::ffff:1."),
-        [(Ipv6, "2001:db8::2".to_string()), (Ipv6, "::ffff:1".to_string())]
+        [
+            (Ipv6, "2001:db8::2".to_string()),
+            (Ipv6, "::ffff:1".to_string())
+        ]
     );
 }
 
@@ -146,7 +149,11 @@ fn code_times_macs_and_sql_casts_are_not_addresses() {
         "12:34:56.789",
         "u8::MAX Vec::<u8>::new",
     ] {
-        assert!(leaks(t.as_bytes()).is_empty(), "{t}: {:?}", leaks(t.as_bytes()));
+        assert!(
+            leaks(t.as_bytes()).is_empty(),
+            "{t}: {:?}",
+            leaks(t.as_bytes())
+        );
     }
 }
 
@@ -163,19 +170,13 @@ fn ipv6_with_zero_host_bits_passes_also_with_a_port() {
         ipv6_prefix: 128,
         ..Policy::default()
     };
-    assert_eq!(hits_with(b"2001:db8::1", &p)[0].2, false);
+    assert!(!hits_with(b"2001:db8::1", &p)[0].2);
 }
 
 #[test]
 fn an_ipv4_in_a_colon_run_without_an_ipv6_is_still_found() {
-    assert_eq!(
-        leaks(b"203.0.113.7:8080:x"),
-        one(Kind::Ipv4, "203.0.113.7")
-    );
-    assert_eq!(
-        leaks(b"10:20:203.0.113.7"),
-        one(Kind::Ipv4, "203.0.113.7")
-    );
+    assert_eq!(leaks(b"203.0.113.7:8080:x"), one(Kind::Ipv4, "203.0.113.7"));
+    assert_eq!(leaks(b"10:20:203.0.113.7"), one(Kind::Ipv4, "203.0.113.7"));
 }
 
 #[test]
@@ -194,10 +195,16 @@ fn emails_of_every_shape() {
         assert_eq!(leaks(e.as_bytes()), one(Email, e), "{e}");
     }
     assert_eq!(leaks(b"jos\xe9@example.es").len(), 1);
-    assert_eq!(leaks(b"?to=jane@example.com&x"), one(Email, "jane@example.com"));
+    assert_eq!(
+        leaks(b"?to=jane@example.com&x"),
+        one(Email, "jane@example.com")
+    );
     assert_eq!(
         leaks(b"to=a@b.org.cc@d.org"),
-        [(Email, "a@b.org.cc".to_string()), (Email, "@d.org".to_string())]
+        [
+            (Email, "a@b.org.cc".to_string()),
+            (Email, "@d.org".to_string())
+        ]
     );
     // A local part of any length.
     let long = format!("{}@example.com", "a".repeat(5000));
