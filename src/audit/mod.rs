@@ -355,7 +355,7 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let raw = &bytes[start..end];
         hits.clear();
-        let decoded = raw.iter().any(|&b| decode::is_escape_byte(b)) && view.decode(raw);
+        let decoded = memchr::memchr3(b'%', b'\\', b'&', raw).is_some() && view.decode(raw);
         let text = if decoded { &view.bytes[..] } else { raw };
         patterns.scan(text, policy, &mut hits);
         for h in &hits {
