@@ -189,6 +189,7 @@ pub struct Chunker<R> {
     carry: Vec<u8>,
     carry_continues: bool,
     eof: bool,
+    spare: Vec<Vec<u8>>,
     /// Bytes read from the source so far.
     pub offset: u64,
 }
@@ -202,30 +203,39 @@ impl<R: Read> Chunker<R> {
             carry: Vec::new(),
             carry_continues: false,
             eof: false,
+            spare: Vec::new(),
             offset: 0,
+        }
+    }
+
+    /// Gives a searched chunk's buffer back, to be read into again.
+    pub fn recycle(&mut self, chunk: Chunk) {
+        if self.spare.len() < 64 {
+            self.spare.push(chunk.bytes);
         }
     }
 
     /// The next chunk, or `None` at the end.
     pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
-        let mut bytes = std::mem::take(&mut self.carry);
-        bytes.reserve(self.size.saturating_sub(bytes.len()));
-        while bytes.len() < self.size && !self.eof {
-            let at = bytes.len();
-            bytes.resize(self.size, 0);
-            match self.src.read(&mut bytes[at..]) {
-                Ok(0) => {
-                    bytes.truncate(at);
-                    self.eof = true;
-                }
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        // Zeroed once per chunk, then read into without resizing.
+        let mut len = self.carry.len();
+        bytes.clear();
+        bytes.resize(self.size.max(len), 0);
+        bytes[..len].copy_from_slice(&self.carry);
+        self.carry.clear();
+        while len < self.size && !self.eof {
+            match self.src.read(&mut bytes[len..]) {
+                Ok(0) => self.eof = true,
                 Ok(n) => {
-                    bytes.truncate(at + n);
+                    len += n;
                     self.offset += n as u64;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => bytes.truncate(at),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
+        bytes.truncate(len);
         if bytes.is_empty() {
             return Ok(None);
         }
@@ -239,7 +249,7 @@ impl<R: Read> Chunker<R> {
         }
         match memchr::memrchr(b'\n', &bytes) {
             Some(nl) => {
-                self.carry = bytes[nl + 1..].to_vec();
+                self.carry.extend_from_slice(&bytes[nl + 1..]);
                 bytes.truncate(nl + 1);
                 Ok(Some(Chunk {
                     bytes,
@@ -249,7 +259,7 @@ impl<R: Read> Chunker<R> {
             }
             None => {
                 // A window of a long line: the next one starts OVERLAP bytes before its end.
-                self.carry = bytes[bytes.len() - OVERLAP..].to_vec();
+                self.carry.extend_from_slice(&bytes[bytes.len() - OVERLAP..]);
                 self.carry_continues = true;
                 Ok(Some(Chunk {
                     bytes,
@@ -329,19 +339,39 @@ pub fn audit<R: Read + Send>(
             // The overlap of a window is read again by the next one, and it holds no newline.
             last_byte = *chunk.bytes.last().unwrap_or(&last_byte);
         }
+        for chunk in current {
+            chunks.recycle(chunk);
+        }
         current = next.map_err(Failure::Read)?;
     }
     summary.lines += u64::from(last_byte != b'\n');
     Ok(summary)
 }
 
-/// Searches one chunk, line by line: a line with an escape byte is searched in its decoded view,
-/// any other as it is.
+/// Counts lines up to a position that only grows.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    /// The 0-based line of the chunk that position `p` (not before the last one asked) is on.
+    fn of(&mut self, p: usize) -> u64 {
+        if p > self.at {
+            self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..p]).count() as u64;
+            self.at = p;
+        }
+        self.line
+    }
+}
+
+/// Searches one chunk. The lines that hold an escape that decodes are searched in their decoded
+/// view, one by one; the rest of the chunk in one regex pass (no candidate crosses a newline).
 fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched {
     let mut out = Searched::default();
-    let mut view = View::default();
-    let mut hits: Vec<Hit> = Vec::new();
     let bytes = &chunk.bytes[..];
+    let first_nl = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
     // A window owns the candidates whose anchor is more than half the overlap from its cut
     // ends, so each one it reports has that much context around it.
     let owned_until = if chunk.cut {
@@ -349,48 +379,81 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
     } else {
         usize::MAX
     };
-    let mut start = 0;
-    let mut line = 0u64;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let raw = &bytes[start..end];
-        hits.clear();
-        let decoded = memchr::memchr3(b'%', b'\\', b'&', raw).is_some() && view.decode(raw);
-        let text = if decoded { &view.bytes[..] } else { raw };
-        patterns.scan(text, policy, &mut hits);
-        for h in &hits {
-            let map = |a: usize, b: usize| {
-                if decoded {
-                    view.raw_range(a, b)
-                } else {
-                    (a, b)
-                }
-            };
-            let (anchor, _) = map(h.anchor, h.anchor + 1);
-            let anchor = start + anchor;
-            let earlier = chunk.continues && line == 0 && anchor <= OVERLAP / 2;
-            if earlier || anchor > owned_until || !h.leaks {
-                continue;
-            }
-            if policy.expected(h.kind) {
-                match h.kind {
-                    Kind::Email => out.expected_emails += 1,
-                    _ => out.expected_ips += 1,
-                }
-                continue;
-            }
-            let (a, b) = map(h.start, h.end);
-            out.found.push(Found {
-                line,
-                kind: h.kind,
-                start: start + a,
-                end: start + b,
-            });
+    let owned = |anchor: usize| {
+        let earlier = chunk.continues && anchor < first_nl && anchor <= OVERLAP / 2;
+        !earlier && anchor <= owned_until
+    };
+    let mut found = Vec::new();
+    let mut keep = |h: &Hit, (start, end): (usize, usize), line: u64, out: &mut Searched| {
+        if !h.leaks {
+            return;
         }
-        line += u64::from(end < bytes.len());
-        start = end + 1;
+        if policy.expected(h.kind) {
+            match h.kind {
+                Kind::Email => out.expected_emails += 1,
+                _ => out.expected_ips += 1,
+            }
+            return;
+        }
+        found.push(Found {
+            line,
+            kind: h.kind,
+            start,
+            end,
+        });
+    };
+    // The decoded lines, as (start, end) in the chunk.
+    let mut decoded: Vec<(usize, usize)> = Vec::new();
+    let mut view = View::default();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut lines = Lines {
+        bytes,
+        at: 0,
+        line: 0,
+    };
+    let mut next = 0;
+    for p in memchr::memchr3_iter(b'%', b'\\', b'&', bytes) {
+        if p < next {
+            continue; // in a line already looked at
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..p]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |i| p + i);
+        next = end + 1;
+        if !view.decode(&bytes[start..end]) {
+            continue;
+        }
+        decoded.push((start, end));
+        let line = lines.of(start);
+        hits.clear();
+        patterns.scan(&view.bytes, policy, &mut hits);
+        for h in &hits {
+            let anchor = start + view.raw_range(h.anchor, h.anchor + 1).0;
+            if owned(anchor) {
+                let (a, b) = view.raw_range(h.start, h.end);
+                keep(h, (start + a, start + b), line, &mut out);
+            }
+        }
     }
-    out.newlines = line;
+    hits.clear();
+    patterns.scan(bytes, policy, &mut hits);
+    let mut lines = Lines {
+        bytes,
+        at: 0,
+        line: 0,
+    };
+    let mut skip = decoded.iter().peekable();
+    for h in &hits {
+        while skip.next_if(|&&(_, end)| end < h.anchor).is_some() {}
+        if skip.peek().is_some_and(|&&(start, _)| start <= h.anchor) || !owned(h.anchor) {
+            continue; // searched decoded
+        }
+        let line = lines.of(h.start);
+        keep(h, (h.start, h.end), line, &mut out);
+    }
+    // The decoded lines' findings came first: into input order.
+    found.sort_by_key(|f| (f.start, f.end));
+    out.found = found;
+    out.newlines = lines.of(bytes.len());
     out
 }
 

@@ -4,8 +4,8 @@
 //! The one regex has four alternatives, tried leftmost-first:
 //! - a pseudonym of logscrub (`ip4-`, `ip6-`, `email-` and 16 lower-case hex digits), consumed so
 //!   that its hex digits never join what follows (`ip4-…cdef.1.3.227` is a pseudonym and text);
-//! - a run of hex digits, dots and colons holding at least two colons: IPv6 candidates (and any
-//!   IPv4 inside a run that holds none);
+//! - a run of hex digits, dots and colons holding `::` or six colons or more: IPv6 candidates
+//!   (and any IPv4 inside a run that holds none). A time (`2026:13:55:36`) is no such run;
 //! - a run of four or more dotted numbers: IPv4 candidates;
 //! - `@`: an email when a local-part byte stands before it and a dotted domain after it.
 
@@ -16,7 +16,13 @@ use regex::bytes::Regex;
 use super::{Kind, Policy};
 
 /// The candidate regex (bytes, no Unicode classes).
-const CANDIDATES: &str = r"(?-u)(?:ip4|ip6|email)-[0-9a-f]{16}|[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*|[0-9]+(?:\.[0-9]+){3,}|@";
+const CANDIDATES: &str = concat!(
+    r"(?-u)(?:ip4|ip6|email)-[0-9a-f]{16}",
+    r"|[0-9A-Fa-f.:]*::[0-9A-Fa-f.:]*",
+    r"|[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){6,}",
+    r"|[0-9]+(?:\.[0-9]+){3,}",
+    r"|@"
+);
 /// Dotted-number runs, for the parts of a colon run that hold no IPv6 address.
 const DOTTED: &str = r"(?-u)[0-9]+(?:\.[0-9]+){3,}";
 
@@ -273,9 +279,9 @@ fn domain_byte(b: u8) -> bool {
 fn email(text: &[u8], at: usize) -> Option<(usize, usize)> {
     let before = at.checked_sub(1).map(|i| text[i])?;
     let start = if before == b'"' {
-        // "jane doe"@example.com: back to the opening quote.
-        let open = memchr::memrchr(b'"', &text[..at - 1])?;
-        if text[open + 1..at - 1].contains(&b'\n') || open + 1 == at - 1 {
+        // "jane doe"@example.com: back to the opening quote, on the same line.
+        let open = memchr::memrchr2(b'"', b'\n', &text[..at - 1])?;
+        if text[open] == b'\n' || open + 1 == at - 1 {
             return None;
         }
         open
