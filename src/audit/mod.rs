@@ -348,21 +348,19 @@ pub fn audit<R: Read + Send>(
     Ok(summary)
 }
 
-/// Counts lines up to a position that only grows.
+/// The line of a position, from the chunk's newline positions, for positions that only grow.
 struct Lines<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    line: u64,
+    newlines: &'a [usize],
+    next: usize,
 }
 
 impl Lines<'_> {
     /// The 0-based line of the chunk that position `p` (not before the last one asked) is on.
     fn of(&mut self, p: usize) -> u64 {
-        if p > self.at {
-            self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..p]).count() as u64;
-            self.at = p;
+        while self.next < self.newlines.len() && self.newlines[self.next] < p {
+            self.next += 1;
         }
-        self.line
+        self.next as u64
     }
 }
 
@@ -371,7 +369,8 @@ impl Lines<'_> {
 fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched {
     let mut out = Searched::default();
     let bytes = &chunk.bytes[..];
-    let first_nl = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', bytes).collect();
+    let first_nl = newlines.first().copied().unwrap_or(bytes.len());
     // A window owns the candidates whose anchor is more than half the overlap from its cut
     // ends, so each one it reports has that much context around it.
     let owned_until = if chunk.cut {
@@ -407,9 +406,8 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
     let mut view = View::default();
     let mut hits: Vec<Hit> = Vec::new();
     let mut lines = Lines {
-        bytes,
-        at: 0,
-        line: 0,
+        newlines: &newlines,
+        next: 0,
     };
     let mut next = 0;
     for p in memchr::memchr3_iter(b'%', b'\\', b'&', bytes) {
@@ -437,9 +435,8 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
     hits.clear();
     patterns.scan(bytes, policy, &mut hits);
     let mut lines = Lines {
-        bytes,
-        at: 0,
-        line: 0,
+        newlines: &newlines,
+        next: 0,
     };
     let mut skip = decoded.iter().peekable();
     for h in &hits {
@@ -453,7 +450,7 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
     // The decoded lines' findings came first: into input order.
     found.sort_by_key(|f| (f.start, f.end));
     out.found = found;
-    out.newlines = lines.of(bytes.len());
+    out.newlines = newlines.len() as u64;
     out
 }
 

@@ -1,13 +1,19 @@
-//! The audit's own patterns: one `regex` pass over a line (or a decoded view of it) finds every
-//! candidate, and small judges decide what each is. Nothing here is shared with the scrubber.
+//! The audit's own patterns: a memchr prefilter finds where a candidate can stand, the `regex`
+//! patterns and small judges decide what each is. Nothing here is shared with the scrubber.
 //!
-//! The one regex has four alternatives, tried leftmost-first:
-//! - a pseudonym of logscrub (`ip4-`, `ip6-`, `email-` and 16 lower-case hex digits), consumed so
-//!   that its hex digits never join what follows (`ip4-…cdef.1.3.227` is a pseudonym and text);
-//! - a run of hex digits, dots and colons holding `::` or six colons or more: IPv6 candidates
-//!   (and any IPv4 inside a run that holds none). A time (`2026:13:55:36`) is no such run;
-//! - a run of four or more dotted numbers: IPv4 candidates;
-//! - `@`: an email when a local-part byte stands before it and a dotted domain after it.
+//! Every candidate holds a `.`, a `:` or an `@`, so the search jumps from one of those bytes to
+//! the next (`memchr3`, vectorised) and looks only around them:
+//! - around a dot or colon, the run of hex digits, dots and colons holding it. A run with `::` or
+//!   six colons or more holds IPv6 candidates (and any IPv4 in what is left of it); a time
+//!   (`2026:13:55:36`) is no such run. Any other run holds IPv4 candidates: its stretches of four
+//!   or more dotted numbers;
+//! - a run that starts right after `ip4-`, `ip6-` or `email-` begins with the 16 hex digits of a
+//!   pseudonym of logscrub ([`PSEUDONYM`]), which are skipped, so they never join what follows
+//!   (`ip4-…cdef.1.3.227` is a pseudonym and text);
+//! - at an `@`: an email when a local-part byte stands before it and a dotted domain after it.
+//!
+//! One regex pass over every byte of a chunk was measured first: it ran at about 450 MB/s a core
+//! on a combined log (0.78× `zcat`), as every line holds several dense runs of digits and dots.
 
 use std::net::Ipv6Addr;
 
@@ -15,31 +21,42 @@ use regex::bytes::Regex;
 
 use super::{Kind, Policy};
 
-/// The candidate regex (bytes, no Unicode classes).
-const CANDIDATES: &str = concat!(
-    r"(?-u)(?:ip4|ip6|email)-[0-9a-f]{16}",
-    r"|[0-9A-Fa-f.:]*::[0-9A-Fa-f.:]*",
-    r"|[0-9A-Fa-f.]*(?::[0-9A-Fa-f.]*){6,}",
-    r"|[0-9]+(?:\.[0-9]+){3,}",
-    r"|@"
-);
-/// Dotted-number runs, for the parts of a colon run that hold no IPv6 address.
+/// A pseudonym of logscrub, at the start of the text it is matched against.
+pub const PSEUDONYM: &str = r"(?-u)^(?:ip4|ip6|email)-[0-9a-f]{16}";
+/// Dotted-number runs, in a run that mixes hex letters or colons with them.
 const DOTTED: &str = r"(?-u)[0-9]+(?:\.[0-9]+){3,}";
 
 /// The patterns, compiled once per run and shared by every worker.
 #[derive(Debug)]
 pub struct Patterns {
-    candidates: Regex,
+    pseudonym: Regex,
     dotted: Regex,
 }
 
 impl Default for Patterns {
     fn default() -> Self {
         Patterns {
-            candidates: Regex::new(CANDIDATES).expect("the candidate pattern compiles"),
+            pseudonym: Regex::new(PSEUDONYM).expect("the pseudonym pattern compiles"),
             dotted: Regex::new(DOTTED).expect("the dotted pattern compiles"),
         }
     }
+}
+
+/// The bytes of a run that may hold an address: hex digits, dots, colons.
+const RUN_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_hexdigit() || c == b'.' || c == b':';
+        b += 1;
+    }
+    t
+};
+
+#[inline]
+fn run_byte(b: u8) -> bool {
+    RUN_BYTES[b as usize]
 }
 
 /// One candidate in a view: where it stands, where the regex match holding it starts (which
@@ -60,29 +77,60 @@ pub struct Hit {
 }
 
 impl Patterns {
-    /// Appends every candidate of `text` (one line, or a decoded view of one) to `hits`.
+    /// Appends every candidate of `text` (lines, or a decoded view of one) to `hits`, in order.
     pub fn scan(&self, text: &[u8], policy: &Policy, hits: &mut Vec<Hit>) {
-        for m in self.candidates.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            let run = &text[s..e];
-            match run[0] {
-                b'@' if run.len() == 1 => {
-                    if let Some((start, end)) = email(text, s) {
-                        // A local part never reaches into the span before it (`a@b.org.cc@d.org`
-                        // is `a@b.org.cc` and `@d.org`).
-                        let start = hits.last().map_or(start, |h| start.max(h.end.min(s)));
-                        hits.push(Hit {
-                            kind: Kind::Email,
-                            start,
-                            end,
-                            anchor: s,
-                            leaks: true,
-                        });
-                    }
+        let mut done = 0; // the text before this is searched
+        while let Some(i) = memchr::memchr3(b'.', b':', b'@', &text[done..]) {
+            let p = done + i;
+            if text[p] == b'@' {
+                if let Some((start, end)) = email(text, p) {
+                    // A local part never reaches into the span before it (`a@b.org.cc@d.org`
+                    // is `a@b.org.cc` and `@d.org`).
+                    let start = hits.last().map_or(start, |h| start.max(h.end.min(p)));
+                    hits.push(Hit {
+                        kind: Kind::Email,
+                        start,
+                        end,
+                        anchor: p,
+                        leaks: true,
+                    });
                 }
-                _ if run.contains(&b'-') => {} // a pseudonym
-                _ if run.contains(&b':') => self.colon_run(text, s, e, policy, hits),
-                _ => dotted_run(text, s, e, s, policy, hits),
+                done = p + 1;
+                continue;
+            }
+            let mut s = p;
+            while s > 0 && run_byte(text[s - 1]) {
+                s -= 1;
+            }
+            let mut e = p + 1;
+            while e < text.len() && run_byte(text[e]) {
+                e += 1;
+            }
+            done = e;
+            // A pseudonym's hex digits are not part of the run.
+            if s > 0 && text[s - 1] == b'-' {
+                let from = s.saturating_sub(6);
+                let tail = (from..s).find(|&i| self.pseudonym.is_match(&text[i..]));
+                if let Some(i) = tail {
+                    let end = self.pseudonym.find(&text[i..]).map_or(s, |m| i + m.end());
+                    s = end.max(s);
+                }
+            }
+            if s >= e {
+                continue;
+            }
+            let run = &text[s..e];
+            let colons = memchr::memchr_iter(b':', run).count();
+            if colons >= 6 || (colons >= 2 && memchr::memmem::find(run, b"::").is_some()) {
+                self.colon_run(text, s, e, policy, hits);
+            } else if run.iter().filter(|&&b| b == b'.').count() >= 3 {
+                if run.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+                    // The common case, digits and dots only: one run, no regex needed.
+                    let (a, b) = trim_dots(run);
+                    dotted_run(text, s + a, s + b, s, policy, hits);
+                } else {
+                    self.dotted_in(text, s, e, s, policy, hits);
+                }
             }
         }
     }
@@ -182,6 +230,13 @@ fn short_ok(text: &[u8], start: usize, end: usize, cand: &[u8]) -> bool {
     let before = start.checked_sub(1).map(|i| text[i]);
     let after = text.get(end).copied();
     !before.is_some_and(glued) && !after.is_some_and(glued)
+}
+
+/// The run without its leading and trailing dots.
+fn trim_dots(run: &[u8]) -> (usize, usize) {
+    let a = run.iter().take_while(|&&b| b == b'.').count();
+    let b = run.len() - run[a..].iter().rev().take_while(|&&b| b == b'.').count();
+    (a, b.max(a))
 }
 
 /// Judges the dotted run `text[s..e]`: each stretch of four or more octets in it (numbers of one to
