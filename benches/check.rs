@@ -25,11 +25,20 @@ fn combined_log(bytes: usize) -> Vec<u8> {
         x ^= x << 5;
         let [a, b, c, d] = x.to_be_bytes();
         if i % 5 == 0 {
-            write!(out, "2001:db8:{a:x}:{b:x}::{:x}", u16::from_be_bytes([c, d])).unwrap();
+            write!(
+                out,
+                "2001:db8:{a:x}:{b:x}::{:x}",
+                u16::from_be_bytes([c, d])
+            )
+            .unwrap();
         } else {
             write!(out, "{a}.{b}.{c}.{}", d | 1).unwrap();
         }
-        let query = if i % 30 == 0 { "?newsletter=anna.smith%40example.com" } else { "?page=2" };
+        let query = if i % 30 == 0 {
+            "?newsletter=anna.smith%40example.com"
+        } else {
+            "?page=2"
+        };
         writeln!(
             out,
             r#" - - [12/Jul/2026:00:{:02}:{:02} +0000] "GET /api/v1/users/{i}/orders{query} HTTP/1.1" 200 {} "https://www.example.com/blog/2026/01/cable" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36""#,
@@ -47,7 +56,9 @@ fn combined_log(bytes: usize) -> Vec<u8> {
 fn findings(text: &[u8], policy: &Policy, patterns: &Patterns) -> u64 {
     let mut chunks = Chunker::new(text, 1 << 20);
     let summary = audit(&mut chunks, patterns, policy, 4, |_| Ok(()));
-    summary.map(|s| s.findings + s.expected_ips).unwrap_or(u64::MAX)
+    summary
+        .map(|s| s.findings + s.expected_ips)
+        .unwrap_or(u64::MAX)
 }
 
 fn benches(c: &mut Criterion) {
@@ -71,9 +82,15 @@ fn benches(c: &mut Criterion) {
     assert!(findings(&encoded, &policy, &patterns) >= 2 * lines);
 
     let mut g = c.benchmark_group("check");
-    for (name, text) in [("raw", &raw), ("scrubbed", &scrubbed), ("encoded", &encoded)] {
+    for (name, text) in [
+        ("raw", &raw),
+        ("scrubbed", &scrubbed),
+        ("encoded", &encoded),
+    ] {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_function(name, |b| b.iter(|| findings(black_box(text), &policy, &patterns)));
+        g.bench_function(name, |b| {
+            b.iter(|| findings(black_box(text), &policy, &patterns))
+        });
     }
     let gz = {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
@@ -85,7 +102,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let reader = flate2::read::MultiGzDecoder::new(black_box(&gz[..]));
             let mut chunks = Chunker::new(reader, 1 << 20);
-            audit(&mut chunks, &patterns, &policy, 4, |_| Ok(())).map(|s| s.findings).unwrap_or(0)
+            audit(&mut chunks, &patterns, &policy, 4, |_| Ok(()))
+                .map(|s| s.findings)
+                .unwrap_or(0)
         })
     });
     g.finish();

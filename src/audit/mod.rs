@@ -2,7 +2,7 @@
 //!
 //! The audit shares no detection code with the scrubber: it has its own decoder ([`decode`]:
 //! percent-encoding at any depth, JSON, Apache and HTML escapes) and its own patterns
-//! ([`patterns`]: one `regex` pass, compiled once per run), and it is deliberately over-eager, so
+//! ([`patterns`]: a memchr prefilter, then `regex` patterns compiled once per run and small judges), and it is deliberately over-eager, so
 //! a blind spot of the scrubber is not also one of the audit. It reads only [`crate::input`]
 //! (files, stdin, gzip) and cuts lines itself.
 //!
@@ -170,10 +170,30 @@ pub enum Failure {
     Stop(Error),
 }
 
+/// A buffer and how much of it holds input (a recycled buffer is not zeroed again).
+#[derive(Debug, Default)]
+struct Filled {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl Filled {
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+}
+
+impl std::ops::Deref for Filled {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// One piece of input: whole lines, or a window of a line longer than a chunk.
 #[derive(Debug, Default)]
 pub struct Chunk {
-    bytes: Vec<u8>,
+    bytes: Filled,
     /// It starts inside a line whose previous window owns the candidates anchored in the first
     /// half of the overlap.
     continues: bool,
@@ -211,17 +231,18 @@ impl<R: Read> Chunker<R> {
     /// Gives a searched chunk's buffer back, to be read into again.
     pub fn recycle(&mut self, chunk: Chunk) {
         if self.spare.len() < 64 {
-            self.spare.push(chunk.bytes);
+            self.spare.push(chunk.bytes.bytes);
         }
     }
 
     /// The next chunk, or `None` at the end.
     pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
         let mut bytes = self.spare.pop().unwrap_or_default();
-        // Zeroed once per chunk, then read into without resizing.
         let mut len = self.carry.len();
-        bytes.clear();
-        bytes.resize(self.size.max(len), 0);
+        // A recycled buffer keeps its length: only a new one is zeroed.
+        if bytes.len() < self.size.max(len) {
+            bytes.resize(self.size.max(len), 0);
+        }
         bytes[..len].copy_from_slice(&self.carry);
         self.carry.clear();
         while len < self.size && !self.eof {
@@ -235,7 +256,7 @@ impl<R: Read> Chunker<R> {
                 Err(e) => return Err(e),
             }
         }
-        bytes.truncate(len);
+        let mut bytes = Filled { bytes, len };
         if bytes.is_empty() {
             return Ok(None);
         }
@@ -259,7 +280,8 @@ impl<R: Read> Chunker<R> {
             }
             None => {
                 // A window of a long line: the next one starts OVERLAP bytes before its end.
-                self.carry.extend_from_slice(&bytes[bytes.len() - OVERLAP..]);
+                self.carry
+                    .extend_from_slice(&bytes[bytes.len() - OVERLAP..]);
                 self.carry_continues = true;
                 Ok(Some(Chunk {
                     bytes,
@@ -365,7 +387,7 @@ impl Lines<'_> {
 }
 
 /// Searches one chunk. The lines that hold an escape that decodes are searched in their decoded
-/// view, one by one; the rest of the chunk in one regex pass (no candidate crosses a newline).
+/// view, one by one; the rest of the chunk in one pass (no candidate crosses a newline).
 fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched {
     let mut out = Searched::default();
     let bytes = &chunk.bytes[..];

@@ -59,7 +59,7 @@ fn run_byte(b: u8) -> bool {
     RUN_BYTES[b as usize]
 }
 
-/// One candidate in a view: where it stands, where the regex match holding it starts (which
+/// One candidate in a view: where it stands, where the run (or `@`) holding it starts (which
 /// decides which window of a long line owns it), and whether it leaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -69,7 +69,7 @@ pub struct Hit {
     pub start: usize,
     /// Its end in the view.
     pub end: usize,
-    /// The start of the regex match it was found in.
+    /// The start of the run (or the `@`) it was found in.
     pub anchor: usize,
     /// True when it is personal data (an email, an address with host bits set); false for an
     /// address whose host bits are all zero.
@@ -120,11 +120,24 @@ impl Patterns {
                 continue;
             }
             let run = &text[s..e];
-            let colons = memchr::memchr_iter(b':', run).count();
-            if colons >= 6 || (colons >= 2 && memchr::memmem::find(run, b"::").is_some()) {
+            // One look at the run's bytes (runs are short: a loop beats memchr here).
+            let (mut colons, mut dots, mut double, mut letters, mut last) = (0, 0, false, false, 0);
+            for &b in run {
+                match b {
+                    b':' => {
+                        colons += 1;
+                        double |= last == b':';
+                    }
+                    b'.' => dots += 1,
+                    b'0'..=b'9' => {}
+                    _ => letters = true,
+                }
+                last = b;
+            }
+            if colons >= 6 || double {
                 self.colon_run(text, s, e, policy, hits);
-            } else if run.iter().filter(|&&b| b == b'.').count() >= 3 {
-                if run.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+            } else if dots >= 3 {
+                if !letters && colons == 0 {
                     // The common case, digits and dots only: one run, no regex needed.
                     let (a, b) = trim_dots(run);
                     dotted_run(text, s + a, s + b, s, policy, hits);
