@@ -219,9 +219,13 @@ impl<R: Read> Framer<R> {
 /// token can contain. `None` when there is none.
 fn safe_cut(buf: &[u8]) -> Option<usize> {
     let from = buf.len().saturating_sub(SAFE_CUT_WINDOW);
-    buf[from..]
+    let window = &buf[from..];
+    // Where it can, after a byte that ends the decoded view around an escape
+    // (`crate::detect::decode`), so no view is cut.
+    window
         .iter()
-        .rposition(|&b| !in_token(b))
+        .rposition(|&b| !in_token(b) && crate::detect::decode::ends_region(b))
+        .or_else(|| window.iter().rposition(|&b| !in_token(b)))
         .map(|i| from + i + 1)
 }
 
@@ -366,9 +370,10 @@ mod tests {
         // Regression: a run with no byte that no token can hold was cut anywhere, splitting an
         // address between two chunks.
         let mut line = b"xy ".to_vec();
-        line.extend(b"a.b.c.1.2.3.4.".iter().cycle().take(20_000));
+        line.extend(b"a.b.c.1.2.3.4.".iter().cycle().take(20 * PIECE));
         line.extend(b" end\n");
-        let mut f = Framer::new(&line[..], 3000);
+        let size = 3 * PIECE - 72;
+        let mut f = Framer::new(&line[..], size);
         let mut buf = vec![];
         let mut offset = 0;
         let mut cuts = 0;
@@ -392,7 +397,7 @@ mod tests {
                 assert!(after.len() == REACH || line[end + after.len()] == b' ');
                 cuts += 1;
             }
-            assert!(buf.len() <= 3000);
+            assert!(buf.len() <= size);
             offset += buf.len() as u64;
         }
         assert_eq!(offset as usize, line.len());
@@ -401,7 +406,7 @@ mod tests {
 
     #[test]
     fn a_run_in_a_tiny_chunk_size_grows_the_buffer_just_enough() {
-        let line = vec![b'a'; 10_000];
+        let line = vec![b'a'; 10 * PIECE];
         let cs = chunks(&line, 100);
         assert_eq!(cs.concat(), line);
         assert!(cs.iter().all(|c| c.len() <= PIECE + REACH));

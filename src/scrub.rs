@@ -8,7 +8,7 @@
 
 use crate::action::{ActionCache, Actions};
 use crate::detect::runs::SpanFinder;
-use crate::detect::Span;
+use crate::detect::{Kind, Span};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{Joins, LINE_HEAD};
 use crate::retention::{Fate, Retention};
@@ -92,6 +92,8 @@ impl Scrubber {
             actions: &self.actions,
             cache: actions,
             spill: finder.spill(),
+            chunk,
+            after: joins.runs.after.as_deref().unwrap_or_default(),
             skip: finder.skip(),
             out,
             stats,
@@ -189,6 +191,9 @@ struct Writer<'a> {
     cache: &'a mut ActionCache,
     /// The whole text of a span that crosses the chunk's end.
     spill: &'a [u8],
+    /// The chunk being written, and the bytes after it when it ends inside a long token run.
+    chunk: &'a [u8],
+    after: &'a [u8],
     /// Where the chunk's output starts (past a span the chunk before it replaced).
     skip: usize,
     out: &'a mut Vec<u8>,
@@ -209,12 +214,42 @@ impl Writer<'_> {
             } else {
                 self.spill
             };
+            let at = self.out.len();
             self.actions
                 .write_span(self.cache, t, span, whole, self.out);
+            let next = match e.checked_sub(self.chunk.len()) {
+                None => self.chunk.get(e),
+                Some(past) => self.after.get(past),
+            };
+            if span.kind == Kind::Ipv6 && next == Some(&b':') {
+                uncompress_before_port(self.out, at);
+            }
             self.stats.count(span.kind);
             pos = e.min(text.len());
         }
         self.out.extend_from_slice(&text[pos..]);
+    }
+}
+
+/// An unbracketed IPv6 address followed by `:port` (HAProxy's `2001:db8:85a3:8d3:1319:8a2e:370:7348:443`)
+/// whose replacement, written at `out[at..]`, is an address with `::` in it is rewritten with all
+/// eight groups, so its port stays a port (`2001:db8:85a3:0:0:0:0:0:443`, not
+/// `2001:db8:85a3:::443`, which reads as another address).
+fn uncompress_before_port(out: &mut Vec<u8>, at: usize) {
+    let written = &out[at..];
+    // A mapped address keeps its dotted tail (`::ffff:192.0.2.0:80` reads back as it was).
+    if written.contains(&b'.') || !written.windows(2).any(|w| w == b"::") {
+        return;
+    }
+    let Some(addr) = crate::detect::ipv6::parse(written) else {
+        return;
+    };
+    out.truncate(at);
+    for (i, g) in addr.segments().iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        crate::text::write_hex16(*g, out);
     }
 }
 

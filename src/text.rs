@@ -139,7 +139,7 @@ pub fn write_ipv6(a: Ipv6Addr, out: &mut Vec<u8>) {
 }
 
 /// A 16-bit group in lowercase hex without leading zeros.
-fn write_hex16(x: u16, out: &mut Vec<u8>) {
+pub fn write_hex16(x: u16, out: &mut Vec<u8>) {
     let mut started = false;
     for shift in [12, 8, 4, 0] {
         let d = (x >> shift) & 0xf;

@@ -44,7 +44,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::key::Key;
-use crate::text::{hex_value, write_hex, write_ipv4, write_ipv6};
+use crate::text::{write_hex, write_ipv4, write_ipv6};
 
 /// Written before the pseudonym of an IPv4 address (and of an IPv4-mapped IPv6 address).
 pub const IPV4_PSEUDONYM: &[u8] = b"ip4-";
@@ -149,26 +149,45 @@ fn write_pseudonym(marker: &[u8], hex: &[u8; DIGEST_HEX_DIGITS], out: &mut Vec<u
     out.extend_from_slice(hex);
 }
 
-/// The canonical form of an email as found in a log: each `%XX` (two hex digits, either case)
-/// decoded to its byte, then ASCII letters lowercased. One pass: `%2540` becomes `%40`, not `@`.
-/// Other bytes, including a `%` not followed by two hex digits, are kept.
+/// The canonical form of an email as found in a log, so one person has one pseudonym whatever
+/// the encoding: every escape decoded, repeatedly (`%2540`, `\u0040`, `&#64;`, `\xe9`; see
+/// [`crate::detect::decode`]), bytes that are not UTF-8 read as Latin-1 (`jos\xe9` is `josé`),
+/// the quotes of a quoted dot-atom local part dropped, the local part lower-cased (Unicode case
+/// folding, as providers treat it) and the domain in its IDNA ASCII form (`bücher.de` and
+/// `xn--bcher-kva.de` are one). Plain ASCII text is only lower-cased, in place.
 pub fn write_canonical_email(text: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
-    let mut rest = text;
-    while let Some(p) = memchr::memchr(b'%', rest) {
-        out.extend_from_slice(&rest[..p]);
-        let hi = rest.get(p + 1).and_then(|&c| hex_value(c));
-        let lo = rest.get(p + 2).and_then(|&c| hex_value(c));
-        if let (Some(hi), Some(lo)) = (hi, lo) {
-            out.push(hi << 4 | lo);
-            rest = &rest[p + 3..];
-        } else {
-            out.push(b'%');
-            rest = &rest[p + 1..];
+    let plain = !text
+        .iter()
+        .any(|&b| matches!(b, b'%' | b'\\' | b'&' | b'"') || b >= 0x80);
+    if plain {
+        out.extend_from_slice(text);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    let mut decoded = Vec::new();
+    crate::detect::decode::decode_all(text, &mut decoded);
+    let mut s = String::with_capacity(decoded.len());
+    for chunk in decoded.utf8_chunks() {
+        s.push_str(chunk.valid());
+        s.extend(chunk.invalid().iter().map(|&b| char::from(b)));
+    }
+    let (local, domain) = match s.rfind('@') {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
+        None => (&s[..], None),
+    };
+    let local = match local.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+        Some(inner) if !inner.is_empty() && !inner.contains(['"', ' ', '\\']) => inner,
+        _ => local,
+    };
+    out.extend_from_slice(local.to_lowercase().as_bytes());
+    if let Some(domain) = domain {
+        out.push(b'@');
+        match idna::domain_to_ascii(domain) {
+            Ok(ascii) => out.extend_from_slice(ascii.as_bytes()),
+            Err(_) => out.extend_from_slice(domain.to_lowercase().as_bytes()),
         }
     }
-    out.extend_from_slice(rest);
-    out[start..].make_ascii_lowercase();
 }
 
 /// The master key and the rotation of a run: immutable, shared by all workers.

@@ -207,6 +207,11 @@ impl Actions {
                 EmailAction::Hash(p) => cache.email_hash(p).email(t, text, out),
             };
         }
+        // An address whose host bits beyond the prefix are zero tells no more than the mask
+        // keeps (`Chrome/121.0.0.0`): every action writes it as it stands.
+        if !keep && addr().is_some_and(|a| self.is_masked(a)) {
+            return out.extend_from_slice(text);
+        }
         match (&self.ip, kind) {
             (IpAction::Keep, _) => out.extend_from_slice(text),
             (IpAction::Redact, _) => out.extend_from_slice(redacted(kind)),
@@ -220,17 +225,31 @@ impl Actions {
             },
             // A span that does not read as its kind (a merged span) is redacted: it never passes
             // through.
+            // One pseudonym per address whatever its text: a mapped IPv6 one is its IPv4.
             (IpAction::Hash(p), _) => match addr() {
                 Some(IpAddr::V4(a)) => cache.ip_hash(p).ipv4(t, a, out),
+                Some(IpAddr::V6(a)) if a.to_ipv4_mapped().is_some() => {
+                    let v4 = a.to_ipv4_mapped().expect("checked");
+                    cache.ip_hash(p).ipv4(t, v4, out)
+                }
                 Some(IpAddr::V6(a)) => cache.ip_hash(p).ipv6(t, a, out),
                 None => out.extend_from_slice(redacted(kind)),
             },
+            // Zero-host addresses pass as they are, so a ciphertext must never be one: the
+            // cipher is applied again until it is not (cycle walking; about one address in 256
+            // under a /24 needs a second round). The inverse walks back the same way.
             (IpAction::Encrypt(c), _) => match addr() {
-                Some(a) => write_ip(cache.cipher(c).encrypt(a), out),
+                Some(a) => match self.walk(a, |a| cache.cipher(c).encrypt(a)) {
+                    Some(e) => write_ip(e, out),
+                    None => out.extend_from_slice(redacted(kind)),
+                },
                 None => out.extend_from_slice(redacted(kind)),
             },
             (IpAction::Decrypt(c), _) => match addr() {
-                Some(a) => write_ip(cache.cipher(c).decrypt(a), out),
+                Some(a) => match self.walk(a, |a| cache.cipher(c).decrypt(a)) {
+                    Some(d) => write_ip(d, out),
+                    None => out.extend_from_slice(redacted(kind)),
+                },
                 None => out.extend_from_slice(redacted(kind)),
             },
         }
@@ -262,6 +281,35 @@ impl Actions {
                 }
             }
         }
+    }
+
+    /// Whether `a` has host bits beyond its prefix and they are all zero: what `--ip mask` leaves
+    /// (`203.0.113.0`, `Chrome/121.0.0.0`). A prefix that keeps every bit has no host bits, so
+    /// then no address is.
+    pub fn is_masked(&self, a: IpAddr) -> bool {
+        match a {
+            IpAddr::V4(v4) => self.ipv4_prefix.len() < 32 && self.mask_v4(v4) == v4,
+            IpAddr::V6(v6) => {
+                let bits = match v6.to_ipv4_mapped() {
+                    Some(_) => self.ipv4_prefix.len() < 32,
+                    None => self.ipv6_prefix.len() < 128,
+                };
+                bits && self.mask_v6(v6) == v6
+            }
+        }
+    }
+
+    /// Applies the bijection `f` to `a` until the result is not [`Actions::is_masked`] (cycle
+    /// walking). `None` in the (astronomically unlikely) case of 64 masked results in a row.
+    fn walk(&self, a: IpAddr, mut f: impl FnMut(IpAddr) -> IpAddr) -> Option<IpAddr> {
+        let mut x = a;
+        for _ in 0..64 {
+            x = f(x);
+            if !self.is_masked(x) {
+                return Some(x);
+            }
+        }
+        None
     }
 
     /// `a` with the host bits beyond [`Actions::ipv4_prefix`] zeroed.

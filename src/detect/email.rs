@@ -29,7 +29,7 @@ fn is_atext(b: u8) -> bool {
 
 /// Characters of a local part found in text: atext and dots, less URL and quote delimiters (and
 /// letters and digits of any script, see [`letter_at`]).
-fn is_local(b: u8) -> bool {
+pub(crate) fn is_local(b: u8) -> bool {
     b == b'.' || (is_atext(b) && !matches!(b, b'/' | b'=' | b'?' | b'&' | b'\''))
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn find_at(
     follows: bool,
 ) -> (Option<(usize, usize)>, usize) {
     let resume = at + at_len;
-    let start = match local_start(text, at, lo) {
+    let start = match quoted_start(text, at, lo).or_else(|| local_start(text, at, lo)) {
         Some(start) => start,
         None if follows && text[lo..at].iter().all(|&b| is_local(b)) => lo,
         None => return (None, resume),
@@ -72,11 +72,44 @@ pub(crate) fn find_at(
     }
 }
 
+/// The start of a quoted local part ending at `at` (`"jane.doe"@example.com`, RFC 5322): a
+/// quote before the `@` and its opening quote at most 64 bytes before it.
+fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
+    if at < lo + 3 || text[at - 1] != b'"' {
+        return None;
+    }
+    let from = (at - 1).saturating_sub(65).max(lo);
+    let open = from + text[from..at - 1].iter().rposition(|&b| b == b'"')?;
+    // Inside: printable text without quote or backslash (qtext). Privacy first, the opening quote
+    // may follow anything: `foo"bar"@x.org`, `id"jane.doe"@x.org` and `","jane.doe"@x.org` hold
+    // a quoted address.
+    let mut i = open + 1;
+    while i < at - 1 {
+        i += match text[i] {
+            b'\\' => return None,
+            b' '..=b'~' => 1,
+            _ => match letter_at(text, i) {
+                0 => return None,
+                n => n,
+            },
+        };
+    }
+    (i == at - 1 && at - 1 > open + 1).then_some(open)
+}
+
 /// The start of the local part ending at `at`, if it is not empty.
 fn local_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     let mut start = at;
     loop {
         if start > lo && is_local(text[start - 1]) {
+            start -= 1;
+        } else if start > lo + 1
+            && start < at
+            && text[start - 1] == b'\''
+            && is_alnum(text[start - 2])
+            && is_alnum(text[start])
+        {
+            // An apostrophe inside a name (`o'brien@`); one that opens a quote is no part of it.
             start -= 1;
         } else {
             match letter_before(text, start, lo) {
@@ -197,32 +230,39 @@ fn is_tld(label: &[u8]) -> bool {
     ascii || idn || wide
 }
 
-/// The length of the UTF-8 encoded letter or digit beyond ASCII at `text[i..]` (`é`, `例`), or 0.
-/// Only well-formed UTF-8 counts: other bytes of 0x80 and up (binary junk) are no part of an
-/// address.
+/// The length of the letter or digit beyond ASCII at `text[i..]`, or 0: a UTF-8 encoded one
+/// (`é`, `例`), else a Latin-1 letter byte (`\xe9` for `é`, as old clients send and Apache
+/// writes). Other bytes of 0x80 and up (C1 controls, binary junk) are no part of an address.
 fn letter_at(text: &[u8], i: usize) -> usize {
     let len = match text.get(i) {
         Some(0xc2..=0xdf) => 2,
         Some(0xe0..=0xef) => 3,
         Some(0xf0..=0xf4) => 4,
-        _ => return 0,
+        _ => 0,
     };
-    let letter = text
-        .get(i..i + len)
-        .and_then(|c| std::str::from_utf8(c).ok())
-        .and_then(|c| c.chars().next())
-        .is_some_and(char::is_alphanumeric);
-    if letter {
-        len
-    } else {
-        0
+    let letter = len > 0
+        && text
+            .get(i..i + len)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.chars().next())
+            .is_some_and(char::is_alphanumeric);
+    match text.get(i) {
+        _ if letter => len,
+        Some(&b) if is_latin1_letter(b) => 1,
+        _ => 0,
     }
+}
+
+/// A Latin-1 letter byte: `À`–`ÿ` without `×` and `÷`.
+fn is_latin1_letter(b: u8) -> bool {
+    b >= 0xc0 && b != 0xd7 && b != 0xf7
 }
 
 /// The length of such a letter or digit ending at `end`, starting at `lo` or later, or 0.
 fn letter_before(text: &[u8], end: usize, lo: usize) -> usize {
     (2..=4)
         .find(|&n| end >= lo + n && letter_at(text, end - n) == n)
+        .or_else(|| (end > lo && is_latin1_letter(text[end - 1])).then_some(1))
         .unwrap_or(0)
 }
 
@@ -318,7 +358,13 @@ mod tests {
             found("/x?to=first..last@example.com&y"),
             ["first..last@example.com"]
         );
-        assert_eq!(found("'o'brien@example.com'"), ["brien@example.com"]);
+        // An apostrophe inside a name is part of it; one that opens a quote is not.
+        assert_eq!(found("'o'brien@example.com'"), ["o'brien@example.com"]);
+        assert_eq!(found("to='bob@example.com'"), ["bob@example.com"]);
+        assert_eq!(
+            found("from \"jane.doe\"@example.com x"),
+            ["\"jane.doe\"@example.com"]
+        );
     }
 
     /// Leak found by an audit: an address with letters beyond ASCII in its local part or domain
@@ -333,7 +379,16 @@ mod tests {
         assert_eq!(found("a@example.xn--p1ai"), ["a@example.xn--p1ai"]);
         // Binary junk and other symbols are not letters; a lone script letter is no top label.
         assert_eq!(find_at(b"\x90\x90@example.com", 2, 1, 0, false).0, None);
-        assert_eq!(find_at(b"\xc3\xa9@ex\xff.com", 2, 1, 0, false).0, None);
+        assert_eq!(find_at(b"\xc3\xa9@ex\x90.com", 2, 1, 0, false).0, None);
+        // Latin-1 letters, as raw bytes, are letters (`jos\xe9@`, `b\xfccher`).
+        assert_eq!(
+            find_at(b"jos\xe9@example.es", 4, 1, 0, false).0,
+            Some((0, 15))
+        );
+        assert_eq!(
+            find_at(b"jane.doe@b\xfccher.example.de", 8, 1, 0, false).0,
+            Some((0, 26))
+        );
         assert_eq!(found("«jane@example.com»"), ["jane@example.com"]);
         assert_eq!(found("jane@example.я"), Vec::<&str>::new());
         assert!(

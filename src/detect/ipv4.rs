@@ -112,15 +112,21 @@ fn number_at(s: &[u8], i: usize) -> (u32, usize) {
     (v, j - i)
 }
 
-/// Looks for an address in the chain of dotted numbers around the dot at `dot` (a `.`, or the
-/// `%` of an encoded dot), not starting before `lo`. Returns the span of the first window of four
-/// valid octets, and where scanning may resume (the end of the address, or the end of the chain
-/// when there is none).
+/// Looks for addresses in the chain of dotted numbers around the dot at `dot` (a `.`, or the
+/// `%` of an encoded dot), not starting before `lo`. Calls `found` with the span of each address
+/// in the chain, in order, and returns where scanning may resume: the end of the chain.
+///
+/// A chain splits into runs of valid octets at every number that cannot be one (`3000`, `8490`).
+/// A run of four is one address; a longer run is read from its right end, in windows of four
+/// (`app1.203.0.113.77.nip.io` holds `203.0.113.77`, an SNMP OID ends in the address it is
+/// about, `1.2.3.4.5.6.7.8` holds two), so what is left of it before its first address has fewer
+/// than four numbers and is no address either. Digits that end a pseudonym (`ip4-…`, 16 hex
+/// digits) are part of it, not of a chain: a pseudonym followed by `.1.3.227` is no address.
 ///
 /// The fast pass marks the first plain dot of a chain, so from a plain dot only the number
 /// before it belongs to the chain; an encoded dot may stand anywhere in one (`1.2.3%2E4`), so from
 /// there the walk back takes numbers and dots of either kind.
-pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<Span>, usize) {
+pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize, mut found: impl FnMut(Span)) -> usize {
     let mut start = dot;
     loop {
         while start > lo && text[start - 1].is_ascii_digit() {
@@ -138,45 +144,117 @@ pub(crate) fn find_at(text: &[u8], dot: usize, lo: usize) -> (Option<Span>, usiz
             _ => break,
         }
     }
-    // Most chains are one plain address from their start: the general walk below finds the same.
-    if text[dot] == b'.' {
+    // Most chains are one plain address: the general walk below finds the same.
+    let glued = ends_pseudonym(text, start + number_at(text, start).1);
+    if text[dot] == b'.' && !glued {
         if let Some((addr, len)) = parse_prefix(&text[start..]) {
-            let span = Span {
-                start,
-                end: start + len,
-                kind: Kind::Ipv4,
-                addr: Some(IpAddr::V4(addr)),
-            };
-            return (Some(span), start + len);
+            let end = start + len;
+            let sep = dot_len(text, end);
+            if sep == 0 || !text.get(end + sep).is_some_and(u8::is_ascii_digit) {
+                found(Span {
+                    start,
+                    end,
+                    kind: Kind::Ipv4,
+                    addr: Some(IpAddr::V4(addr)),
+                });
+                return end;
+            }
         }
     }
-    // Walk the chain n.n.n...; `starts` holds the starts of the last consecutive valid octets.
-    let mut starts = [0usize; 4];
-    let mut valid = 0usize;
+    // Walk the chain n.n.n...; a run of valid octets is emitted when it ends.
+    let mut run_start = start; // first byte of the current run of valid octets
+    let mut valid = 0usize; // octets in it
     let mut i = start;
     loop {
-        let (value, run) = number_at(text, i);
-        if run == 0 {
-            return (None, i.max(dot + 1));
+        let (value, len) = number_at(text, i);
+        if len == 0 {
+            emit_run(text, run_start, valid, &mut found);
+            return i.max(dot + 1);
         }
-        if run <= 3 && value <= 255 {
-            starts[valid % 4] = i;
-            valid += 1;
-            if valid >= 4 {
-                let span = Span::new(starts[valid % 4], i + run, Kind::Ipv4);
-                return (Some(span), i + run);
+        let octet = len <= 3 && value <= 255 && !(i == start && glued);
+        if octet {
+            if valid == 0 {
+                run_start = i;
             }
+            valid += 1;
         } else {
+            emit_run(text, run_start, valid, &mut found);
             valid = 0;
         }
-        let j = i + run;
+        let j = i + len;
         let sep = dot_len(text, j);
         if sep > 0 && text.get(j + sep).is_some_and(u8::is_ascii_digit) {
             i = j + sep;
         } else {
-            return (None, j.max(dot + 1));
+            emit_run(text, run_start, valid, &mut found);
+            return j.max(dot + 1);
         }
     }
+}
+
+/// Emits the addresses of the run of `n` valid octets at `start`: windows of four from its right
+/// end, left to right.
+fn emit_run(text: &[u8], start: usize, n: usize, found: &mut impl FnMut(Span)) {
+    if n < 4 {
+        return;
+    }
+    // Skip the numbers left over before the first window.
+    let mut i = start;
+    for _ in 0..n % 4 {
+        i = next_number(text, i);
+    }
+    for _ in 0..n / 4 {
+        let from = i;
+        let mut end = i;
+        for k in 0..4 {
+            end = i + number_at(text, i).1;
+            if k < 3 {
+                i = next_number(text, i);
+            }
+        }
+        let addr = parse(&text[from..end]).map(IpAddr::V4);
+        found(Span {
+            start: from,
+            end,
+            kind: Kind::Ipv4,
+            addr,
+        });
+        i = after_number(text, end);
+    }
+}
+
+/// The start of the number after the one at `i` in a chain (past its separator).
+fn next_number(text: &[u8], i: usize) -> usize {
+    after_number(text, i + number_at(text, i).1)
+}
+
+/// The start of the next number after the separator at `j`.
+fn after_number(text: &[u8], j: usize) -> usize {
+    j + dot_len(text, j)
+}
+
+/// Whether the text before `end` is a pseudonym (`ip4-`, `ip6-` or `email-` and 16 lower-case
+/// hex digits): logscrub's own output, whose hex digits glue to nothing after them.
+pub(crate) fn ends_pseudonym(text: &[u8], end: usize) -> bool {
+    const HEX: usize = 16;
+    if end < HEX + 4 {
+        return false;
+    }
+    let digits = &text[end - HEX..end];
+    if !digits
+        .iter()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return false;
+    }
+    if text
+        .get(end)
+        .is_some_and(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return false;
+    }
+    let head = &text[..end - HEX];
+    head.ends_with(b"ip4-") || head.ends_with(b"ip6-") || head.ends_with(b"email-")
 }
 
 #[cfg(test)]
@@ -189,14 +267,12 @@ mod tests {
         let mut lo = 0;
         for (p, &b) in t.iter().enumerate() {
             if (b == b'.' || (b == b'%' && dot_len(t, p) > 0)) && p >= lo {
-                let (span, resume) = find_at(t, p, lo);
-                if let Some(s) = span {
+                lo = find_at(t, p, lo, |s| {
                     out.push(&text[s.start..s.end]);
                     if let Some(a) = s.addr {
                         assert_eq!(parse(&t[s.start..s.end]).map(IpAddr::V4), Some(a));
                     }
-                }
-                lo = resume;
+                });
             }
         }
         out
@@ -286,6 +362,35 @@ mod tests {
         assert_eq!(found("1.2.3.4.5.6.7.8"), ["1.2.3.4", "5.6.7.8"]);
     }
 
+    /// Leak found by an audit: in a chain of more than four dotted numbers the first window of
+    /// four was taken, so `app1.203.0.113.77.nip.io` was masked to `app1.203.0.0.77` (the host
+    /// octet kept, a network octet zeroed). The address is the rightmost window.
+    #[test]
+    fn a_long_chain_is_read_from_its_right_end() {
+        assert_eq!(found("app1.203.0.113.77.nip.io"), ["203.0.113.77"]);
+        assert_eq!(found("eth0.0.0.0.1"), ["0.0.0.1"]);
+        assert_eq!(
+            found("oid 1.3.6.1.2.1.4.20.1.1.192.168.1.10 x"),
+            ["6.1.2.1", "4.20.1.1", "192.168.1.10"]
+        );
+        assert_eq!(found("1.2.3.4.5.6.7.8.9"), ["2.3.4.5", "6.7.8.9"]);
+        assert_eq!(found("a.b.1.2.3.4.5.x"), ["2.3.4.5"]);
+        assert_eq!(found("192.0.2.169.8490"), ["192.0.2.169"]);
+        assert_eq!(found("1.2.3.4.5000.6.7.8.9.10"), ["1.2.3.4", "7.8.9.10"]);
+        assert_eq!(found("v=1%2E2%2E3%2E4%2E5"), ["2%2E3%2E4%2E5"]);
+    }
+
+    /// Found by the fixed-point property: a pseudonym's hex digits glued to a following
+    /// `.1.3.227` formed a new address on a second scrub.
+    #[test]
+    fn a_pseudonym_glues_to_no_address() {
+        assert!(found("ip4-0123456789abcd12.1.3.227").is_empty());
+        assert!(found("email-0123456789abcd12.1.3.227").is_empty());
+        assert_eq!(found("ip4-0123456789abcd12.1.3.227.4"), ["1.3.227.4"]);
+        // Sixteen hex digits without the prefix are no pseudonym.
+        assert_eq!(found("x0123456789abcd12.1.3.227"), ["12.1.3.227"]);
+    }
+
     /// Leak found by an audit: an address with URL-encoded dots (`?ip=203%2E0%2E113%2E77`) was
     /// not found at all.
     #[test]
@@ -297,7 +402,7 @@ mod tests {
             ["203%252E0%252E113%252E77"]
         );
         assert_eq!(found("1.2.3%2E4 5%2E6.7.8"), ["1.2.3%2E4", "5%2E6.7.8"]);
-        assert_eq!(found("a%2E1%2E2%2E3%2E4%2E5"), ["1%2E2%2E3%2E4"]);
+        assert_eq!(found("a%2E1%2E2%2E3%2E4%2E5"), ["2%2E3%2E4%2E5"]);
         for s in [
             "%2E1%2E2%2E3",
             "1%2E2%2E3",

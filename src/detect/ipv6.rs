@@ -158,10 +158,53 @@ pub(crate) fn find_at(
         shared = after == 1 && text[..start].ends_with(b"::");
         start += if after >= 2 { after - 2 } else { after };
     }
+    // The hex digits of an escape before the run are the escape's (`%29::ffff:…` is `)` and
+    // `::ffff:…`; doubly encoded `%2529`).
+    if start > 0 && text[start - 1] == b'%' {
+        let skip = if text[start..].starts_with(b"25") {
+            4
+        } else {
+            2
+        };
+        let digits = text[start..]
+            .iter()
+            .take(skip)
+            .take_while(|&&b| is_hex(b))
+            .count();
+        if digits == skip && start + skip <= colon {
+            start += skip;
+        }
+    }
     let glued = !follows && start > 0 && is_word(text[start - 1]);
-    // First try the run as it stands (unless it is glued to a word: `IPv6:2001:db8::1`,
-    // `time:2001:db8::1`, `ip:2001:db8::1`).
-    let mut found = if glued { None } else { accept(text, start) };
+    // First try the run as it stands. Glued to a word (`ip_fe80::1ff:fe23:4567:890a`, the `n` of
+    // a JSON `\n`), or to hex letters that make its first group too long (`a2001:db8:…`), only
+    // an address of enough groups counts (privacy first, as for IPv4), never a name like
+    // `std::vector`, `a::text` or `Foo::Bar`.
+    let head = text[start..]
+        .iter()
+        .take(13)
+        .take_while(|&&b| is_hex(b))
+        .count();
+    // Those are tried last, after the starts at each colon: a key glued before the address
+    // (`time:2001:db8::1`, `IPv6:…`) is not part of it.
+    let glued_start = || match (glued, head) {
+        (true, 0..=4) => accept(text, start).filter(|s| strong(&text[s.start..s.end])),
+        (_, 5..=12) if !super::ipv4::ends_pseudonym(text, start + head) => {
+            accept(text, start + head - 4).filter(|s| strong(&text[s.start..s.end]))
+        }
+        _ => None,
+    };
+    // A full first group with a decimal digit is the address's (`addr2001:db8::7`), and so is
+    // the first group of all eight (`x2a9:ffaf:…:b7af:3273`); a shorter one, or one of letters
+    // only, is rather the end of a key (`time:`, `IPv6:`).
+    let digit_led = head == 4 && text[start..start + head].iter().any(u8::is_ascii_digit);
+    let mut found = match (glued, head) {
+        (false, 0..=4) => accept(text, start),
+        (true, 0..=4) | (_, 5..=12) => {
+            glued_start().filter(|s| digit_led || full(&text[s.start..s.end]))
+        }
+        _ => None,
+    };
     if found.is_none() && shared {
         found = accept(text, lo - 1);
     }
@@ -189,9 +232,25 @@ pub(crate) fn find_at(
             };
             if starts {
                 found = accept(text, q + 1);
+                // A group too long to be one may end in the first of all eight
+                // (`:443ab62:447d:…`, a port glued on).
+                let h = text[q + 1..]
+                    .iter()
+                    .take(13)
+                    .take_while(|&&b| is_hex(b))
+                    .count();
+                if found.is_none() && (5..=12).contains(&h) {
+                    let from = q + 1 + h - 4;
+                    if !super::ipv4::ends_pseudonym(text, q + 1 + h) {
+                        found = accept(text, from).filter(|s| full(&text[s.start..s.end]));
+                    }
+                }
             }
         }
         q += 1;
+    }
+    if found.is_none() {
+        found = glued_start();
     }
     match found {
         Some(span) => (Some(span), span.end),
@@ -230,6 +289,24 @@ fn leftover(text: &[u8], start: usize) -> Option<usize> {
     (groups >= 2).then_some(ends[1])
 }
 
+/// Whether the address text `s` has enough groups to be an address even when glued to a word:
+/// all eight, or two or more around a `::` (a dotted quad counts as two), and a decimal digit.
+/// Names have one group, or no digit (`std::vector`, `a::text`, `x::int`, `std::bad:cafe`).
+fn strong(s: &[u8]) -> bool {
+    let groups: usize = s
+        .split(|&b| b == b':')
+        .filter(|g| !g.is_empty())
+        .map(|g| if g.contains(&b'.') { 2 } else { 1 })
+        .sum();
+    let gap = s.windows(2).any(|w| w == b"::");
+    s.iter().any(u8::is_ascii_digit) && (groups == 8 || (gap && groups >= 2))
+}
+
+/// Whether the address text `s` is all eight groups, without `::`.
+fn full(s: &[u8]) -> bool {
+    !s.windows(2).any(|w| w == b"::") && s.iter().filter(|&&b| b == b':').count() == 7
+}
+
 /// The address starting at `start`, if it is one, holds a hex digit and ends at a word boundary.
 /// When the longest address does not end at a boundary because its last group is the start of a
 /// word (`2001:db8::1:bob`), the address up to the colon before that group is tried instead, and so
@@ -251,7 +328,19 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
             }
             Some(b) => !is_word(b),
         };
-        if has_digit && boundary {
+        // Glued to a word after it (`…:7348y`, the `n` of a JSON `\n`): an address of enough
+        // groups still counts, when its last group did not stop short of a longer hex run.
+        // A last group of letters only is rather the start of the word (`2001:db8::1:bob`).
+        let last = text[start..end]
+            .rsplit(|&b| b == b':')
+            .next()
+            .unwrap_or_default();
+        let glued_end = !boundary
+            && has_digit
+            && text.get(end).is_some_and(|&b| b != b':' && !is_hex(b))
+            && (last.iter().any(u8::is_ascii_digit) || full(&text[start..end]))
+            && strong(&text[start..end]);
+        if has_digit && (boundary || glued_end) {
             return Some(Span {
                 start,
                 end,
@@ -500,6 +589,48 @@ mod tests {
         assert_eq!(found("host:::1"), ["::1"]);
         assert_eq!(found("[192.0.2.1]:10000:::1"), ["::1"]);
         assert_eq!(found("mac:ab:cd:ef:01:23:45"), Vec::<&str>::new());
+    }
+
+    /// Leak found by an audit: an address glued to a letter, `_` or a JSON escape was not found
+    /// (IPv4 in the same places was).
+    #[test]
+    fn an_address_glued_to_a_word_is_found() {
+        assert_eq!(
+            found(r"2001:db8::1\n2001:db8:85a3:8d3:1319:8a2e:370:7348\nfe80::1ff:fe23:4567:890a"),
+            [
+                "2001:db8::1",
+                "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+                "fe80::1ff:fe23:4567:890a"
+            ]
+        );
+        assert_eq!(
+            found("ip_fe80::1ff:fe23:4567:890a"),
+            ["fe80::1ff:fe23:4567:890a"]
+        );
+        assert_eq!(
+            found("x2001:db8:85a3:8d3:1319:8a2e:370:7348y"),
+            ["2001:db8:85a3:8d3:1319:8a2e:370:7348"]
+        );
+        assert_eq!(
+            found("a2001:db8:85a3:8d3:1319:8a2e:370:7348"),
+            ["2001:db8:85a3:8d3:1319:8a2e:370:7348"]
+        );
+        assert_eq!(found("=fe80::1 D2fe80::1"), ["fe80::1", "fe80::1"]);
+        assert_eq!(found("addr2001:db8::7x"), ["2001:db8::7"]);
+        // Still names, SQL casts and MACs.
+        for s in [
+            "std::vector",
+            "a::text",
+            "Foo::Bar::baz",
+            "'2026-11-25'::date",
+            "x::int4",
+            "price::numeric(10,2)",
+            "00:1a:2b:3c:4d:5e",
+            "mac=00:1a:2b:3c:4d:5ex",
+            "ip6-0123456789abcdef:1:2:3:4:5:6:7",
+        ] {
+            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+        }
     }
 
     #[test]

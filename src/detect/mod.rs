@@ -12,6 +12,7 @@
 
 use std::net::IpAddr;
 
+pub mod decode;
 pub mod email;
 pub mod ipv4;
 pub mod ipv6;
@@ -97,9 +98,8 @@ impl Detector {
                 word &= word - 1;
                 let found = match text[p] {
                     b'.' if p >= v4_lo => {
-                        let (span, resume) = ipv4::find_at(text, p, v4_lo);
-                        v4_lo = resume;
-                        span
+                        v4_lo = ipv4::find_at(text, p, v4_lo, |s| push_merged(out, s));
+                        None
                     }
                     b':' if p >= v6_lo => {
                         let (span, resume) = ipv6::find_at(text, p, v6_lo, v6_follows);
@@ -133,9 +133,8 @@ impl Detector {
                     }
                     // An encoded dot (`203%2E0%2E113%2E77`): the `%2` of `%2E` and `%252E`.
                     b'%' if p >= v4_lo && ipv4::dot_len(text, p) > 0 => {
-                        let (span, resume) = ipv4::find_at(text, p, v4_lo);
-                        v4_lo = resume;
-                        span
+                        v4_lo = ipv4::find_at(text, p, v4_lo, |s| push_merged(out, s));
+                        None
                     }
                     _ => None,
                 };
@@ -158,7 +157,7 @@ impl Detector {
 }
 
 /// Appends `span`, merging it with the spans it overlaps.
-fn push_merged(out: &mut Vec<Span>, mut span: Span) {
+pub(crate) fn push_merged(out: &mut Vec<Span>, mut span: Span) {
     while let Some(last) = out.last() {
         if last.end <= span.start {
             break;

@@ -16,14 +16,15 @@
 //! This module owns all of it: the constants, where the framer cuts a run, and the search of a
 //! chunk ([`SpanFinder`]) that both the scrubber and the audit use.
 
-use super::{Detector, Span};
+use super::decode::Views;
+use super::{Detector, Kind, Span};
 
 /// Token runs longer than this are searched in pieces of this many bytes from the run's start.
-pub const PIECE: usize = 1024;
+pub const PIECE: usize = 64 << 10;
 
 /// How far the detection window of a piece reaches into its neighbours: longer than any address
-/// or email, so one that straddles a piece boundary is seen whole.
-pub const REACH: usize = 256;
+/// or email (a local part of 16 KiB too), so one that straddles a piece boundary is seen whole.
+pub const REACH: usize = 16 << 10;
 
 /// Bytes that can be part of an address or email (or glue to one). No detector reads across any
 /// other byte, so a text can be cut after one without changing what is found.
@@ -169,13 +170,19 @@ pub struct SpanFinder {
     spill: Vec<u8>,
     /// Where the chunk's output starts: past a span the chunk before it replaced.
     skip: usize,
+    /// The long runs of the chunk (searched piece by piece; their escapes are not decoded).
+    long: Vec<(usize, usize)>,
+    /// The decoded views around escapes.
+    views: Views,
 }
 
 impl SpanFinder {
     /// Finds what is replaced in `chunk`, whose runs continue beyond its ends as `edges` say.
     pub fn find(&mut self, chunk: &[u8], edges: &RunEdges) {
         self.detector.find(chunk, &mut self.spans);
+        self.long.clear();
         self.skip = self.long_runs(chunk, edges);
+        self.views.apply(chunk, &mut self.spans, &self.long);
     }
 
     /// The spans of the last chunk searched, sorted, in chunk offsets. The last one may end
@@ -207,6 +214,7 @@ impl SpanFinder {
             rebuilt,
             run,
             spill,
+            long,
             ..
         } = self;
         spill.clear();
@@ -240,6 +248,7 @@ impl SpanFinder {
                 continue;
             }
             any = true;
+            long.push((a, b));
             while next < spans.len() && spans[next].start < a {
                 rebuilt.push(spans[next]);
                 next += 1;
@@ -313,9 +322,21 @@ impl Run<'_> {
             let (p0, p1) = (g - base, (g + PIECE - base).min(text.len()));
             detector.find(&text[w0..w1], found);
             for s in found.iter() {
-                let (start, end) = (s.start + w0, s.end + w0);
-                if start < p0 || start >= p1 || end <= kept_end {
+                let (mut start, end) = (s.start + w0, s.end + w0);
+                // An email cut off by the window's start (a local part of more than REACH bytes)
+                // is the piece's that holds its end, which replaces all of it in the piece.
+                let cut_off = s.kind == Kind::Email && s.start == 0 && w0 > 0;
+                let owned = match cut_off {
+                    true => end > p0 && end - 1 < p1,
+                    false => start >= p0 && start < p1,
+                };
+                if !owned || end <= kept_end {
                     continue;
+                }
+                if cut_off {
+                    // Not before the piece: a chunk may start there, and what is before it is
+                    // the chunk before's, which never saw the `@`.
+                    start = p0;
                 }
                 if g >= from {
                     // A span cut short by the one before no longer holds the address read.
@@ -349,6 +370,24 @@ mod tests {
         }
         for b in b" \"'/=?&<>()\t\n\\" {
             assert!(!in_token(*b), "{}", *b as char);
+        }
+    }
+
+    /// Leak found by an audit: a local part longer than a piece's reach before its `@` was cut
+    /// off by every window that saw the `@`, so no piece kept the email and all of it stayed.
+    #[test]
+    fn an_email_with_a_local_part_of_any_length_is_found_whole() {
+        for len in [300, 1300, 2000, 5000, REACH - 100, PIECE + 10] {
+            let mut run = b"x ".to_vec();
+            run.extend(b"a".repeat(len));
+            run.extend_from_slice(b"@example.com y");
+            let mut finder = SpanFinder::default();
+            finder.find(&run, &RunEdges::default());
+            assert_eq!(
+                finder.spans(),
+                &[Span::new(2, 2 + len + 12, Kind::Email)],
+                "{len}"
+            );
         }
     }
 

@@ -835,8 +835,19 @@ fn may_contain_email(s: &[u8]) -> bool {
         } else {
             return false;
         };
+        // A quoted local part (`"jane.doe"@`), printable text without quote or backslash, is a
+        // reasonable one wherever it stands (issue 14: `foo"bar"@x.org` holds `"bar"@x.org`).
+        let quoted = s[..i].strip_suffix(b"\"").is_some_and(|head| {
+            head.iter().rposition(|&b| b == b'"').is_some_and(|open| {
+                let inner = &head[open + 1..];
+                !inner.is_empty()
+                    && inner
+                        .iter()
+                        .all(|&b| (b' '..=b'~').contains(&b) && b != b'\\')
+            })
+        });
         let local_start = s[..i].iter().rposition(|&b| !local_byte(b)).map_or(0, |p| p + 1);
-        if s[local_start..i].iter().all(|&b| b == b'.') {
+        if !quoted && s[local_start..i].iter().all(|&b| b == b'.') {
             return false;
         }
         let rest = &s[after..];

@@ -10,18 +10,19 @@ use crate::util::*;
 /// (elastic 2015) lost a number because a 4-number window of a longer dotted run was masked.
 #[test]
 fn dotted_quads_inside_longer_dotted_runs_are_masked_because_privacy_wins() {
-    // The rule: "a valid dotted quad is an address wherever it stands … followed by .port".
-    // In a longer chain of dotted numbers, the first window of four valid octets is masked,
-    // then the search goes on after it; runs with no such window stay as they are.
+    // The rule (issue 14): a run of more than four valid dotted numbers is read from its right
+    // end in windows of four, each masked, so an address at the end of a nip.io name or an OID
+    // keeps its network and loses its host octet; fewer than four numbers are left before the
+    // first window. `3.1.13.0` in `UP.Link/6.3.1.13.0` has no host bits set: it stays.
     let text = concat!(
         "\"UP.Link/6.3.1.13.0\" oid=1.3.6.1.2.1.1.3.0 v=1.2.3.4.5 v=0.1.2.3.4.5.6.7 ",
         "ei=mobile-gws-serp.1.0.41.22321.23291.0.25794.13.5.0.1.1.0.255.255.2-1.1.0 ",
-        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.7 ok\n"
+        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.7 app1.203.0.113.77.nip.io ok\n"
     );
     let want = concat!(
-        "\"UP.Link/6.3.1.0.0\" oid=1.3.6.0.2.1.1.0.0 v=1.2.3.0.5 v=0.1.2.0.4.5.6.0 ",
-        "ei=mobile-gws-serp.1.0.41.22321.23291.0.25794.13.5.0.0.1.0.255.0.2-1.1.0 ",
-        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.0 ok\n"
+        "\"UP.Link/6.3.1.13.0\" oid=1.3.6.1.0.1.1.3.0 v=1.2.3.4.0 v=0.1.2.0.4.5.6.0 ",
+        "ei=mobile-gws-serp.1.0.41.22321.23291.0.25794.13.5.0.1.0.0.255.255.0-1.1.0 ",
+        "v=1.2.3 Chrome/120.0.6099.109 client 203.0.113.0 app1.203.0.113.0.nip.io ok\n"
     );
     let out = logscrub().stdin(text).run();
     assert_eq!(String::from_utf8_lossy(out.ok()), want);
@@ -64,7 +65,9 @@ fn the_second_of_two_glued_ipv6_addresses_is_masked_and_check_finds_it() {
     let out = logscrub().stdin(input).run();
     assert_eq!(
         String::from_utf8_lossy(out.ok()),
-        "2001:db8::.2001:db8::\n::.::.\n1:2:3:::1:2:3::\n"
+        // A masked address followed by a colon keeps all eight groups, so the colon and what
+        // follows it stay apart from it (`1:2:3:::1:…` would read as another address).
+        "2001:db8::.2001:db8::\n::.::.\n1:2:3:0:0:0:0:0:1:2:3::\n"
     );
     assert!(check_findings(out.ok()).is_empty());
     // What the scrubber used to leave: `check` passed it.
@@ -132,7 +135,10 @@ fn emails_with_letters_beyond_ascii_are_replaced_and_check_finds_them() {
 #[test]
 fn an_ipv6_address_before_a_bare_double_colon_is_masked_whole() {
     let out = logscrub().stdin("x 2001:db8:85a3::7:: y\n").run();
-    assert_eq!(String::from_utf8_lossy(out.ok()), "x 2001:db8:85a3:::: y\n");
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "x 2001:db8:85a3:0:0:0:0:0:: y\n"
+    );
     assert_eq!(
         check_findings(b"x 2001:db8:85a3::7:: y\n"),
         pairs(&[("ipv6", "2001:db8:85a3::7")])

@@ -47,7 +47,14 @@ fn encryption_matches_every_known_answer_through_the_binary() {
             .iter()
             .map(|(raw, _)| format!("client {raw} x\n"))
             .collect();
-        let out = keyed(&key, &["--ip", "encrypt", "--ip-cipher", cipher], &input);
+        // Prefixes that keep every bit: no address has host bits to be zero, so none passes
+        // through unencrypted (as `0.0.0.0` would under a /24) and each is the cipher's answer.
+        let whole = ["--ipv4-prefix", "32", "--ipv6-prefix", "128"];
+        let out = keyed(
+            &key,
+            &[&["--ip", "encrypt", "--ip-cipher", cipher][..], &whole].concat(),
+            &input,
+        );
         for ((raw, want), got) in rows.iter().zip(out.lines()) {
             let want_line = format!("client {} x", want.parse::<std::net::IpAddr>().unwrap());
             if got != want_line {
@@ -55,7 +62,11 @@ fn encryption_matches_every_known_answer_through_the_binary() {
             }
         }
         // And back.
-        let back = keyed(&key, &["reveal", "--ip-cipher", cipher], &out);
+        let back = keyed(
+            &key,
+            &[&["reveal", "--ip-cipher", cipher][..], &whole].concat(),
+            &out,
+        );
         let canonical: String = rows
             .iter()
             .map(|(raw, _)| format!("client {} x\n", raw.parse::<std::net::IpAddr>().unwrap()))

@@ -55,6 +55,8 @@ const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("reveal", "--key-file", None),
     ("reveal", "--ip-cipher", Some("aes")),
     ("reveal", "--threads", Some("x")),
+    ("reveal", "--ipv4-prefix", Some("33")),
+    ("reveal", "--ipv6-prefix", Some("129")),
     ("check", "--config", None),
     ("check", "--ip", Some("bogus")),
     ("check", "--email", Some("mask")),

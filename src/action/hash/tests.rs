@@ -345,10 +345,28 @@ fn email_canonical_form() {
     assert_eq!(canon("a%2Bb%40x.org"), "a+b@x.org");
     assert_eq!(canon("a%2bb%40X.org"), "a+b@x.org");
     assert_eq!(canon("%4A@x.org"), "j@x.org");
-    assert_eq!(canon("a%2540x.org"), "a%40x.org");
+    // Every level of encoding, every escape, Unicode case and IDNA: one person, one form.
+    assert_eq!(canon("a%2540x.org"), "a@x.org");
+    assert_eq!(canon("a%252540x.org"), "a@x.org");
+    assert_eq!(canon("jane\\u0040Example.com"), "jane@example.com");
+    assert_eq!(canon("jane&#64;example.com"), "jane@example.com");
+    assert_eq!(canon("\"Jane.Doe\"@example.com"), "jane.doe@example.com");
+    assert_eq!(canon("RENÉE@BÜCHER.de"), "renée@xn--bcher-kva.de");
+    assert_eq!(
+        canon("ren%C3%A9e@xn--bcher-kva.de"),
+        "renée@xn--bcher-kva.de"
+    );
     assert_eq!(canon("a%4@x.org"), "a%4@x.org");
     assert_eq!(canon("a%zz@x.org%"), "a%zz@x.org%");
-    assert_eq!(canon("Ünï@x.org"), "Ünï@x.org");
+    assert_eq!(canon("Ünï@x.org"), "ünï@x.org");
+    assert_eq!(
+        String::from_utf8_lossy(&{
+            let mut out = Vec::new();
+            write_canonical_email(b"jos\xe9@example.es", &mut out);
+            out
+        }),
+        "josé@example.es"
+    );
 
     let mut c = PseudonymCache::new(shared(Rotation::Never));
     let jane = cached_email(&mut c, 0, "jane@example.org");

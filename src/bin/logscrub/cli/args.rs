@@ -200,6 +200,13 @@ pub struct RevealArgs {
     /// The cipher the logs were encrypted with.
     #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx)]
     pub ip_cipher: CipherArg,
+    /// The --ipv4-prefix the logs were encrypted with: addresses with no host bits set beyond it
+    /// were left as they were, and are left now.
+    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_IPV4_PREFIX.len(), value_parser = clap::value_parser!(u8).range(0..=32))]
+    pub ipv4_prefix: u8,
+    /// The --ipv6-prefix the logs were encrypted with (as --ipv4-prefix).
+    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_IPV6_PREFIX.len(), value_parser = clap::value_parser!(u8).range(0..=128))]
+    pub ipv6_prefix: u8,
     /// Worker threads [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,

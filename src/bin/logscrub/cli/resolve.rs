@@ -125,6 +125,8 @@ impl From<&RevealArgs> for Settings {
             threads: args.threads,
             key_file: args.key_file.clone(),
             ip_cipher: args.ip_cipher,
+            ipv4_prefix: args.ipv4_prefix,
+            ipv6_prefix: args.ipv6_prefix,
             ..Settings::default()
         }
     }

@@ -1,0 +1,325 @@
+//! Decoded views: personal data behind escapes.
+//!
+//! Addresses and emails hide behind the escapes of the formats a log line embeds: percent-encoding
+//! (`jane%40example.com`, repeated: `%252540`), JSON string escapes (`jane\u0040example.com`,
+//! `\n` glued to an address), HTML character references (`&#64;`, `&#x40;`, `&commat;`) and
+//! Apache's `\xHH`. Around each valid escape, the stretch of text it stands in (a *region*:
+//! bytes up to a space, quote or other separator, at most [`REGION_MAX`] bytes) is decoded into a
+//! view, repeatedly while decoding brings new escapes (three levels and more), with a map from
+//! every view byte back to the raw bytes it came from. The detectors run on the view; each span
+//! found there is replaced as the whole raw span it came from (`2001%3Adb8%3A%3A1`, the `%40` and
+//! all). An escape decodes to its character, so an escape that is no part of an address is a
+//! boundary (`from%20198.51.100.23`). Text without a valid escape is never copied.
+
+use super::{push_merged, Detector, Span};
+
+/// The longest region decoded around an escape; longer stretches are decoded in pieces of it.
+pub const REGION_MAX: usize = 4096;
+
+/// How many times a region is decoded at most (`%25252540` needs four).
+const LEVELS: usize = 4;
+
+/// Scratch space of the decoded views of one text; keep one per worker.
+#[derive(Debug, Default, Clone)]
+pub struct Views {
+    detector: Detector,
+    /// The view being searched, and per view byte the raw offsets of the escape (or byte) it
+    /// came from.
+    view: Vec<u8>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    /// The next level's view and map while decoding again.
+    next: Vec<u8>,
+    next_starts: Vec<u32>,
+    next_ends: Vec<u32>,
+    found: Vec<Span>,
+    extra: Vec<Span>,
+    merged: Vec<Span>,
+}
+
+impl Views {
+    /// Adds to `spans` (sorted, non-overlapping spans of `text`) what the decoded views around
+    /// the escapes of `text` hold, merged with what overlaps it. Regions that overlap one of
+    /// `skip` (long token runs, searched piece by piece) are not decoded.
+    pub fn apply(&mut self, text: &[u8], spans: &mut Vec<Span>, skip: &[(usize, usize)]) {
+        self.extra.clear();
+        let mut done = 0; // end of the last region decoded
+        for p in memchr::memchr3_iter(b'%', b'\\', b'&', text) {
+            if p < done || escape_at(text, p).is_none() {
+                continue;
+            }
+            let (a, b) = region(text, p, done);
+            done = b;
+            if skip.iter().any(|&(s, e)| s < b && a < e) {
+                continue;
+            }
+            self.search(text, a, b);
+        }
+        if self.extra.is_empty() {
+            return;
+        }
+        // Merge the two sorted lists.
+        self.merged.clear();
+        let (mut i, mut j) = (0, 0);
+        while i < spans.len() || j < self.extra.len() {
+            let take_old =
+                j == self.extra.len() || (i < spans.len() && spans[i].start <= self.extra[j].start);
+            let s = if take_old {
+                i += 1;
+                spans[i - 1]
+            } else {
+                j += 1;
+                self.extra[j - 1]
+            };
+            push_merged(&mut self.merged, s);
+        }
+        std::mem::swap(spans, &mut self.merged);
+    }
+
+    /// Decodes `text[a..b]` and collects the spans its view holds, in raw offsets.
+    fn search(&mut self, text: &[u8], a: usize, b: usize) {
+        self.view.clear();
+        self.starts.clear();
+        self.ends.clear();
+        let mut changed = decode_into(
+            &text[a..b],
+            |i| (a + i) as u32,
+            |i| (a + i + 1) as u32,
+            &mut self.view,
+            &mut self.starts,
+            &mut self.ends,
+        );
+        for _ in 1..LEVELS {
+            if !changed || !self.view.iter().any(|&c| matches!(c, b'%' | b'\\' | b'&')) {
+                break;
+            }
+            self.next.clear();
+            self.next_starts.clear();
+            self.next_ends.clear();
+            let (starts, ends) = (&self.starts, &self.ends);
+            changed = decode_into(
+                &self.view,
+                |i| starts[i],
+                |i| ends[i],
+                &mut self.next,
+                &mut self.next_starts,
+                &mut self.next_ends,
+            );
+            std::mem::swap(&mut self.view, &mut self.next);
+            std::mem::swap(&mut self.starts, &mut self.next_starts);
+            std::mem::swap(&mut self.ends, &mut self.next_ends);
+        }
+        if !worth_searching(&self.view) {
+            return;
+        }
+        self.detector.find(&self.view, &mut self.found);
+        for s in &self.found {
+            let (start, end) = (self.starts[s.start] as usize, self.ends[s.end - 1] as usize);
+            // Spans the raw text holds as they stand are found there already.
+            let raw = Span {
+                start,
+                end,
+                kind: s.kind,
+                addr: s.addr,
+            };
+            match self.extra.last() {
+                Some(last) if last.end > start => {}
+                _ => self.extra.push(raw),
+            }
+        }
+    }
+}
+
+/// Whether a view can hold an address or an email at all.
+fn worth_searching(view: &[u8]) -> bool {
+    let mut dots = 0;
+    let mut colons = 0;
+    for &c in view {
+        match c {
+            b'@' => return true,
+            b'.' => dots += 1,
+            b':' => colons += 1,
+            _ => {}
+        }
+    }
+    dots >= 3 || colons >= 2
+}
+
+/// A byte that ends a region: white space and controls and the separators of URLs and lists
+/// (`/ = ? , ( ) < >`). Quotes, escape bytes and bytes beyond ASCII do not (`"jane.doe"&#64;…`,
+/// `ren\xc3\xa9e%40…`). The reader cuts a long line after such a byte when it can (see
+/// `framing`), so a region is never cut.
+pub fn ends_region(b: u8) -> bool {
+    b <= b' ' || b == 0x7f || matches!(b, b'/' | b'=' | b'?' | b',' | b'(' | b')' | b'<' | b'>')
+}
+
+/// The region around the escape at `p`, not starting before `lo`.
+fn region(text: &[u8], p: usize, lo: usize) -> (usize, usize) {
+    let floor = lo.max(p.saturating_sub(REGION_MAX / 2));
+    let mut a = p;
+    while a > floor && !ends_region(text[a - 1]) {
+        a -= 1;
+    }
+    let cap = (a + REGION_MAX).min(text.len());
+    let mut b = p;
+    while b < cap {
+        match escape_at(text, b) {
+            Some((len, _, _)) => b += len,
+            None if ends_region(text[b]) => break,
+            None => b += 1,
+        }
+    }
+    (a, b.min(cap))
+}
+
+/// Decodes `src` once into `out`, each output byte mapped to the raw offsets `start(i)`..`end(i)`
+/// (`end` exclusive) of the source byte(s) it came from. Returns whether any escape was decoded.
+fn decode_into(
+    src: &[u8],
+    start: impl Fn(usize) -> u32,
+    end: impl Fn(usize) -> u32,
+    out: &mut Vec<u8>,
+    starts: &mut Vec<u32>,
+    ends: &mut Vec<u32>,
+) -> bool {
+    let mut i = 0;
+    let mut changed = false;
+    while i < src.len() {
+        match escape_at(src, i) {
+            Some((len, bytes, n)) => {
+                let (s, e) = (start(i), end(i + len - 1));
+                for &c in &bytes[..n] {
+                    out.push(c);
+                    starts.push(s);
+                    ends.push(e);
+                }
+                i += len;
+                changed = true;
+            }
+            None => {
+                out.push(src[i]);
+                starts.push(start(i));
+                ends.push(end(i));
+                i += 1;
+            }
+        }
+    }
+    changed
+}
+
+/// The escape at `s[i..]`, if there is a valid one: its length and the bytes it stands for.
+pub fn escape_at(s: &[u8], i: usize) -> Option<(usize, [u8; 4], usize)> {
+    let hex = |j: usize| s.get(j).and_then(|&b| crate::text::hex_value(b));
+    let one = |len: usize, b: u8| Some((len, [b, 0, 0, 0], 1));
+    match s.get(i)? {
+        b'%' => one(3, (hex(i + 1)? << 4) | hex(i + 2)?),
+        b'\\' => match s.get(i + 1)? {
+            b'x' | b'X' => one(4, (hex(i + 2)? << 4) | hex(i + 3)?),
+            b'u' => {
+                let mut cp = 0u32;
+                for k in 2..6 {
+                    cp = (cp << 4) | u32::from(hex(i + k)?);
+                }
+                let c = char::from_u32(cp).unwrap_or('\u{fffd}');
+                let mut buf = [0u8; 4];
+                let n = c.encode_utf8(&mut buf).len();
+                Some((6, buf, n))
+            }
+            b'n' => one(2, b'\n'),
+            b't' => one(2, b'\t'),
+            b'r' => one(2, b'\r'),
+            b'b' => one(2, 0x08),
+            b'f' => one(2, 0x0c),
+            b'/' => one(2, b'/'),
+            b'"' => one(2, b'"'),
+            b'\'' => one(2, b'\''),
+            b'\\' => one(2, b'\\'),
+            _ => None,
+        },
+        b'&' => html_reference(s, i),
+        _ => None,
+    }
+}
+
+/// Named character references that can stand in an address or email, or next to one.
+const NAMED: &[(&[u8], char)] = &[
+    (b"commat", '@'),
+    (b"period", '.'),
+    (b"colon", ':'),
+    (b"amp", '&'),
+    (b"lt", '<'),
+    (b"gt", '>'),
+    (b"quot", '"'),
+    (b"apos", '\''),
+    (b"sol", '/'),
+    (b"percnt", '%'),
+    (b"num", '#'),
+    (b"plus", '+'),
+    (b"equals", '='),
+    (b"lowbar", '_'),
+    (b"hyphen", '-'),
+    (b"dash", '-'),
+    (b"lsqb", '['),
+    (b"lbrack", '['),
+    (b"rsqb", ']'),
+    (b"rbrack", ']'),
+    (b"nbsp", ' '),
+    (b"excl", '!'),
+    (b"quest", '?'),
+    (b"comma", ','),
+    (b"semi", ';'),
+    (b"eacute", 'é'),
+    (b"egrave", 'è'),
+    (b"agrave", 'à'),
+    (b"aacute", 'á'),
+    (b"iacute", 'í'),
+    (b"oacute", 'ó'),
+    (b"uacute", 'ú'),
+    (b"ccedil", 'ç'),
+    (b"ntilde", 'ñ'),
+    (b"auml", 'ä'),
+    (b"ouml", 'ö'),
+    (b"uuml", 'ü'),
+    (b"szlig", 'ß'),
+];
+
+/// `&#64;`, `&#x40;` or `&commat;` at `s[i..]`.
+fn html_reference(s: &[u8], i: usize) -> Option<(usize, [u8; 4], usize)> {
+    let rest = &s[i + 1..s.len().min(i + 12)];
+    let semi = rest.iter().position(|&b| b == b';')?;
+    let body = &rest[..semi];
+    let c = match body {
+        [b'#', b'x' | b'X', digits @ ..] if !digits.is_empty() => {
+            u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+        }
+        [b'#', digits @ ..] if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => {
+            std::str::from_utf8(digits).ok()?.parse().ok()
+        }
+        _ => NAMED
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(body))
+            .map(|&(_, c)| u32::from(c)),
+    }?;
+    let c = char::from_u32(c)?;
+    let mut buf = [0u8; 4];
+    let n = c.encode_utf8(&mut buf).len();
+    Some((semi + 2, buf, n))
+}
+
+/// `text` with every escape decoded, repeatedly (as the views are), into `out`.
+pub fn decode_all(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(text);
+    let mut next = Vec::new();
+    for _ in 0..LEVELS {
+        let (mut s, mut e) = (Vec::new(), Vec::new());
+        next.clear();
+        if !decode_into(out, |i| i as u32, |i| i as u32, &mut next, &mut s, &mut e) {
+            break;
+        }
+        std::mem::swap(out, &mut next);
+    }
+}
+
+#[cfg(test)]
+mod tests;
