@@ -199,22 +199,34 @@ fn ipv6_at(text: &[u8], from: usize, to: usize) -> Option<(usize, usize, Ipv6Add
     if !double && colons < 6 {
         return None; // no `::` and fewer than 7 groups: a time, a port, not an address
     }
-    // Where an address may start: the run's start, after a colon, at a `::`, or within the run's
-    // first group when that is longer than four hex digits (glued to hex letters: `id2001:db8:…`);
+    // Where an address may start: the run's start, after a colon or a dot, at a `::`, or within
+    // a group longer than four hex digits;
     // where it may end: the run's end, before a colon or a dot, after a `::`, or within a last
     // group longer than four.
     let len = run.len();
     let colon = |i: usize| run.get(i) == Some(&b':');
-    let first = memchr::memchr(b':', run).unwrap_or(len);
     let last = memchr::memrchr(b':', run).map_or(0, |i| i + 1);
     let hex_tail = !run[last..].contains(&b'.');
+    // Within a group longer than four digits, its last four: the address glued to hex letters or
+    // digits before it (`id2001:db8:…`, a port glued before it, `:443c46e:e069:…`).
+    let inside = |a: usize| {
+        let field_start = run[..a]
+            .iter()
+            .rposition(|&b| b == b':')
+            .map_or(0, |i| i + 1);
+        let field_end = run[a..]
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(len, |i| a + i);
+        a > field_start && field_end - field_start > 4 && field_end - a <= 4
+    };
+    let dot = |i: usize| run.get(i) == Some(&b'.');
     let starts = (0..len).filter(|&a| {
-        a == 0 || colon(a - 1) || (colon(a) && colon(a + 1)) || (a < first && first - a <= 4)
+        a == 0 || colon(a - 1) || dot(a - 1) || (colon(a) && colon(a + 1)) || inside(a)
     });
     for a in starts {
         let ends = (a + 2..=len.min(a + 45)).rev();
         let inner_end = |b: usize| hex_tail && b > last && b - last <= 4;
-        let dot = |b: usize| run.get(b) == Some(&b'.');
         let end = |b: usize| b == len || colon(b) || dot(b) || (colon(b - 1) && colon(b - 2));
         for b in ends.filter(|&b| end(b) || inner_end(b)) {
             let cand = &run[a..b];

@@ -126,6 +126,20 @@ fn ipv6_in_every_form() {
         one(Ipv6, "2001:db8:85a3:8d3:1319:8a2e:370:7348")
     );
     assert_eq!(leaks(b"abc2001:db8::42"), one(Ipv6, "2001:db8::42"));
+    // A port glued before a full address with its port: found raw, and its masked form passes.
+    assert_eq!(
+        leaks(b":443c46e:e069:c79b:9b41:205f:738:a855:7219:57144"),
+        one(Ipv6, "c46e:e069:c79b:9b41:205f:738:a855:7219")
+    );
+    assert!(
+        leaks(b":443c46e:e069:c79b:0:0:0:0:0:57144 :443602:e456:36ee:0:0:0:0:0:15972").is_empty()
+    );
+    // ...also after a dot.
+    assert!(leaks(b"x=.d11:5cb1:5e73:0:0:0:0:0:39482").is_empty());
+    assert_eq!(
+        leaks(b"x=.d11:5cb1:5e73:1:0:0:0:0:39482"),
+        one(Ipv6, "d11:5cb1:5e73:1:0:0:0:0")
+    );
     // Lists, and addresses joined by dots.
     assert_eq!(leaks(b"2001:db8::1,fe80::2").len(), 2);
     assert_eq!(
