@@ -423,8 +423,8 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
             end,
         });
     };
-    // The decoded lines, as (start, end) in the chunk.
-    let mut decoded: Vec<(usize, usize)> = Vec::new();
+    // The raw spans of the candidates found in decoded views, in order.
+    let mut covered: Vec<(usize, usize)> = Vec::new();
     let mut view = View::default();
     let mut hits: Vec<Hit> = Vec::new();
     let mut lines = Lines {
@@ -442,14 +442,14 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
         if !view.decode(&bytes[start..end]) {
             continue;
         }
-        decoded.push((start, end));
         let line = lines.of(start);
         hits.clear();
         patterns.scan(&view.bytes, policy, &mut hits);
         for h in &hits {
             let anchor = start + view.raw_range(h.anchor, h.anchor + 1).0;
+            let (a, b) = view.raw_range(h.start, h.end);
+            covered.push((start + a, start + b));
             if owned(anchor) {
-                let (a, b) = view.raw_range(h.start, h.end);
                 keep(h, (start + a, start + b), line, &mut out);
             }
         }
@@ -460,11 +460,13 @@ fn search_chunk(chunk: &Chunk, patterns: &Patterns, policy: &Policy) -> Searched
         newlines: &newlines,
         next: 0,
     };
-    let mut skip = decoded.iter().peekable();
+    // In a decoded line, what the raw text shows is judged too (over-eager: `%2547::1` shows
+    // `2547::1`), unless it overlaps a candidate of the view, which was judged there.
+    let mut covers = covered.iter().peekable();
     for h in &hits {
-        while skip.next_if(|&&(_, end)| end < h.anchor).is_some() {}
-        if skip.peek().is_some_and(|&&(start, _)| start <= h.anchor) || !owned(h.anchor) {
-            continue; // searched decoded
+        while covers.next_if(|&&(_, end)| end <= h.start).is_some() {}
+        if covers.peek().is_some_and(|&&(start, _)| start < h.end) || !owned(h.anchor) {
+            continue; // judged in the decoded view
         }
         let line = lines.of(h.start);
         keep(h, (h.start, h.end), line, &mut out);

@@ -109,6 +109,11 @@ fn encoded_forms_are_found_and_reported_raw() {
             String::from_utf8_lossy(line)
         );
     }
+    // What the raw text shows is judged too: `%2547::1` decodes to `G::1` but shows `2547::1`.
+    assert_eq!(
+        found(b" 0.0.0.0%2547::1 "),
+        [(1, Kind::Ipv6, "2547::1".to_string())]
+    );
     // Both addresses of a list after an escape.
     assert_eq!(found(b"xff=10.0.0.1%2C%20203.0.113.77").len(), 2);
 }
