@@ -12,12 +12,6 @@
 /// How many decoding passes at most: three levels of percent-encoding and one more.
 pub const PASSES: usize = 4;
 
-/// Whether `b` may start an escape this decoder reads.
-#[inline]
-pub fn is_escape_byte(b: u8) -> bool {
-    matches!(b, b'%' | b'\\' | b'&')
-}
-
 /// A decoded line: `bytes[i]` came from the raw bytes `lo[i]..hi[i]` of the line.
 #[derive(Debug, Default)]
 pub struct View {
@@ -38,15 +32,7 @@ impl View {
     /// than 4 GiB (a chunk is).
     pub fn decode(&mut self, raw: &[u8]) -> bool {
         // Most escape bytes in logs decode nothing (`&` between parameters): copy nothing then.
-        let decodes = memchr::memchr3_iter(b'%', b'\\', b'&', raw).any(|i| {
-            let s = &raw[i..];
-            match s[0] {
-                b'%' => percent(s).is_some(),
-                b'\\' => backslash(s).is_some(),
-                _ => reference(s).is_some(),
-            }
-        });
-        if !decodes {
+        if !decodes(raw) {
             return false;
         }
         self.bytes.clear();
@@ -80,7 +66,7 @@ impl View {
     /// One decoding pass from `bytes` into `next`; swaps them. Returns whether anything changed.
     fn pass(&mut self) -> bool {
         let src = &self.bytes;
-        if !src.iter().any(|&b| is_escape_byte(b)) {
+        if !decodes(src) {
             return false;
         }
         self.next.clear();
@@ -131,6 +117,18 @@ impl View {
         std::mem::swap(&mut self.hi, &mut self.next_hi);
         changed
     }
+}
+
+/// Whether an escape in `raw` decodes.
+fn decodes(raw: &[u8]) -> bool {
+    memchr::memchr3_iter(b'%', b'\\', b'&', raw).any(|i| {
+        let s = &raw[i..];
+        match s[0] {
+            b'%' => percent(s).is_some(),
+            b'\\' => backslash(s).is_some(),
+            _ => reference(s).is_some(),
+        }
+    })
 }
 
 /// What an escape decodes to.
