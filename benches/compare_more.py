@@ -1,77 +1,132 @@
 #!/usr/bin/env python3
-"""Project rows for the maintainers' compare.py: each row its own function, so rows from
-different engineers merge easily. It imports pair() and run_timed() from compare.py.
+"""Extra rows for the maintainers' compare.py (kept beside the repository, in shared/bench/).
 
-Usage:
-  python3 benches/compare_more.py [--compare /work/shared/bench/compare.py] [--logscrub PATH]
-                                  [--runs N] [--mb SIZE] [--input FILE.gz] [--only NAME,...]
+It imports `pair` and `run_timed` from that compare.py (found with --compare, or in
+../shared/bench/ beside this repository) and adds rows, each in a function of its own so rows from
+different engineers merge easily. Run it under `umask 077` (keys must not be readable by others):
 
-Without --input it uses compare.py's cached generated log ($TMPDIR/logscrub-bench/access-SIZEmb.log.gz,
-made with gen_access_log.py beside compare.py if missing). Run under `umask 077`.
+  umask 077; python3 benches/compare_more.py --logscrub target/release/logscrub --runs 5 --mb 200
 
 Rows (names for --only):
-  check    logscrub check IN.gz > /dev/null      vs  zcat IN.gz > /dev/null   (target >= 1.5x)
+  aggregate  logscrub aggregate -j 2 IN.gz -o DIR (tables)   vs  zcat IN.gz > /dev/null
+  goaccess   logscrub aggregate -j 2 IN.gz -o DIR           vs  goaccess IN.gz (JSON report), where
+             goaccess is installed (apt-get install goaccess); skipped with a note otherwise
+  aggrss     peak RSS of logscrub aggregate -j 2 on a 1.5 M-line log (generated with the
+             maintainers' generator, cached beside compare.py's inputs)
+  check      logscrub check IN.gz > /dev/null                 vs  zcat IN.gz > /dev/null (issue 14:
+             >= 1.5x); the generated log is raw, so check exits 1, which the row accepts
 """
 import argparse
-import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 
 def load_compare(path):
-    spec = importlib.util.spec_from_file_location("compare", path)
-    module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    spec.loader.exec_module(module)
-    return module
+    import compare  # noqa: E402  (the maintainers' script)
+    return compare
 
 
-def row_check(cmp, logscrub, gz, runs, mbytes):
-    """`logscrub check` on the generated gzip log against zcat of the same file. The log is raw
-    (full of addresses), so check exits 1: `|| true` keeps the timing of a run that found."""
-    return cmp.pair("check", f"{{ {logscrub} check {gz} > /dev/null 2>&1 || test $? -eq 1; }}",
-                    f"zcat {gz} > /dev/null", runs, mbytes, "logscrub check gz", "zcat")
+def generated(compare, work, mb=None, lines=None):
+    """The maintainers' generated log of `mb` MB (or `lines` lines), gzip, cached in `work`."""
+    lines = lines or mb * 1_000_000 // 238
+    name = f"access-{mb}mb.log.gz" if mb else f"access-{lines}lines.log.gz"
+    gz = os.path.join(work, name)
+    if not os.path.exists(gz):
+        gen = os.path.join(os.path.dirname(compare.__file__), "gen_access_log.py")
+        print(f"generating {gz} ({lines} lines)...", flush=True)
+        subprocess.run(f"python3 {gen} --lines {lines} | gzip -6 > {gz}.tmp && mv {gz}.tmp {gz}",
+                       shell=True, check=True)
+    return gz
 
 
-ROWS = {"check": row_check}
+def text_mbytes(gz):
+    out = subprocess.run(f"zcat {gz} | wc -c", shell=True, check=True, capture_output=True, text=True)
+    return int(out.stdout) / 1e6
+
+
+def row_aggregate(compare, logscrub, gz, mbytes, runs, out_dir):
+    out = os.path.join(out_dir, "agg")
+    os.makedirs(out, exist_ok=True)
+    return compare.pair("aggregate", f"{logscrub} aggregate -q -j 2 -o {out} {gz}",
+                        f"zcat {gz} > /dev/null", runs, mbytes,
+                        "logscrub aggregate -j 2 (gz -> tables)", "zcat")
+
+
+def row_goaccess(compare, logscrub, gz, mbytes, runs, out_dir):
+    if not shutil.which("goaccess"):
+        subprocess.run("apt-get install -y -q goaccess >/dev/null 2>&1", shell=True)
+    if not shutil.which("goaccess"):
+        print("\n[goaccess] skipped: goaccess is not installed (apt-get install goaccess)")
+        return None
+    out = os.path.join(out_dir, "agg-ga")
+    os.makedirs(out, exist_ok=True)
+    report = os.path.join(out_dir, "goaccess.json")
+    return compare.pair("goaccess", f"{logscrub} aggregate -q -j 2 -o {out} {gz}",
+                        f"zcat {gz} | goaccess - --log-format=COMBINED --no-progress -o {report}",
+                        1, mbytes, "logscrub aggregate -j 2", "zcat | goaccess 1.7 (JSON report)")
+
+
+def row_aggrss(compare, logscrub, work, out_dir):
+    gz = generated(compare, work, lines=1_500_000)
+    out = os.path.join(out_dir, "agg-rss")
+    os.makedirs(out, exist_ok=True)
+    wall, rss = compare.run_timed(f"{logscrub} aggregate -q -j 2 -o {out} {gz}")
+    print(f"\n[aggrss]\n  logscrub aggregate -j 2 on 1.5 M lines: {wall:.2f} s, peak RSS {rss / 1024:.1f} MiB")
+    return "aggrss", rss / 1024, rss
+
+
+def row_check(compare, logscrub, gz, mbytes, runs):
+    """`logscrub check` on the generated (raw) log: exit 1, findings, is its normal outcome."""
+    return compare.pair("check", f"{{ {logscrub} check {gz} > /dev/null 2>&1 || test $? -eq 1; }}",
+                        f"zcat {gz} > /dev/null", runs, mbytes, "logscrub check gz", "zcat")
 
 
 def main():
-    ap = argparse.ArgumentParser(description="project rows beside compare.py")
-    ap.add_argument("--compare", default="/work/shared/bench/compare.py")
+    ap = argparse.ArgumentParser(description="extra rows for compare.py")
+    ap.add_argument("--compare", default=os.path.join(HERE, "..", "..", "shared", "bench", "compare.py"))
     ap.add_argument("--logscrub", default="target/release/logscrub")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--mb", type=int, default=300)
-    ap.add_argument("--input")
-    ap.add_argument("--only", default=",".join(ROWS))
+    ap.add_argument("--mb", type=int, default=200)
+    ap.add_argument("--input", help="a gzip access log instead of the generated one")
+    ap.add_argument("--only", default="aggregate,goaccess,aggrss,check")
     args = ap.parse_args()
-    cmp = load_compare(args.compare)
+    if not os.path.exists(args.compare):
+        args.compare = "/work/shared/bench/compare.py"
+    compare = load_compare(args.compare)
+    only = set(args.only.split(","))
     logscrub = os.path.abspath(args.logscrub)
-    if not os.access(logscrub, os.X_OK):
-        sys.exit(f"no logscrub binary at {logscrub}: build with cargo build --release")
     work = os.path.join(tempfile.gettempdir(), "logscrub-bench")
     os.makedirs(work, exist_ok=True)
-    if args.input:
-        gz = os.path.abspath(args.input)
-    else:
-        gz = os.path.join(work, f"access-{args.mb}mb.log.gz")
-        if not os.path.exists(gz):
-            lines = args.mb * 1_000_000 // 238
-            gen = os.path.join(os.path.dirname(os.path.abspath(args.compare)), "gen_access_log.py")
-            print(f"generating {gz} ({lines} lines)...", flush=True)
-            subprocess.run(f"python3 {gen} --lines {lines} | gzip -6 > {gz}.tmp && mv {gz}.tmp {gz}",
-                           shell=True, check=True)
-    size = int(subprocess.run(f"zcat {gz} | wc -c", shell=True, check=True, capture_output=True,
-                              text=True).stdout)
-    mbytes = size / 1e6
+    gz = os.path.abspath(args.input) if args.input else generated(compare, work, mb=args.mb)
+    mbytes = text_mbytes(gz)
     print(f"input: {gz} ({os.path.getsize(gz) / 1e6:.1f} MB gzip, {mbytes:.1f} MB plain); "
-          f"{os.cpu_count()} CPUs; {args.runs} runs each after a warm-up")
-    results = [ROWS[name](cmp, logscrub, gz, args.runs, mbytes) for name in args.only.split(",")]
+          f"{args.runs} runs each after a warm-up")
+    out_dir = tempfile.mkdtemp(dir=work)
+    results = []
+    try:
+        if "aggregate" in only:
+            results.append(row_aggregate(compare, logscrub, gz, mbytes, args.runs, out_dir))
+        if "goaccess" in only:
+            results.append(row_goaccess(compare, logscrub, gz, mbytes, args.runs, out_dir))
+        if "aggrss" in only:
+            results.append(row_aggrss(compare, logscrub, work, out_dir))
+        if "check" in only:
+            results.append(row_check(compare, logscrub, gz, mbytes, args.runs))
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
     print()
-    for name, ratio, rss in results:
-        print(f"RATIO {name} {ratio:.2f} (logscrub peak RSS {rss / 1024:.1f} MiB)")
+    for r in filter(None, results):
+        name, value, rss = r
+        if name == "aggrss":
+            print(f"RSS {name} {value:.1f} MiB")
+        else:
+            print(f"RATIO {name} {value:.2f} (logscrub peak RSS {rss / 1024:.1f} MiB)")
 
 
 if __name__ == "__main__":

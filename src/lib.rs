@@ -71,6 +71,7 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod aggregate;
 pub mod audit;
 pub mod detect;
 pub mod error;

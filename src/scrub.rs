@@ -217,18 +217,52 @@ impl Writer<'_> {
             let at = self.out.len();
             self.actions
                 .write_span(self.cache, t, span, whole, self.out);
-            let next = match e.checked_sub(self.chunk.len()) {
-                None => self.chunk.get(e),
-                Some(past) => self.after.get(past),
-            };
-            if span.kind == Kind::Ipv6 && next == Some(&b':') {
-                uncompress_before_port(self.out, at);
+            if span.kind == Kind::Ipv6 {
+                let next = match e.checked_sub(self.chunk.len()) {
+                    None => self.chunk.get(e..).unwrap_or_default(),
+                    Some(past) => self.after.get(past..).unwrap_or_default(),
+                };
+                if colon_next(next) {
+                    uncompress_before_port(self.out, at);
+                }
+                // Glued after a word, a first group written short would be read as the end of
+                // the word, or take a hex digit of it in: all four digits go out.
+                let glued = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+                if s > 0 && self.chunk.get(s - 1).is_some_and(glued) {
+                    pad_first_group(self.out, at);
+                }
             }
             self.stats.count(span.kind);
             pos = e.min(text.len());
         }
         self.out.extend_from_slice(&text[pos..]);
     }
+}
+
+/// Whether `next` starts with a colon, plain or escaped (`%3A`, `%253A`, `\u003a`, `&colon;`).
+fn colon_next(next: &[u8]) -> bool {
+    match next.first() {
+        Some(b':') => true,
+        Some(b'%' | b'\\' | b'&') => {
+            let mut decoded = Vec::new();
+            crate::detect::decode::decode_all(&next[..next.len().min(16)], &mut decoded);
+            decoded.first() == Some(&b':')
+        }
+        _ => false,
+    }
+}
+
+/// The replacement written at `out[at..]`, when it is an IPv6 address whose first group has
+/// fewer than four digits, gets its leading zeros (`0d5d:…`), so that the word it is glued after
+/// (`id` + `0d5d:…`, the `n` of a JSON `\n`) stays out of it when read again.
+fn pad_first_group(out: &mut Vec<u8>, at: usize) {
+    let written = &out[at..];
+    let digits = written.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if digits == 0 || digits >= 4 || written.get(digits) != Some(&b':') {
+        return;
+    }
+    let pad = 4 - digits;
+    out.splice(at..at, std::iter::repeat_n(b'0', pad));
 }
 
 /// An unbracketed IPv6 address followed by `:port` (HAProxy's `2001:db8:85a3:8d3:1319:8a2e:370:7348:443`)

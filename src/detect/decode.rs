@@ -58,6 +58,26 @@ impl Views {
         if self.extra.is_empty() {
             return;
         }
+        // A raw span that starts on the digits of an escape (`%29::ffff:…` read as `29::ffff:…`)
+        // gives way to the view's reading of the same place, which starts after the escape; one
+        // inside a view span (`33.0.113.77` of `%32%30%33.0.113.77`) to that span, whose
+        // address is read through the escapes.
+        let extra = &self.extra;
+        spans.retain(|r| {
+            // A view span that covers a raw one reads it through its escapes: it stands alone.
+            if extra.iter().any(|v| v.start <= r.start && r.end <= v.end) {
+                return false;
+            }
+            let escape_end = (1..=2).find_map(|k| {
+                let at = r.start.checked_sub(k)?;
+                let (len, _, _) = escape_at(text, at).filter(|_| text[at] == b'%')?;
+                Some(at + len)
+            });
+            let Some(after) = escape_end else {
+                return true;
+            };
+            !extra.iter().any(|v| v.start == after && v.start < r.end)
+        });
         // Merge the two sorted lists.
         self.merged.clear();
         let (mut i, mut j) = (0, 0);

@@ -158,23 +158,6 @@ pub(crate) fn find_at(
         shared = after == 1 && text[..start].ends_with(b"::");
         start += if after >= 2 { after - 2 } else { after };
     }
-    // The hex digits of an escape before the run are the escape's (`%29::ffff:…` is `)` and
-    // `::ffff:…`; doubly encoded `%2529`).
-    if start > 0 && text[start - 1] == b'%' {
-        let skip = if text[start..].starts_with(b"25") {
-            4
-        } else {
-            2
-        };
-        let digits = text[start..]
-            .iter()
-            .take(skip)
-            .take_while(|&&b| is_hex(b))
-            .count();
-        if digits == skip && start + skip <= colon {
-            start += skip;
-        }
-    }
     let glued = !follows && start > 0 && is_word(text[start - 1]);
     // First try the run as it stands. Glued to a word (`ip_fe80::1ff:fe23:4567:890a`, the `n` of
     // a JSON `\n`), or to hex letters that make its first group too long (`a2001:db8:…`), only
@@ -194,15 +177,13 @@ pub(crate) fn find_at(
         }
         _ => None,
     };
-    // A full first group with a decimal digit is the address's (`addr2001:db8::7`), and so is
-    // the first group of all eight (`x2a9:ffaf:…:b7af:3273`); a shorter one, or one of letters
-    // only, is rather the end of a key (`time:`, `IPv6:`).
-    let digit_led = head == 4 && text[start..start + head].iter().any(u8::is_ascii_digit);
+    // A first group of three or four hex digits is the address's (`addr2001:db8::7`,
+    // `_faaa:0::1`, `_100:0::1`, `x2a9:ffaf:…:b7af:3273`), so is the tail of a longer hex run
+    // (`id2001:db8::1`); one or two are rather the end of a key (`time:`, `IPv6:`, `wlan0:`).
+    let digit_led = head >= 3;
     let mut found = match (glued, head) {
         (false, 0..=4) => accept(text, start),
-        (true, 0..=4) | (_, 5..=12) => {
-            glued_start().filter(|s| digit_led || full(&text[s.start..s.end]))
-        }
+        (true, 0..=4) | (_, 5..=12) if digit_led => glued_start(),
         _ => None,
     };
     if found.is_none() && shared {
@@ -232,7 +213,7 @@ pub(crate) fn find_at(
             };
             if starts {
                 found = accept(text, q + 1);
-                // A group too long to be one may end in the first of all eight
+                // A group too long to be one may end in the first of the address
                 // (`:443ab62:447d:…`, a port glued on).
                 let h = text[q + 1..]
                     .iter()
@@ -242,7 +223,7 @@ pub(crate) fn find_at(
                 if found.is_none() && (5..=12).contains(&h) {
                     let from = q + 1 + h - 4;
                     if !super::ipv4::ends_pseudonym(text, q + 1 + h) {
-                        found = accept(text, from).filter(|s| full(&text[s.start..s.end]));
+                        found = accept(text, from).filter(|s| strong(&text[s.start..s.end]));
                     }
                 }
             }
@@ -330,7 +311,9 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
         };
         // Glued to a word after it (`…:7348y`, the `n` of a JSON `\n`): an address of enough
         // groups still counts, when its last group did not stop short of a longer hex run.
-        // A last group of letters only is rather the start of the word (`2001:db8::1:bob`).
+        // A last group of letters only is rather the start of the word (`2001:db8::1:bob`),
+        // unless it is all there is after the `::` (`24c1:5e22::baadq`: without it the host
+        // part would be lost) or the address has all eight groups.
         let last = text[start..end]
             .rsplit(|&b| b == b':')
             .next()
@@ -338,7 +321,9 @@ fn accept(text: &[u8], start: usize) -> Option<Span> {
         let glued_end = !boundary
             && has_digit
             && text.get(end).is_some_and(|&b| b != b':' && !is_hex(b))
-            && (last.iter().any(u8::is_ascii_digit) || full(&text[start..end]))
+            && (last.iter().any(u8::is_ascii_digit)
+                || full(&text[start..end])
+                || text[start..end - last.len()].ends_with(b"::"))
             && strong(&text[start..end]);
         if has_digit && (boundary || glued_end) {
             return Some(Span {
@@ -470,8 +455,10 @@ mod tests {
         assert_eq!(found("x 2001:db8::1:bob y"), ["2001:db8::1"]);
         assert_eq!(found("1::1:bo"), ["1::1"]);
         assert_eq!(found("2001:db8::1:face:book"), ["2001:db8::1:face"]);
-        // The last group glued to a word after `::`: the address up to the `::` is found.
-        assert_eq!(found("2001:db8:1:2::Ag@"), ["2001:db8:1:2::"]);
+        // The last group glued to a word right after `::` is the host part (issue 14, privacy
+        // first: `24c1:5e22::baadq` lost `baad` when the address ended at the `::`).
+        assert_eq!(found("2001:db8:1:2::Ag@"), ["2001:db8:1:2::A"]);
+        assert_eq!(found("(24c1:5e22::baadq=x"), ["24c1:5e22::baad"]);
         // Still not addresses.
         assert!(found("std::bad:cafe").is_empty());
         assert!(found("d::Ag").is_empty());

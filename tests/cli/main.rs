@@ -76,6 +76,7 @@ mod keys;
 mod retention;
 
 // Running it in production
+mod aggregate;
 mod check;
 mod check_differential;
 mod config;

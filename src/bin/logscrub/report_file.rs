@@ -47,7 +47,11 @@ impl ReportFile {
 
     /// Writes `report` and renames it into place.
     pub fn write(self, report: &RunReport) -> Result<()> {
-        let json = report.to_json();
+        self.write_json(&report.to_json())
+    }
+
+    /// Writes the JSON text of a report (another command's) and renames it into place.
+    pub fn write_json(self, json: &str) -> Result<()> {
         match self {
             ReportFile::Stderr => {
                 let _ = std::io::stderr().write_all(json.as_bytes());

@@ -86,6 +86,14 @@ fn encoded_addresses_and_emails_are_found_whole() {
 /// Found by the independent check's differential test (fuzzed lines, every action).
 #[test]
 fn differential_finds() {
+    let mut f = SpanFinder::default();
+    let text = b" 0.0.0.100%300:0:1:1::0:0%eth0 ";
+    f.find(text, &RunEdges::default());
+    assert!(
+        f.spans().iter().any(|s| s.start <= 11 && s.end >= 25),
+        "{:?}",
+        f.spans()
+    );
     assert_eq!(
         found("x=:443ab62%3A447d%3A728c%3A2985%3A1344%3A9a8%3Abaec%3Ae1aa%3A32116 y"),
         [(
@@ -100,6 +108,12 @@ fn differential_finds() {
             r#""jane.d%6Fe"@ma%69%6C.e%78amp%6Ce.%63%6F.%75k"#
         )]
     );
+    assert_eq!(
+        found("a=%2824c1:5e22::baadq=x"),
+        [(Kind::Ipv6, "24c1:5e22::baad")]
+    );
+    // An escape's digits are the escape's where the view reads an address after it, and an
+    // address's own where it reads none (`0.0.0.100%300:0:1:1::0:0%eth0` holds `%30`).
     assert_eq!(
         found("a=%29::ffff:57.115.16.181:443 "),
         [(Kind::Ipv6, "::ffff:57.115.16.181")]

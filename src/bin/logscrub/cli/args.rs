@@ -121,6 +121,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Daily page views and visitors per page, safe to share: k-anonymous tables (CSV or JSON) and
+    /// a plot
+    Aggregate(Box<AggregateArgs>),
     /// Print the man page (roff) to stdout: logscrub man > /usr/local/share/man/man1/logscrub.1;
     /// logscrub man check > …/logscrub-check.1 for a command's own page
     Man {
@@ -131,7 +134,14 @@ pub enum Command {
 }
 
 /// The commands with a man page of their own (`logscrub man COMMAND`), which the main page names.
-pub const MAN_PAGES: [&str; 5] = ["keygen", "reveal", "check", "completions", "man"];
+pub const MAN_PAGES: [&str; 6] = [
+    "keygen",
+    "reveal",
+    "check",
+    "completions",
+    "man",
+    "aggregate",
+];
 
 /// Flags of `logscrub check`.
 #[derive(Debug, Args)]
@@ -416,4 +426,166 @@ mod tests {
         assert!(parse_size("x").is_err());
         assert!(parse_size("").is_err());
     }
+}
+
+const AGGREGATE_HELP: &str = "\
+Examples:
+  logscrub aggregate access.log.*.gz -o /srv/partners/2026-11/ --plot /srv/partners/2026-11/top.svg
+                                       pages.csv and days.csv, k = 10, and a plot of the top 5 pages
+  logscrub aggregate --format json --min-visitors 20 x.log > figures.json
+  zcat access.log.1.gz | logscrub aggregate --table days   the days table on stdout
+  logscrub aggregate --key-file /etc/logscrub/key --ledger /var/lib/logscrub/ledger -o out/ a.gz
+                                       reproducible estimates; refuse to republish a changed day
+  logscrub aggregate --path-rule '/shop/{slug}' --tz +01:00 --bots include x.log
+
+Definitions:
+  page view   GET or HEAD, status 2xx or 304, not a static asset (--static-ext), not a bot
+              (--bot-tokens; --bots include|only changes which requests count at all).
+  visitor     of a day: the client field as written (an address, a mask, a pseudonym) and the
+              user agent, as GoAccess counts them, digested with a key per day derived from
+              --key-file (or a random key per run) and held only in memory. Counted exactly up to
+              --exact-limit per cell, estimated above it by HyperLogLog (precision 14, within 5%;
+              marked visitors_estimated in JSON; never deciding suppression).
+  day         in UTC (or --tz), from each line's own time.
+  path        the target's path, query dropped; numeric ids, UUIDs, long hex, tokens, emails (also
+              %40), addresses, pseudonyms and masked markers replaced by placeholders
+              (/order/{id}/), /u/NAME and such by /u/{user}; at most 8 segments and 120 bytes;
+              at most --max-paths rows a day.
+
+Privacy: a row is published only with at least k exact visitors (--min-visitors, default 10,
+refused below 5). Per day the other paths are pooled into one (other) row, published only with
+k visitors too, else dropped and the day marked partial; a day's page_views is the sum of its
+published rows. A day with fewer than k visitors publishes nothing. No address, pseudonym, user
+agent, query string, key or sketch is ever written. Re-runs on the same input and key file are
+byte-identical for every -j, chunk size, gzip or plain input; --ledger DIR refuses (exit 2,
+nothing written) to publish a day again with different figures.
+
+Lines that cannot be read (no time, no request, no status, no client, too long) are counted per
+reason in the summary and the report, never guessed into a table. Any input that fails: nothing
+is published, exit 2.";
+
+/// The tables of `logscrub aggregate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Comma-separated, one file per table
+    Csv,
+    /// One JSON object with both tables, estimates marked
+    Json,
+}
+
+/// Which table goes to stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableArg {
+    /// date,path,page_views,visitors
+    Pages,
+    /// date,requests,page_views,visitors,bot_requests,… ,partial
+    Days,
+}
+
+/// Which requests count as page views and visitors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BotsArg {
+    /// Leave bots out
+    Exclude,
+    /// Count bots as any visitor
+    Include,
+    /// Count only bots
+    Only,
+}
+
+/// How the lines of `aggregate` are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    /// Per line: JSON if it starts with '{', CLF otherwise
+    Auto,
+    /// Common/Combined Log Format
+    Clf,
+    /// JSON lines
+    Json,
+}
+
+/// Flags of `logscrub aggregate`.
+#[derive(Debug, Args)]
+#[command(after_help = AGGREGATE_HELP)]
+pub struct AggregateArgs {
+    /// Access logs, raw or scrubbed (masked, hashed or encrypted clients), gzip or plain. None, or
+    /// "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// Write pages.csv and days.csv (or tables.json) into this directory (created if missing),
+    /// each atomically, instead of one table to stdout.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The tables' format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
+    /// The CSV table written to stdout without -o (JSON holds both).
+    #[arg(long, value_enum, value_name = "TABLE", default_value_t = TableArg::Pages)]
+    pub table: TableArg,
+    /// k: rows with fewer distinct visitors are not published (at least 5).
+    #[arg(short = 'k', long, value_name = "K", default_value_t = 10)]
+    pub min_visitors: u64,
+    /// Visitors counted exactly per cell; above, a HyperLogLog estimate (at least K).
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub exact_limit: usize,
+    /// Paths published per day at most; the rest are pooled into (other).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_paths: u32,
+    /// Which requests count as page views and visitors.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = BotsArg::Exclude)]
+    pub bots: BotsArg,
+    /// Static-asset extensions, comma-separated, replacing the default list (css,js,png,…).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub static_ext: Option<Vec<String>>,
+    /// User-agent tokens of bots, comma-separated, matched anywhere in the agent ignoring case,
+    /// replacing the default list (bot,crawl,spider,curl,wget,…).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub bot_tokens: Option<Vec<String>>,
+    /// An extra path template whose {name} segments are hidden: /shop/{slug} makes
+    /// /shop/red-shoes/buy count as /shop/{slug}/buy. Repeat for several.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub path_rule: Vec<String>,
+    /// The zone of days: UTC or an offset like +01:00.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+    /// How lines are laid out.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormatArg::Auto)]
+    pub log_format: LogFormatArg,
+    /// JSON key holding a line's time (repeat for several) [default: as for scrubbing].
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Vec<String>,
+    /// Derive the visitor keys from this key file, so estimates are reproducible; without it a
+    /// random key is made for the run. Never on the command line.
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Keep a digest of each published day here, and refuse (exit 2, nothing written) to publish
+    /// a day again with different figures.
+    #[arg(long, value_name = "DIR")]
+    pub ledger: Option<PathBuf>,
+    /// Draw daily visitors of the top pages into this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Pages drawn by --plot.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub plot_top: u32,
+    /// Worker threads [default: the number of cores]. The tables are the same for every value.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Settings shared with the scrub from this TOML file: format (auto, clf, json), time-field,
+    /// key-file, threads, quiet, progress. Flags override it.
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Write a JSON report of the run here ("-" for stderr): per input lines read, counted and
+    /// skipped per reason; days and rows published and withheld. Counts only.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No progress bar and no summary on stderr; errors are still printed.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// When to draw the progress bar on stderr.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+    /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
+    #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
+    pub chunk_size: Option<usize>,
 }

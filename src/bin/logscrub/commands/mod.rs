@@ -1,5 +1,6 @@
 //! One module per command; [`dispatch`] picks the one the command line names.
 
+pub mod aggregate;
 pub mod check;
 pub mod completions;
 pub mod keygen;
@@ -17,6 +18,7 @@ pub fn dispatch(parsed: &Parsed) -> Exit {
         Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
         Some(Command::Reveal(args)) => reveal::run(args, cli.quiet, cli.progress.into()),
         Some(Command::Check(args)) => check::run(args),
+        Some(Command::Aggregate(args)) => aggregate::run(args),
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Man { command }) => man::run(command.as_deref()),
         None if cli.print_config => match parsed.plan() {
