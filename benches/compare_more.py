@@ -15,6 +15,14 @@ Rows (names for --only):
              maintainers' generator, cached beside compare.py's inputs)
   check      logscrub check IN.gz > /dev/null                 vs  zcat IN.gz > /dev/null (issue 14:
              >= 1.5x); the generated log is raw, so check exits 1, which the row accepts
+  zcat       logscrub IN.gz > /dev/null                      vs  zcat IN.gz > /dev/null
+             (the reference the forget rows are quoted against, in the same run)
+  forget     logscrub --forget LIST IN.gz > /dev/null        vs  logscrub IN.gz > /dev/null
+             (LIST: 100 000 entries of every type naming nobody in the log)
+  forget_hashed        the same on IN.gz hashed once (--ip hash --email hash, one key for all
+             time), both runs hashing again with the key
+  forget_hashed_daily  the same with --rotate daily: the entries' pseudonyms are made for each
+             of the input's 90 days
 """
 import argparse
 import os
@@ -81,6 +89,68 @@ def row_aggrss(compare, logscrub, work, out_dir):
     return "aggrss", rss / 1024, rss
 
 
+def bench_key(work):
+    """A key readable by its owner only (logscrub refuses any other)."""
+    key = os.path.join(work, "bench.key")
+    with open(key, "wb") as f:
+        f.write(bytes(range(32)))
+    os.chmod(key, 0o600)
+    return key
+
+
+def forget_list(work, n=100_000):
+    """A forget list of n entries of every type, naming nobody in the generated log."""
+    path = os.path.join(work, f"forget-{n}.txt")
+    if not os.path.exists(path):
+        with open(path + ".tmp", "w") as f:
+            for i in range(n):
+                k = i % 10
+                if k <= 3:
+                    f.write(f"2026-11-25 ip:10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}\n")
+                elif k <= 5:
+                    f.write(f"2026-11-25 ip:2001:db8:ffff:{i >> 16:x}::{i & 0xffff:x}\n")
+                elif k <= 8:
+                    f.write(f"2026-11-25 email:someone.{i}@example.net\n")
+                else:
+                    f.write(f"2026-11-25 user:user{i}\n")
+        os.chmod(path + ".tmp", 0o600)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def row_zcat(compare, logscrub, gz, mbytes, runs):
+    return compare.pair("zcat", f"{logscrub} {gz} > /dev/null", f"zcat {gz} > /dev/null", runs,
+                        mbytes, "logscrub gz -> plain", "zcat")
+
+
+def row_forget(compare, logscrub, gz, mbytes, runs, work):
+    lst = forget_list(work)
+    return compare.pair("forget", f"{logscrub} --quiet --forget {lst} {gz} > /dev/null",
+                        f"{logscrub} --quiet {gz} > /dev/null", runs, mbytes,
+                        "logscrub --forget (100 000 entries)", "logscrub")
+
+
+def hashed_row(compare, logscrub, gz, mbytes, runs, work, name, rotate):
+    key, lst = bench_key(work), forget_list(work)
+    hashed = os.path.join(work, f"hashed-{rotate}-" + os.path.basename(gz))
+    if not os.path.exists(hashed) or os.path.getmtime(hashed) < os.path.getmtime(gz):
+        subprocess.run(f"{logscrub} --quiet --key-file {key} --ip hash --email hash --rotate {rotate} "
+                       f"-o {hashed} {gz}", shell=True, check=True)
+    flags = f"--key-file {key} --ip hash --email hash --rotate {rotate}"
+    return compare.pair(name, f"{logscrub} --quiet --forget {lst} {flags} {hashed} > /dev/null",
+                        f"{logscrub} --quiet {flags} {hashed} > /dev/null", runs, mbytes,
+                        f"logscrub --forget, hashed input ({rotate})",
+                        f"logscrub, hashed input ({rotate})")
+
+
+def row_forget_hashed(compare, logscrub, gz, mbytes, runs, work):
+    return hashed_row(compare, logscrub, gz, mbytes, runs, work, "forget_hashed", "never")
+
+
+def row_forget_hashed_daily(compare, logscrub, gz, mbytes, runs, work):
+    return hashed_row(compare, logscrub, gz, mbytes, runs, work, "forget_hashed_daily", "daily")
+
+
 def row_check(compare, logscrub, gz, mbytes, runs):
     """`logscrub check` on the generated (raw) log: exit 1, findings, is its normal outcome."""
     return compare.pair("check", f"{{ {logscrub} check {gz} > /dev/null 2>&1 || test $? -eq 1; }}",
@@ -94,7 +164,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--mb", type=int, default=200)
     ap.add_argument("--input", help="a gzip access log instead of the generated one")
-    ap.add_argument("--only", default="aggregate,goaccess,aggrss,check")
+    ap.add_argument("--only", default="aggregate,goaccess,aggrss,zcat,forget,forget_hashed,"
+                                      "forget_hashed_daily,check")
     args = ap.parse_args()
     if not os.path.exists(args.compare):
         args.compare = "/work/shared/bench/compare.py"
@@ -118,6 +189,12 @@ def main():
             results.append(row_aggrss(compare, logscrub, work, out_dir))
         if "check" in only:
             results.append(row_check(compare, logscrub, gz, mbytes, args.runs))
+        if "zcat" in only:
+            results.append(row_zcat(compare, logscrub, gz, mbytes, args.runs))
+        for name, row in [("forget", row_forget), ("forget_hashed", row_forget_hashed),
+                          ("forget_hashed_daily", row_forget_hashed_daily)]:
+            if name in only:
+                results.append(row(compare, logscrub, gz, mbytes, args.runs, work))
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     print()

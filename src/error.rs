@@ -121,6 +121,26 @@ pub enum Error {
         culprits: Vec<(&'static str, String)>,
     },
 
+    /// The forget list's safety valve: one entry took more than the allowed share of a file's lines
+    /// (a shared gateway address, a version number read as an address). Nothing is written for
+    /// the file.
+    #[error("{input}: {entry} matches {hits} of {lines} lines, more than {share}% and more than 10: \
+             nothing was written for this file. An entry on that many lines is likely a shared \
+             address (a gateway, a proxy) or a browser's version number read as an address: correct \
+             the entry, or raise --forget-max-share")]
+    ForgetValve {
+        /// The input's name.
+        input: String,
+        /// The entry, as `LIST:LINE`.
+        entry: String,
+        /// Lines of the input holding it.
+        hits: u64,
+        /// Lines of the input.
+        lines: u64,
+        /// The share allowed, in percent.
+        share: f64,
+    },
+
     /// A configuration file that cannot be read or holds a bad key or value.
     #[error("{}{}{}{message}", path.display(), line.map(|l| format!(":{l}: ")).unwrap_or_else(|| ": ".into()), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
     Config {

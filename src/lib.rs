@@ -62,6 +62,7 @@
 //! |---|---|
 //! | the run | [`report`] (the JSON report), [`audit`] (the independent leak audit), [`pipeline`] (sequential and ordered parallel paths), [`plan`] (the validated plan and its jobs) |
 //! | one chunk, one stream | [`scrub`] (a chunk of lines in, the rewritten bytes and [`Stats`] out), [`framing`] (newline-aligned chunks), [`input`] (files, stdin, gzip), [`output`] (sinks, gzip members, atomic files), [`stats`] (counters merged with `+=`) |
+//! | erasure and access | [`forget`] (the forget list, matching its entries in a chunk's lines) |
 //! | what and how | [`detect`] (one file per kind of personal data, a SIMD prefilter, long token runs), [`action`] (mask, hash, encrypt, redact, keep), [`mod@format`] (where a line's time is), [`retention`] (the window, the undated policy, each line's fate) |
 //! | leaves | [`text`] (hex digits, address text), [`time`] (civil time, timestamp grammars), [`key`] (loading and making keys), [`error`] (typed errors) |
 //!
@@ -75,6 +76,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod detect;
 pub mod error;
+pub mod forget;
 pub mod format;
 pub mod framing;
 pub mod input;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::forget::{EntryHits, Hits};
 use crate::framing::{ChunkInfo, Framer};
 use crate::input;
 use crate::output::{Encoding, Reopen, Sink, Target};
@@ -40,6 +41,8 @@ pub struct FileOutcome {
     pub duration: Duration,
     /// Bytes taken from the input file (compressed bytes for gzip).
     pub read_bytes: u64,
+    /// With `--forget`: the lines dropped per entry of the list, in list order.
+    pub forgotten: Option<Vec<EntryHits>>,
 }
 
 /// What a run shares with its caller while it goes on: counters a progress display can watch, a
@@ -143,6 +146,7 @@ pub fn run(plan: &Plan, jobs: &[FileJob], meter: &Meter) -> Vec<FileOutcome> {
                         ))),
                         duration: Duration::ZERO,
                         read_bytes: 0,
+                        forgotten: None,
                     })
                     .collect();
             }
@@ -210,6 +214,7 @@ fn run_file(
     let start = Instant::now();
     let name = job.input.display();
     let mut stats = Stats::default();
+    let mut hits = Hits::default();
     let mut read_bytes = 0;
     let mut counted_read = false;
     let result = (|| -> Result<()> {
@@ -224,14 +229,22 @@ fn run_file(
         let sink = Sink::create(&job.output, plan.level, opened.mode)
             .map(|sink| sink.reopen_when(&meter.reopen));
         let result = sink.and_then(|sink| match workers {
-            None => sequential_into(scrubber, framer, sink, &source, &mut stats),
-            Some(workers) => parallel_into(scrubber, workers, framer, sink, &source, &mut stats),
+            None => sequential_into(scrubber, framer, sink, &source, (&mut stats, &mut hits)),
+            Some(workers) => {
+                let counts = (&mut stats, &mut hits);
+                parallel_into(scrubber, workers, framer, sink, &source, counts)
+            }
         });
         read_bytes = opened.consumed.load(Ordering::Relaxed);
         // The input is done with; the output is finished (synced and renamed) next.
         meter.files_read.fetch_add(1, Ordering::Relaxed);
         counted_read = true;
-        result?.finish()
+        let sink = result?;
+        // The safety valve fails the file before its output is renamed into place.
+        if let Some(forget) = scrubber.forget() {
+            forget.check_valve(&name, &hits, stats.lines_in)?;
+        }
+        sink.finish()
     })();
     if !counted_read {
         meter.files_read.fetch_add(1, Ordering::Relaxed);
@@ -248,6 +261,7 @@ fn run_file(
         error,
         duration: start.elapsed(),
         read_bytes,
+        forgotten: scrubber.forget().map(|f| f.entry_hits(&hits)),
     }
 }
 
@@ -289,18 +303,19 @@ pub fn scrub_sequential<R: std::io::Read>(
     name: &str,
 ) -> Result<(Stats, Sink)> {
     let mut stats = Stats::default();
-    let sink = sequential_into(scrubber, framer, sink, &Source::anonymous(name), &mut stats)?;
+    let counts = (&mut stats, &mut Hits::default());
+    let sink = sequential_into(scrubber, framer, sink, &Source::anonymous(name), counts)?;
     Ok((stats, sink))
 }
 
-/// The sequential path, adding to `stats` chunk by chunk (so they hold what was done before an
-/// error).
+/// The sequential path, adding to `stats` (and the forget list's `hits`) chunk by chunk (so they
+/// hold what was done before an error).
 fn sequential_into<R: std::io::Read>(
     scrubber: &Scrubber,
     mut framer: Framer<R>,
     mut sink: Sink,
     source: &Source,
-    stats: &mut Stats,
+    (stats, hits): (&mut Stats, &mut Hits),
 ) -> Result<Sink> {
     let mut buf = Vec::new();
     let mut out = Vec::new();
@@ -315,6 +330,7 @@ fn sequential_into<R: std::io::Read>(
         sink.write_text(&out)?;
         sink.flush()?;
         *stats += chunk_stats;
+        hits.add(&scratch.take_forget_hits());
         tail = chunk_tail;
     }
     stats.count_tail(tail);
@@ -357,6 +373,8 @@ struct Done {
     error: Option<std::io::Error>,
     stats: Stats,
     tail: Tail,
+    /// The forget list's entries of the lines dropped as forgotten.
+    forget_hits: Vec<u32>,
 }
 
 /// The parallel path (see the module docs).
@@ -375,7 +393,8 @@ pub fn scrub_parallel<R: std::io::Read>(
         scratch: Arc::default(),
     };
     let source = Source::anonymous(name);
-    let sink = parallel_into(scrubber, &workers, framer, sink, &source, &mut stats)?;
+    let counts = (&mut stats, &mut Hits::default());
+    let sink = parallel_into(scrubber, &workers, framer, sink, &source, counts)?;
     Ok((stats, sink))
 }
 
@@ -387,33 +406,35 @@ fn parallel_into<R: std::io::Read>(
     mut framer: Framer<R>,
     mut sink: Sink,
     source: &Source,
-    stats: &mut Stats,
+    (stats, hits): (&mut Stats, &mut Hits),
 ) -> Result<Sink> {
     let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Done>>(workers.depth.max(1));
     let (free_tx, free_rx) = mpsc::channel::<Buffers>();
     let encoding = sink.encoding();
     std::thread::scope(|s| {
-        let writer = s.spawn(move || -> (Stats, Result<Sink>) {
+        let writer = s.spawn(move || -> (Stats, Hits, Result<Sink>) {
             let mut stats = Stats::default();
+            let mut hits = Hits::default();
             let mut tail = Tail(None);
             for rx in order_rx {
                 let Ok(done) = rx.recv() else { break };
                 if let Some(e) = done.error {
-                    return (stats, Err(Error::write(sink.name(), e)));
+                    return (stats, hits, Err(Error::write(sink.name(), e)));
                 }
                 let bytes = match encoding {
                     Encoding::Plain => &done.buffers.output,
                     Encoding::Gzip { .. } => &done.buffers.packed,
                 };
                 if let Err(e) = sink.write_encoded(bytes).and_then(|()| sink.flush()) {
-                    return (stats, Err(e));
+                    return (stats, hits, Err(e));
                 }
                 stats += done.stats;
+                hits.add(&done.forget_hits);
                 tail = done.tail;
                 let _ = free_tx.send(done.buffers);
             }
             stats.count_tail(tail);
-            (stats, Ok(sink))
+            (stats, hits, Ok(sink))
         });
         let read_result = (|| -> Result<()> {
             loop {
@@ -436,8 +457,10 @@ fn parallel_into<R: std::io::Read>(
                     } = &mut buffers;
                     output.clear();
                     let continues = info.continues.as_deref();
-                    let tail = scratch.with(|scratch| {
-                        scrubber.scrub_chunk(input, continues, output, scratch, &mut stats)
+                    let (tail, forget_hits) = scratch.with(|scratch| {
+                        let tail =
+                            scrubber.scrub_chunk(input, continues, output, scratch, &mut stats);
+                        (tail, scratch.take_forget_hits())
                     });
                     let error = encoding.encode(output, packed).err();
                     let _ = tx.send(Done {
@@ -445,15 +468,17 @@ fn parallel_into<R: std::io::Read>(
                         error,
                         stats,
                         tail,
+                        forget_hits,
                     });
                 });
             }
         })();
         drop(order_tx);
-        let (written, sink) = writer
+        let (written, forgotten, sink) = writer
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         *stats += written;
+        hits.add_all(forgotten);
         // A write error comes first: after it, the reader may only have stopped early.
         let sink = sink?;
         read_result?;

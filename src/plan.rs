@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 
 use crate::action::Actions;
 use crate::error::{Error, Result};
+use crate::forget::Forget;
 use crate::format::{Format, TimeFinder};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::retention::Retention;
 use crate::scrub::Scrubber;
+use std::sync::Arc;
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
@@ -46,6 +48,8 @@ pub struct Plan {
     pub retention: Option<Retention>,
     /// "Now" of the run in Unix seconds UTC (`--now`, or the clock read once at start).
     pub now: i64,
+    /// The forget list (`--forget`): lines holding one of its entries are dropped.
+    pub forget: Option<Arc<Forget>>,
 }
 
 impl Default for Plan {
@@ -62,6 +66,7 @@ impl Default for Plan {
             time_fields: Vec::new(),
             retention: None,
             now: 0,
+            forget: None,
         }
     }
 }
@@ -143,6 +148,7 @@ impl Plan {
                 TimeFinder::new(self.format, &self.time_fields),
             )
             .with_now(self.now)
+            .with_forget(self.forget.clone())
     }
 
     /// The jobs of this plan. Checks, before anything is read, that outputs are usable and that no

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::forget::EntryHits;
 use crate::pipeline::FileOutcome;
 use crate::plan::FileJob;
 use crate::retention::{Retention, Undated};
@@ -47,6 +48,27 @@ pub fn rotation_summary(name: &str, stats: &Stats, now: i64) -> Option<String> {
     })
 }
 
+/// The stderr line about what the forget list took from one input: entries by their line in the
+/// list, never by value (`forget.txt:3: 12 lines`).
+pub fn forget_summary(name: &str, stats: &Stats, hits: &[EntryHits]) -> String {
+    const SHOWN: usize = 5;
+    let mut line = format!(
+        "{name}: forgot {} of {} lines",
+        stats.forgotten, stats.lines_in
+    );
+    for (i, h) in hits.iter().enumerate().take(SHOWN) {
+        line.push_str(if i == 0 { " (" } else { ", " });
+        line.push_str(&format!("{}: {} lines", h.entry, h.lines));
+    }
+    if hits.len() > SHOWN {
+        line.push_str(&format!(", and {} more entries", hits.len() - SHOWN));
+    }
+    if !hits.is_empty() {
+        line.push(')');
+    }
+    line
+}
+
 /// `; the first is line N`, or nothing.
 fn first_undated(stats: &Stats) -> String {
     stats
@@ -83,6 +105,8 @@ pub struct Dropped {
     pub undated: u64,
     /// Read from a file that then failed: its output was discarded.
     pub failed: u64,
+    /// Holding an entry of the forget list (`--forget`).
+    pub forgotten: u64,
 }
 
 /// Spans of personal data in written lines, per kind, each written through its action
@@ -108,6 +132,7 @@ impl From<&Stats> for Counters {
                 too_old: s.too_old,
                 undated: s.dropped_undated,
                 failed: s.failed,
+                forgotten: s.forgotten,
             },
             undated_lines: s.undated,
             replacements: Replacements {
@@ -139,6 +164,10 @@ pub struct FileReport {
     /// The input's counters, flattened into this object in the JSON.
     #[serde(flatten)]
     pub counters: Counters,
+    /// With `--forget`: the lines each entry of the list took, by the entry's line in the list
+    /// (`{"entry": "forget.txt:3", "lines": 12}`), never the entry itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forgotten: Option<Vec<EntryHits>>,
 }
 
 /// The whole run in the JSON report.
@@ -225,6 +254,7 @@ impl RunReport {
                     duration_secs: o.duration.as_secs_f64(),
                     read_bytes: o.read_bytes,
                     counters: Counters::from(&o.stats),
+                    forgotten: o.forgotten.clone(),
                 }
             })
             .collect();
@@ -238,6 +268,7 @@ impl RunReport {
             duration_secs: 0.0,
             read_bytes: 0,
             counters: Counters::from(&Stats::default()),
+            forgotten: None,
         }));
         let count = |status| files.iter().filter(|f| f.status == status).count();
         let (files_ok, files_failed, files_skipped) =
@@ -315,6 +346,7 @@ mod tests {
             error,
             duration: std::time::Duration::from_millis(5),
             read_bytes: 100,
+            forgotten: None,
         };
         let report = RunReport::new(
             &[

@@ -163,6 +163,8 @@ pub enum Fate {
     DropTooOld,
     /// Dropped: no readable time (`--undated drop`).
     DropUndated,
+    /// Dropped: it holds an entry of the forget list (`--forget`).
+    DropForgotten,
 }
 
 impl Fate {

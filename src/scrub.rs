@@ -9,10 +9,12 @@
 use crate::action::{ActionCache, Actions};
 use crate::detect::runs::SpanFinder;
 use crate::detect::{Kind, Span};
+use crate::forget::{Forget, ForgetScratch, Hit};
 use crate::format::{Format, TimeFinder};
 use crate::framing::{Joins, LINE_HEAD};
 use crate::retention::{Fate, Retention};
 use crate::stats::{Stats, Tail};
+use std::sync::Arc;
 
 /// Per-worker scratch space, reused from chunk to chunk so the hot path does not allocate. Make
 /// one per worker and run ([`Scratch::default`]); nothing in it outlives the run it serves.
@@ -20,6 +22,15 @@ use crate::stats::{Stats, Tail};
 pub struct Scratch {
     finder: SpanFinder,
     actions: ActionCache,
+    forget: ForgetScratch,
+}
+
+impl Scratch {
+    /// The forget list's entries of the lines dropped as forgotten since the last call, an entry
+    /// once per line (see [`crate::forget::Hits::add`]).
+    pub fn take_forget_hits(&mut self) -> Vec<u32> {
+        self.forget.take_hits()
+    }
 }
 
 /// The immutable scrubbing state shared by all workers.
@@ -31,6 +42,8 @@ pub struct Scrubber {
     finder: TimeFinder,
     /// "Now" of the run: the time used for lines without one when pseudonyms rotate.
     now: i64,
+    /// The forget list: lines holding one of its entries are dropped.
+    forget: Option<Arc<Forget>>,
 }
 
 impl Scrubber {
@@ -41,7 +54,19 @@ impl Scrubber {
             retention: None,
             finder: TimeFinder::new(Format::Auto, &[]),
             now: 0,
+            forget: None,
         }
+    }
+
+    /// Sets the forget list: a line holding one of its entries is dropped whole.
+    pub fn with_forget(mut self, forget: Option<Arc<Forget>>) -> Self {
+        self.forget = forget;
+        self
+    }
+
+    /// The forget list of this scrubber, if it has one.
+    pub fn forget(&self) -> Option<&Arc<Forget>> {
+        self.forget.as_ref()
     }
 
     /// Sets the retention policy and how line times are read.
@@ -83,8 +108,31 @@ impl Scrubber {
     ) -> Tail {
         let no_joins = Joins::default();
         let joins = continues.unwrap_or(&no_joins);
-        let Scratch { finder, actions } = scratch;
+        let Scratch {
+            finder,
+            actions,
+            forget,
+        } = scratch;
         finder.find(chunk, &joins.runs);
+        let forgetting = match &self.forget {
+            Some(list) => {
+                let mut times = self.finder.clone();
+                let head = joins.head.as_deref();
+                let time_of = |start: usize| {
+                    let end = memchr::memchr(b'\n', &chunk[start..])
+                        .map_or(chunk.len(), |i| start + i + 1);
+                    let line_head = match head {
+                        Some(head) if start == 0 => head,
+                        _ => &chunk[start..end.min(start + LINE_HEAD)],
+                    };
+                    times.find(line_head).unwrap_or(self.now)
+                };
+                let (spans, spill) = (finder.spans(), finder.spill());
+                list.scan_continued(chunk, head, spans, spill, time_of, forget);
+                !forget.hits().is_empty()
+            }
+            None => false,
+        };
         out.reserve(chunk.len());
         let start_len = out.len();
         stats.bytes_in += chunk.len() as u64;
@@ -99,7 +147,7 @@ impl Scrubber {
             stats,
         };
         let spans = finder.spans();
-        let tail = match self.per_line() {
+        let tail = match self.per_line() || forgetting {
             false => {
                 writer.write(chunk, writer.skip, spans, self.now);
                 let lines = memchr::memchr_iter(b'\n', chunk).count() as u64;
@@ -107,7 +155,16 @@ impl Scrubber {
                 writer.stats.lines_out += lines;
                 Tail((!chunk.is_empty() && !chunk.ends_with(b"\n")).then_some(Fate::Keep))
             }
-            true => self.scrub_lines(chunk, joins.head.as_deref(), spans, &mut writer),
+            true => {
+                let head = joins.head.as_deref();
+                self.scrub_lines(
+                    chunk,
+                    head,
+                    spans,
+                    &mut writer,
+                    forgetting.then_some(forget),
+                )
+            }
         };
         stats.bytes_out += (out.len() - start_len) as u64;
         tail
@@ -123,7 +180,10 @@ impl Scrubber {
         continues: Option<&[u8]>,
         spans: &[Span],
         w: &mut Writer,
+        mut forget: Option<&mut ForgetScratch>,
     ) -> Tail {
+        let mut hits: &[Hit] = forget.as_deref().map_or(&[], |f| f.hits());
+        let mut taken: Vec<usize> = Vec::new();
         let mut finder = self.finder.clone();
         let by_line = self.actions.needs_time();
         let mut first = 0; // index of the first span not yet written or skipped
@@ -139,11 +199,21 @@ impl Scrubber {
                 _ => &chunk[start..end.min(start + LINE_HEAD)],
             };
             let time = finder.find(head);
-            let fate = match (&self.retention, time) {
+            let mut fate = match (&self.retention, time) {
                 (Some(r), _) => r.judge(time),
                 (None, Some(_)) => Fate::Keep,
                 (None, None) => Fate::KeepUndated,
             };
+            // The forget list's hits are sorted by line: skip those of lines before this one.
+            let skipped = hits.iter().take_while(|h| h.line_start < start).count();
+            hits = &hits[skipped..];
+            if fate.keeps() && hits.first().is_some_and(|h| h.line_start == start) {
+                fate = Fate::DropForgotten;
+                // A line's entries count once, with its last piece (the one with its newline).
+                if chunk[end - 1] == b'\n' {
+                    taken.push(start);
+                }
+            }
             if !fate.keeps() || by_line {
                 // Write the run of kept lines before this one.
                 let run_end = first + spans_before(&spans[first..], start);
@@ -166,6 +236,11 @@ impl Scrubber {
             start = end;
         }
         w.write(chunk, kept_from, &spans[first..], self.now);
+        if let Some(forget) = forget.as_mut() {
+            for start in taken {
+                forget.take_line(start);
+            }
+        }
         tail
     }
 
@@ -262,7 +337,7 @@ fn pad_first_group(out: &mut Vec<u8>, at: usize) {
         return;
     }
     let pad = 4 - digits;
-    out.splice(at..at, std::iter::repeat_n(b'0', pad));
+    out.splice(at..at, std::iter::repeat(b'0').take(pad));
 }
 
 /// An unbracketed IPv6 address followed by `:port` (HAProxy's `2001:db8:85a3:8d3:1319:8a2e:370:7348:443`)

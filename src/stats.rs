@@ -7,7 +7,7 @@ use crate::detect::Kind;
 use crate::retention::Fate;
 
 /// What a chunk, a file or a whole run did. Always `lines_in = lines_out + too_old +
-/// dropped_undated + failed`.
+/// dropped_undated + forgotten + failed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Bytes of text scrubbed (after decompression), dropped lines included.
@@ -25,6 +25,8 @@ pub struct Stats {
     pub dropped_undated: u64,
     /// Lines read from a file that then failed, so that its output file was never written.
     pub failed: u64,
+    /// Lines dropped because they hold an entry of the forget list (`--forget`).
+    pub forgotten: u64,
     /// Lines without a readable time while a window is set, kept or dropped.
     pub undated: u64,
     /// The line number of the first of them. Within a chunk it counts from the chunk's first line;
@@ -47,6 +49,7 @@ impl Stats {
             Fate::Keep | Fate::KeepUndated => self.lines_out += 1,
             Fate::DropTooOld => self.too_old += 1,
             Fate::DropUndated => self.dropped_undated += 1,
+            Fate::DropForgotten => self.forgotten += 1,
         }
         if matches!(fate, Fate::KeepUndated | Fate::DropUndated) {
             self.undated += 1;
@@ -56,7 +59,7 @@ impl Stats {
 
     /// Lines dropped for any reason.
     pub fn dropped(&self) -> u64 {
-        self.too_old + self.dropped_undated + self.failed
+        self.too_old + self.dropped_undated + self.forgotten + self.failed
     }
 
     /// Marks everything this file wrote as lost: its output was discarded after a failure. What
@@ -93,6 +96,7 @@ impl AddAssign for Stats {
         self.too_old += o.too_old;
         self.dropped_undated += o.dropped_undated;
         self.failed += o.failed;
+        self.forgotten += o.forgotten;
         self.undated += o.undated;
         self.bytes_in += o.bytes_in;
         self.bytes_out += o.bytes_out;

@@ -136,11 +136,15 @@ impl Views {
         for s in &self.found {
             let (start, end) = (self.starts[s.start] as usize, self.ends[s.end - 1] as usize);
             // Spans the raw text holds as they stand are found there already.
+            // An address whose only escapes are its dots is written back in its own encoding
+            // (`203%2E0%2E113%2E0`): the action reads it from its text.
+            let dots_only = s.kind == super::Kind::Ipv4
+                && super::ipv4::parse_encoded(&text[start..end]).is_some();
             let raw = Span {
                 start,
                 end,
                 kind: s.kind,
-                addr: s.addr,
+                addr: s.addr.filter(|_| !dots_only),
             };
             match self.extra.last() {
                 Some(last) if last.end > start => {}

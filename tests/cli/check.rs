@@ -380,7 +380,7 @@ fn long_lines_invalid_utf8_and_many_chunks_keep_line_numbers() {
                 text.extend_from_slice(format!("{i} jane{i}@example.org\n").as_bytes());
             }
             500 => {
-                text.extend(std::iter::repeat_n(b'-', 3 << 20));
+                text.extend(std::iter::repeat(b'-').take(3 << 20));
                 text.extend_from_slice(b" 203.0.113.9\n");
             }
             _ => text.extend_from_slice(format!("{i} 203.0.113.0 é\n").as_bytes()),

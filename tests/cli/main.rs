@@ -80,10 +80,12 @@ mod aggregate;
 mod check;
 mod check_differential;
 mod config;
+mod forget;
 mod help;
 mod progress;
 mod recipes;
 mod report;
+mod subject;
 
 // When things go wrong
 mod faults;

@@ -62,12 +62,36 @@ const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("check", "--email", Some("mask")),
     ("check", "--ipv4-prefix", Some("abc")),
     ("check", "--ipv6-prefix", Some("200")),
+    ("", "--forget", None),
+    ("", "--forget-max-share", Some("200")),
+    ("forget", "--list", None),
+    ("forget", "--output", None),
+    ("forget", "--key-file", None),
+    ("forget", "--rotate", Some("hourly")),
+    ("forget", "--ip-cipher", Some("aes")),
+    ("forget", "--format", Some("xml")),
+    ("forget", "--time-field", None),
+    ("forget", "--now", Some("yesterday")),
+    ("forget", "--forget-max-share", Some("1.5x")),
+    ("forget", "--max-age", Some("3 days")),
+    ("forget", "--grace", Some("soon")),
+    ("forget", "--threads", Some("0")),
+    ("forget", "--report", None),
+    ("subject", "--subject", None),
+    ("subject", "--output", None),
+    ("subject", "--ip-only", Some("maybe")),
+    ("subject", "--key-file", None),
+    ("subject", "--rotate", Some("hourly")),
+    ("subject", "--ip-cipher", Some("aes")),
+    ("subject", "--format", Some("xml")),
+    ("subject", "--time-field", None),
+    ("subject", "--now", Some("yesterday")),
 ];
 
 #[test]
 fn every_value_taking_option_is_in_the_table() {
     let mut in_help = Vec::new();
-    for command in ["", "keygen", "reveal", "check"] {
+    for command in ["", "keygen", "reveal", "check", "forget", "subject"] {
         let help = logscrub()
             .args(command.split_whitespace())
             .arg("--help")

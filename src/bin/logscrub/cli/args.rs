@@ -131,16 +131,184 @@ pub enum Command {
         #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
         command: Option<String>,
     },
+    /// Erase on request: drop every line of already-written logs (scrubbed or raw, gzip or plain)
+    /// that holds an entry of a forget list, changing no other byte; --prune ages the list
+    Forget(ForgetArgs),
+    /// Access on request: export every line about one person as JSON Lines (mode 0600), every
+    /// other person's data in them scrubbed
+    Subject(SubjectArgs),
+}
+
+/// The help after `logscrub forget --help`.
+const FORGET_HELP: &str = "\
+The list (a file: never entries on the command line, which `ps` shows), UTF-8, one entry a line:
+  # ticket 4711
+  2026-11-25 email:jane.doe@example.org
+  2026-11-25 ip:2001:db8::7
+  2026-11-25 user:jdoe
+  2026-11-25 pseudonym:email-3f2a9c0d4b1e8f77
+The date is the day of the request. Every text form matches its entry: ::ffff:203.0.113.7,
+[2001:DB8::7]:443, zero-padded octets, jane.doe%40example.org, %2540, upper case, mailto:. A
+sub-address is another address: jane+news@ is not jane@. Networks are refused: list each address.
+
+With --key-file (and the --rotate the logs were hashed with), each address and email entry's
+pseudonym for a line's own day is matched too; with --ip-cipher, the files' addresses are taken as
+encrypted by --ip encrypt under that cipher and the key, and each address entry's encryption is
+matched instead of the address.
+
+Safety valve: an entry on more than --forget-max-share percent (default 1) and more than 10 of a
+file's lines fails that file, writing nothing (a shared gateway address, or ip:126.0.0.0 against
+Chrome/126.0.0.0). Messages and the report name entries by their line in the list, never by value.
+
+Examples:
+  logscrub forget --list /etc/logscrub/forget.txt --in-place /srv/analytics/*.gz
+                                     erase in place, atomically, file by file
+  logscrub forget --list forget.txt --key-file /etc/logscrub/key --rotate daily -o clean/ h.log.gz
+                                     hashed copies: match each entry's pseudonym of the line's day
+  logscrub forget --list forget.txt --prune --max-age 90d
+                                     take out entries older than 90 days plus the 30-day grace";
+
+/// Flags of `logscrub forget`.
+#[derive(Debug, Args)]
+#[command(after_help = FORGET_HELP)]
+pub struct ForgetArgs {
+    /// Logs to rewrite (gzip or plain; a gzip file must be named .gz, a plain one not).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// The forget list.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub list: PathBuf,
+    /// Write each rewritten file into this directory, keeping its name.
+    #[arg(short, long, value_name = "DIR", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Replace each file by its rewritten text (atomically: a temporary file renamed over it).
+    #[arg(long)]
+    pub in_place: bool,
+    /// The key the logs were hashed (or encrypted) with, to match pseudonyms (encryptions).
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The --rotate the logs were hashed with.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never)]
+    pub rotate: RotateArg,
+    /// The logs' addresses are encrypted (--ip encrypt) with this cipher and --key-file.
+    #[arg(long, value_enum, value_name = "CIPHER")]
+    pub ip_cipher: Option<CipherArg>,
+    /// How lines are laid out (where their time is, for --rotate).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// JSON key holding a line's time (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Vec<String>,
+    /// "Now" (RFC 3339 or @unix): for --prune, and the day of undated lines under --rotate.
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Fail a file on which one entry takes more than this percentage of the lines (and more than
+    /// 10), writing nothing for it.
+    #[arg(long, value_name = "PERCENT", default_value_t = 1.0, value_parser = parse_share)]
+    pub forget_max_share: f64,
+    /// Rewrite the list without the entries requested before now - max-age - grace.
+    #[arg(long, requires = "max_age")]
+    pub prune: bool,
+    /// The retention window of the logs, for --prune (90d, 12w, …).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_age: Option<u64>,
+    /// Kept past the window by --prune, for copies made late [default: 30d].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30d")]
+    pub grace: u64,
+    /// Worker threads [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Write a JSON report of the run here ("-" for stderr), as for scrubbing.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No summaries on stderr; errors are still printed.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The help after `logscrub subject --help`.
+const SUBJECT_HELP: &str = "\
+The subject file has the form of a forget list (see `logscrub forget --help`): the person's
+emails, addresses, user names and pseudonyms, one a line, each with the day of the request.
+
+Each line about the person becomes one JSON object: file, line, time (RFC 3339 UTC, or null),
+matched_by (ip, email, user, pseudonym), ip_only, fields (the parsed CLF fields or the JSON line)
+and raw. Every identifier in the line that is not on the list (a proxy chain, someone else's email,
+the client address of a line matched by email or user, which may be shared) is scrubbed with the
+default actions, in raw as in fields: the person adds their own addresses to the list. A line
+matched only by an IP address is flagged ip_only: a shared address may hold other people's
+browsing; --ip-only exclude leaves such lines out. The first line is a header object. stderr says
+only the counts.
+
+Example:
+  logscrub subject --subject ticket-4711.txt -o /secure/ticket-4711.jsonl /var/log/nginx/access.log*";
+
+/// What to do with lines matched only by an IP address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IpOnlyArg {
+    /// Export them, flagged "ip_only": true
+    Include,
+    /// Leave them out
+    Exclude,
+}
+
+/// Flags of `logscrub subject`.
+#[derive(Debug, Args)]
+#[command(after_help = SUBJECT_HELP)]
+pub struct SubjectArgs {
+    /// Logs to search (gzip or plain). None, or "-", reads stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<OsString>,
+    /// The person's identifiers, as a forget list.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub subject: PathBuf,
+    /// The export to write (JSON Lines, mode 0600, atomically).
+    #[arg(short, long, value_name = "EXPORT", required = true)]
+    pub output: PathBuf,
+    /// Lines matched only by an IP address.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = IpOnlyArg::Include)]
+    pub ip_only: IpOnlyArg,
+    /// The key the logs were hashed (or encrypted) with, to match pseudonyms (encryptions).
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The --rotate the logs were hashed with.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never)]
+    pub rotate: RotateArg,
+    /// The logs' addresses are encrypted (--ip encrypt) with this cipher and --key-file.
+    #[arg(long, value_enum, value_name = "CIPHER")]
+    pub ip_cipher: Option<CipherArg>,
+    /// How lines are laid out (where their time is).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// JSON key holding a line's time (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Vec<String>,
+    /// "Now" (RFC 3339 or @unix): the header's time, and the day of undated lines under --rotate.
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now)]
+    pub now: Option<i64>,
+}
+
+/// A percentage: `1`, `0.5`, `2%`.
+pub fn parse_share(s: &str) -> std::result::Result<f64, String> {
+    let n = s.strip_suffix('%').unwrap_or(s);
+    match n.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a percentage from 0 to 100, like 1 or 0.5, got {s:?}"
+        )),
+    }
 }
 
 /// The commands with a man page of their own (`logscrub man COMMAND`), which the main page names.
-pub const MAN_PAGES: [&str; 6] = [
+pub const MAN_PAGES: [&str; 8] = [
     "keygen",
     "reveal",
     "check",
     "completions",
     "man",
     "aggregate",
+    "forget",
+    "subject",
 ];
 
 /// Flags of `logscrub check`.
@@ -353,6 +521,17 @@ pub struct Cli {
     /// The prefix-preserving cipher of --ip encrypt.
     #[arg(long, value_enum, value_name = "CIPHER", default_value_t = CipherArg::IpcryptPfx, help_heading = "Keys")]
     pub ip_cipher: CipherArg,
+
+    /// Drop every line that holds an entry of this list (a file: one `YYYY-MM-DD TYPE:VALUE` a
+    /// line, types email:, ip:, user:, pseudonym:), counted as "forgotten"; see `logscrub forget
+    /// --help`. With --ip hash / --email hash, pseudonyms in the input are matched too.
+    #[arg(long, value_name = "FILE", help_heading = "Erasure")]
+    pub forget: Option<PathBuf>,
+
+    /// With --forget: fail a file on which one entry takes more than this percentage of the
+    /// lines (and more than 10), writing nothing for it: a shared address, a version number.
+    #[arg(long, value_name = "PERCENT", default_value_t = 1.0, value_parser = parse_share, help_heading = "Erasure")]
+    pub forget_max_share: f64,
 
     /// Read settings from this TOML file (see "Configuration" below). Flags override it.
     #[arg(

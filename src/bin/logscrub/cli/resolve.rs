@@ -17,6 +17,7 @@ use logscrub::action::{Actions, Cipher, EmailAction, IpAction, Prefix, PrefixCip
 use logscrub::action::{Pseudonyms, Rotation};
 use logscrub::audit::Policy;
 use logscrub::error::{Error, Result};
+use logscrub::forget::{self, Forget};
 use logscrub::format::Format;
 use logscrub::input::InputSpec;
 use logscrub::key::{self, Key, KeyError};
@@ -24,7 +25,8 @@ use logscrub::plan::{default_threads, Plan, DEFAULT_CHUNK_SIZE, DEFAULT_LEVEL};
 use logscrub::retention::{Retention, Undated};
 
 use super::args::{
-    CheckArgs, CipherArg, Cli, EmailArg, FormatArg, IpArg, RevealArgs, RotateArg, UndatedArg,
+    CheckArgs, CipherArg, Cli, EmailArg, ForgetArgs, FormatArg, IpArg, RevealArgs, RotateArg,
+    SubjectArgs, UndatedArg,
 };
 use super::config_file::{self, Origins};
 
@@ -61,6 +63,14 @@ pub struct Settings {
     pub rotate: RotateArg,
     pub ip_cipher: CipherArg,
     pub chunk_size: Option<usize>,
+    /// `--forget`, `logscrub forget --list`, `logscrub subject --subject`: the list.
+    pub forget: Option<PathBuf>,
+    pub forget_max_share: f64,
+    /// Match the list's pseudonyms made with the key even when no action hashes (`logscrub
+    /// forget` and `subject` with `--key-file`).
+    pub forget_keyed: bool,
+    /// The input's addresses are encrypted with `ip_cipher` (`logscrub forget --ip-cipher`).
+    pub forget_encrypted: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +95,10 @@ impl Default for Settings {
             rotate: RotateArg::Never,
             ip_cipher: CipherArg::IpcryptPfx,
             chunk_size: None,
+            forget: None,
+            forget_max_share: logscrub::forget::DEFAULT_MAX_SHARE,
+            forget_keyed: false,
+            forget_encrypted: false,
         }
     }
 }
@@ -110,6 +124,10 @@ impl From<&Cli> for Settings {
             rotate: cli.rotate,
             ip_cipher: cli.ip_cipher,
             chunk_size: cli.chunk_size,
+            forget: cli.forget.clone(),
+            forget_max_share: cli.forget_max_share,
+            forget_keyed: false,
+            forget_encrypted: false,
         }
     }
 }
@@ -127,6 +145,51 @@ impl From<&RevealArgs> for Settings {
             ip_cipher: args.ip_cipher,
             ipv4_prefix: args.ipv4_prefix,
             ipv6_prefix: args.ipv6_prefix,
+            ..Settings::default()
+        }
+    }
+}
+
+impl From<&ForgetArgs> for Settings {
+    /// A `logscrub forget` run: drop the lines holding an entry, leave every other byte.
+    fn from(args: &ForgetArgs) -> Self {
+        Settings {
+            files: args.files.clone(),
+            ip: IpWanted::Flag(IpArg::Keep),
+            email: EmailArg::Keep,
+            threads: args.threads,
+            now: args.now,
+            format: args.format,
+            time_field: args.time_field.clone(),
+            key_file: args.key_file.clone(),
+            rotate: args.rotate,
+            ip_cipher: args.ip_cipher.unwrap_or(CipherArg::IpcryptPfx),
+            forget: Some(args.list.clone()),
+            forget_max_share: args.forget_max_share,
+            forget_keyed: args.key_file.is_some(),
+            forget_encrypted: args.ip_cipher.is_some(),
+            ..Settings::default()
+        }
+    }
+}
+
+impl From<&SubjectArgs> for Settings {
+    /// A `logscrub subject` run: the subject file is matched as a forget list.
+    fn from(args: &SubjectArgs) -> Self {
+        Settings {
+            files: args.files.clone(),
+            ip: IpWanted::Flag(IpArg::Keep),
+            email: EmailArg::Keep,
+            now: args.now,
+            format: args.format,
+            time_field: args.time_field.clone(),
+            key_file: args.key_file.clone(),
+            rotate: args.rotate,
+            ip_cipher: args.ip_cipher.unwrap_or(CipherArg::IpcryptPfx),
+            forget: Some(args.subject.clone()),
+            forget_max_share: 100.0,
+            forget_keyed: args.key_file.is_some(),
+            forget_encrypted: args.ip_cipher.is_some(),
             ..Settings::default()
         }
     }
@@ -204,6 +267,7 @@ impl Settings {
             EmailArg::Keep => EmailAction::Keep,
             EmailArg::Hash => EmailAction::Hash(keys.pseudonyms()?),
         };
+        let forget = self.forget(&mut keys)?;
         let now = self.now.unwrap_or_else(clock_now);
         let retention = self.max_age.map(|age| {
             let undated = match self.undated {
@@ -234,9 +298,37 @@ impl Settings {
             time_fields: self.time_field.clone(),
             retention,
             now,
+            forget,
         };
         plan.validate()?;
         Ok(plan)
+    }
+
+    /// The forget list, read and compiled before any input is read: with the run's pseudonyms
+    /// when an action hashes (or, for `forget` and `subject`, when a key is given), and matching
+    /// encrypted addresses when the input is encrypted.
+    fn forget(&self, keys: &mut Keys) -> Result<Option<Arc<Forget>>> {
+        let Some(path) = &self.forget else {
+            return Ok(None);
+        };
+        let list = forget::list::load(path).map_err(|e| Error::Setting {
+            message: e.to_string(),
+            culprits: vec![("forget", e.to_string())],
+        })?;
+        let mut f = Forget::new(list).with_max_share(self.forget_max_share);
+        let hashing = keys.pseudonyms.clone();
+        let pseudonyms = match hashing {
+            Some(p) => Some(p),
+            None if self.forget_keyed => Some(keys.pseudonyms()?),
+            None => None,
+        };
+        if let Some(p) = pseudonyms {
+            f = f.with_pseudonyms(p);
+        }
+        if self.forget_encrypted {
+            f = f.encrypted(&*keys.cipher()?);
+        }
+        Ok(Some(Arc::new(f)))
     }
 
     /// Why there is no key, blaming `key-file` (a file that is not a key), or when none is given,

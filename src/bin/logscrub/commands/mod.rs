@@ -3,10 +3,12 @@
 pub mod aggregate;
 pub mod check;
 pub mod completions;
+pub mod forget;
 pub mod keygen;
 pub mod man;
 pub mod reveal;
 pub mod scrub;
+pub mod subject;
 
 use crate::cli::{print_config, Command, Parsed};
 use crate::exit::Exit;
@@ -21,6 +23,8 @@ pub fn dispatch(parsed: &Parsed) -> Exit {
         Some(Command::Aggregate(args)) => aggregate::run(args),
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Man { command }) => man::run(command.as_deref()),
+        Some(Command::Forget(args)) => forget::run(args),
+        Some(Command::Subject(args)) => subject::run(args),
         None if cli.print_config => match parsed.plan() {
             Ok(_) => {
                 print!("{}", print_config::effective_toml(&parsed.matches));

@@ -49,9 +49,22 @@ pub fn run(
     show: progress::When,
     origins: &Origins,
 ) -> Exit {
+    run_jobs(plan, Plan::jobs, report_to, quiet, show, origins)
+}
+
+/// [`run`] with the jobs made by `make_jobs` instead of [`Plan::jobs`] (`logscrub forget
+/// --in-place` writes over its inputs, which a scrub refuses).
+pub fn run_jobs(
+    plan: Result<Plan>,
+    make_jobs: impl FnOnce(&Plan) -> Result<Vec<FileJob>>,
+    report_to: Option<&Path>,
+    quiet: bool,
+    show: progress::When,
+    origins: &Origins,
+) -> Exit {
     let started = clock_now();
     let clock = Instant::now();
-    let jobs = |plan: Plan| match plan.jobs() {
+    let jobs = |plan: Plan| match make_jobs(&plan) {
         Ok(jobs) => Ok((plan, jobs)),
         Err(e) => Err(origins.blame("output", e)),
     };
@@ -149,6 +162,12 @@ fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: boo
                     if let Some(line) = report::rotation_summary(&o.input, &o.stats, plan.now) {
                         eprintln!("logscrub: {line}");
                     }
+                }
+                if let Some(hits) = &o.forgotten {
+                    eprintln!(
+                        "logscrub: {}",
+                        report::forget_summary(&o.input, &o.stats, hits)
+                    );
                 }
                 total += o.stats;
                 done += 1;
