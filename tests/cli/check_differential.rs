@@ -5,9 +5,7 @@
 //! and audited; each flagged span is printed with its input line, action and output.
 //!
 //! The corpus is seeded (`LOGSCRUB_FUZZ_SEED`, default 14): other seeds are other corpora, and a
-//! span they flag is triaged like any other (fixed in `check`, or a bug of the scrubber). The
-//! fuzzed test is ignored while the scrubber bugs listed in `/work/prompts/audit-findings.md`
-//! stand (`cargo test --test cli check_differential -- --ignored`).
+//! span they flag is triaged like any other (fixed in `check`, or a bug of the scrubber).
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -269,7 +267,6 @@ fn the_corpus_holds_every_class_and_check_flags_every_raw_line() {
 }
 
 #[test]
-#[ignore = "scrubber bugs listed in /work/prompts/audit-findings.md (S1: a port glued before a compressed IPv6)"]
 fn check_is_clean_on_scrubbed_fuzzed_lines_in_every_action() {
     let lines = corpus(400);
     let text: Vec<u8> = lines
