@@ -13,6 +13,8 @@ Rows (names for --only):
              goaccess is installed (apt-get install goaccess); skipped with a note otherwise
   aggrss     peak RSS of logscrub aggregate -j 2 on a 1.5 M-line log (generated with the
              maintainers' generator, cached beside compare.py's inputs)
+  check      logscrub check IN.gz > /dev/null                 vs  zcat IN.gz > /dev/null (issue 14:
+             >= 1.5x); the generated log is raw, so check exits 1, which the row accepts
   zcat       logscrub IN.gz > /dev/null                      vs  zcat IN.gz > /dev/null
              (the reference the forget rows are quoted against, in the same run)
   forget     logscrub --forget LIST IN.gz > /dev/null        vs  logscrub IN.gz > /dev/null
@@ -149,6 +151,12 @@ def row_forget_hashed_daily(compare, logscrub, gz, mbytes, runs, work):
     return hashed_row(compare, logscrub, gz, mbytes, runs, work, "forget_hashed_daily", "daily")
 
 
+def row_check(compare, logscrub, gz, mbytes, runs):
+    """`logscrub check` on the generated (raw) log: exit 1, findings, is its normal outcome."""
+    return compare.pair("check", f"{{ {logscrub} check {gz} > /dev/null 2>&1 || test $? -eq 1; }}",
+                        f"zcat {gz} > /dev/null", runs, mbytes, "logscrub check gz", "zcat")
+
+
 def main():
     ap = argparse.ArgumentParser(description="extra rows for compare.py")
     ap.add_argument("--compare", default=os.path.join(HERE, "..", "..", "shared", "bench", "compare.py"))
@@ -157,7 +165,7 @@ def main():
     ap.add_argument("--mb", type=int, default=200)
     ap.add_argument("--input", help="a gzip access log instead of the generated one")
     ap.add_argument("--only", default="aggregate,goaccess,aggrss,zcat,forget,forget_hashed,"
-                                      "forget_hashed_daily")
+                                      "forget_hashed_daily,check")
     args = ap.parse_args()
     if not os.path.exists(args.compare):
         args.compare = "/work/shared/bench/compare.py"
@@ -179,6 +187,8 @@ def main():
             results.append(row_goaccess(compare, logscrub, gz, mbytes, args.runs, out_dir))
         if "aggrss" in only:
             results.append(row_aggrss(compare, logscrub, work, out_dir))
+        if "check" in only:
+            results.append(row_check(compare, logscrub, gz, mbytes, args.runs))
         if "zcat" in only:
             results.append(row_zcat(compare, logscrub, gz, mbytes, args.runs))
         for name, row in [("forget", row_forget), ("forget_hashed", row_forget_hashed),

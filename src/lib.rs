@@ -52,14 +52,15 @@
 //! per-line allocation, counting into [`Stats`] ([`stats`]). A writer drains the results in input
 //! order into an [`output`] sink (stdout, or a temporary file renamed into place) and merges the
 //! counters, which [`report`] turns into the run's JSON report. [`audit`] (`logscrub check`)
-//! reads scrubbed output through the same framing and span finding and reports what leaked.
+//! audits scrubbed output independently: its own line reader, decoder and patterns, sharing no
+//! detection code with the scrubber, so the two do not share blind spots.
 //!
 //! # Module map
 //! Imports run strictly downward, layer by layer:
 //!
 //! | layer | modules |
 //! |---|---|
-//! | the run | [`report`] (the JSON report), [`audit`] (leak audit), [`pipeline`] (sequential and ordered parallel paths), [`plan`] (the validated plan and its jobs) |
+//! | the run | [`report`] (the JSON report), [`audit`] (the independent leak audit), [`pipeline`] (sequential and ordered parallel paths), [`plan`] (the validated plan and its jobs) |
 //! | one chunk, one stream | [`scrub`] (a chunk of lines in, the rewritten bytes and [`Stats`] out), [`framing`] (newline-aligned chunks), [`input`] (files, stdin, gzip), [`output`] (sinks, gzip members, atomic files), [`stats`] (counters merged with `+=`) |
 //! | erasure and access | [`forget`] (the forget list, matching its entries in a chunk's lines) |
 //! | what and how | [`detect`] (one file per kind of personal data, a SIMD prefilter, long token runs), [`action`] (mask, hash, encrypt, redact, keep), [`mod@format`] (where a line's time is), [`retention`] (the window, the undated policy, each line's fate) |

@@ -78,6 +78,7 @@ mod retention;
 // Running it in production
 mod aggregate;
 mod check;
+mod check_differential;
 mod config;
 mod forget;
 mod help;

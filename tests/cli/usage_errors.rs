@@ -58,6 +58,8 @@ const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("reveal", "--ipv4-prefix", Some("33")),
     ("reveal", "--ipv6-prefix", Some("129")),
     ("check", "--config", None),
+    ("check", "--ip", Some("bogus")),
+    ("check", "--email", Some("mask")),
     ("check", "--ipv4-prefix", Some("abc")),
     ("check", "--ipv6-prefix", Some("200")),
     ("", "--forget", None),
@@ -157,8 +159,8 @@ fn every_usage_mistake_is_one_line_with_exit_status_2() {
         (&["--ip="], "a value is required for '--ip <ACTION>'"),
         // A flag of the scrub given to a command, and a command's flag to the scrub.
         (
-            &["check", "--ip", "hash"],
-            "unexpected argument '--ip' found",
+            &["check", "--key-file", "k"],
+            "unexpected argument '--key-file' found",
         ),
         (&["reveal", "--ip", "hash"], "did you mean '--ip-cipher'?"),
         (&["--count"], "unexpected argument '--count' found"),

@@ -15,6 +15,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 use logscrub::action::mask::{DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX};
 use logscrub::action::{Actions, Cipher, EmailAction, IpAction, Prefix, PrefixCipher};
 use logscrub::action::{Pseudonyms, Rotation};
+use logscrub::audit::Policy;
 use logscrub::error::{Error, Result};
 use logscrub::forget::{self, Forget};
 use logscrub::format::Format;
@@ -195,25 +196,46 @@ impl From<&SubjectArgs> for Settings {
 }
 
 impl Settings {
-    /// The settings of `logscrub check`: its prefixes, else the configuration file's, else the
-    /// defaults. Its inputs are its own (`check` writes nothing), so none are taken here.
+    /// The settings of `logscrub check`: its prefixes and actions, else the configuration file's,
+    /// else the defaults. Its inputs are its own (`check` writes nothing), so none are taken here.
     pub fn of_check(args: &CheckArgs) -> Result<Settings> {
         let mut settings = Settings::default();
+        let (mut ip, mut email) = (IpArg::Mask, EmailArg::Redact);
         if let Some(path) = &args.config {
             for s in config_file::load(path, &Cli::command())? {
-                match (
-                    s.key.as_str(),
-                    s.values.first().and_then(|v| v.parse::<u8>().ok()),
-                ) {
-                    ("ipv4-prefix", Some(n)) => settings.ipv4_prefix = n,
-                    ("ipv6-prefix", Some(n)) => settings.ipv6_prefix = n,
+                let value = s.values.first().map(String::as_str).unwrap_or("");
+                match s.key.as_str() {
+                    "ipv4-prefix" | "ipv6-prefix" => match value.parse::<u8>() {
+                        Ok(n) if s.key == "ipv4-prefix" => settings.ipv4_prefix = n,
+                        Ok(n) => settings.ipv6_prefix = n,
+                        Err(_) => {}
+                    },
+                    "ip" => ip = IpArg::from_str(value, false).unwrap_or(ip),
+                    "email" => email = EmailArg::from_str(value, false).unwrap_or(email),
                     _ => {}
                 }
             }
         }
         settings.ipv4_prefix = args.ipv4_prefix.unwrap_or(settings.ipv4_prefix);
         settings.ipv6_prefix = args.ipv6_prefix.unwrap_or(settings.ipv6_prefix);
+        settings.ip = IpWanted::Flag(args.ip.unwrap_or(ip));
+        settings.email = args.email.unwrap_or(email);
         Ok(settings)
+    }
+
+    /// What `check` judges by: the prefixes (checked as a scrub checks them) and which kinds the
+    /// actions leave on purpose. No key is read: check needs none.
+    pub fn audit_policy(&self) -> Result<Policy> {
+        Prefix::<32>::new(self.ipv4_prefix)
+            .ok_or_else(|| Error::Usage("--ipv4-prefix must be 0-32".into()))?;
+        Prefix::<128>::new(self.ipv6_prefix)
+            .ok_or_else(|| Error::Usage("--ipv6-prefix must be 0-128".into()))?;
+        Ok(Policy {
+            ipv4_prefix: self.ipv4_prefix,
+            ipv6_prefix: self.ipv6_prefix,
+            ips_expected: matches!(self.ip, IpWanted::Flag(IpArg::Keep | IpArg::Encrypt)),
+            emails_expected: self.email == EmailArg::Keep,
+        })
     }
 
     /// Resolves the settings into a plan: checks them, reads the key file when an action needs
