@@ -174,13 +174,15 @@ fn may_hold(region: &[u8]) -> bool {
     if memchr::memchr3(b'@', b'.', b':', region).is_some() {
         return true;
     }
-    memchr::memchr3_iter(b'%', b'\\', b'&', region).any(|i| match &region[i..] {
-        [b'%', b'4', b'0', ..]
-        | [b'%', b'2', b'5' | b'e' | b'E', ..]
-        | [b'%', b'3', b'a' | b'A', ..] => true,
-        [b'\\', b'u' | b'x' | b'X', ..] => true,
-        [b'&', ..] => true,
-        _ => false,
+    memchr::memchr3_iter(b'%', b'\\', b'&', region).any(|i| {
+        matches!(
+            &region[i..],
+            [b'%', b'4', b'0', ..]
+                | [b'%', b'2', b'5' | b'e' | b'E', ..]
+                | [b'%', b'3', b'a' | b'A', ..]
+                | [b'\\', b'u' | b'x' | b'X', ..]
+                | [b'&', ..]
+        )
     })
 }
 
