@@ -145,7 +145,7 @@ impl Plan {
         Scrubber::new(self.actions.clone())
             .with_retention(
                 self.retention,
-                TimeFinder::new(self.format, &self.time_fields),
+                TimeFinder::new(self.format, &self.time_fields).with_now(self.now),
             )
             .with_now(self.now)
             .with_forget(self.forget.clone())

@@ -200,6 +200,8 @@ impl Scrubber {
             };
             let time = finder.find(head);
             let mut fate = match (&self.retention, time) {
+                // A format's header line (W3C `#Fields:`) is kept whatever the window.
+                (Some(_), None) if finder.header() => Fate::Keep,
                 (Some(r), _) => r.judge(time),
                 (None, Some(_)) => Fate::Keep,
                 (None, None) => Fate::KeepUndated,

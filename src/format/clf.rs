@@ -15,13 +15,20 @@ use crate::time::{clf_layout, clf_value, DayCache};
 /// The line's CLF timestamp as Unix seconds UTC.
 #[inline]
 pub(crate) fn find(line: &[u8], cache: &mut DayCache<16>) -> Option<i64> {
+    probe(line, cache).flatten()
+}
+
+/// `None` when the line has no CLF-shaped timestamp (so another format may be tried); else the
+/// value of the first one (`Some(None)` when its values are impossible).
+#[inline]
+pub(crate) fn probe(line: &[u8], cache: &mut DayCache<16>) -> Option<Option<i64>> {
     let mut from = 0;
     while let Some(p) = memchr(b'[', &line[from..]) {
         let at = from + p + 1;
         let rest = &line[at..];
         if let Some(layout) = clf_layout(rest) {
             if rest.get(layout.end) == Some(&b']') {
-                return clf_value(rest, layout, cache);
+                return Some(clf_value(rest, layout, cache));
             }
         }
         from = at;

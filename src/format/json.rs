@@ -10,8 +10,10 @@
 //! - a number: an epoch number (see `time.rs` for how seconds, milliseconds, microseconds and
 //!   nanoseconds are told apart).
 //!
-//! Names are in priority order: the line's time is the first readable value of the first name that
-//! has one (so `time` beats `ts` wherever each stands). A wanted key whose value is unreadable
+//! Top-level keys win over nested ones: a readable value of any wanted name directly in the outer
+//! object beats every nested one (GCP's top-level `timestamp` beats a `time` inside `jsonPayload`).
+//! Within one level names are in priority order: the line's time is the first readable value of
+//! the first name that has one (so `time` beats `ts` wherever each stands in that level). A wanted key whose value is unreadable
 //! (`"time": 0.25`, `"date": null`) is passed over. Key names are compared with the raw bytes
 //! between the quotes, so a key written with escapes (`"ti\u006de"`) is not recognised.
 
@@ -21,7 +23,7 @@ use crate::time::{clf_layout, clf_value, epoch, epoch_prefix, rfc3339, DayCache,
 
 /// How many distinct first bytes of names the vector pass filters on; with more, it marks every
 /// quote and the first-byte table does the filtering.
-const VECTOR_FIRSTS: usize = 4;
+const VECTOR_FIRSTS: usize = 6;
 
 /// The wanted key names, with the set of their first bytes.
 #[derive(Clone, Debug)]
@@ -98,12 +100,17 @@ pub(crate) struct Days {
 
 /// The line's time as Unix seconds UTC.
 pub(crate) fn find(line: &[u8], keys: &Keys, days: &mut Days) -> Option<i64> {
-    let mut best: Option<(usize, i64)> = None;
+    let mut best: Option<((bool, usize), i64)> = None;
+    let mut depth = Depth::default();
     for_each_candidate(line, keys, |p| {
         let Some((rank, len)) = keys.rank_at(line, p) else {
             return false;
         };
-        if best.is_some_and(|(r, _)| r <= rank) || escaped(line, p) {
+        if best.is_some_and(|((nested, r), _)| !nested && r <= rank) || escaped(line, p) {
+            return false;
+        }
+        let rank = (depth.at(line, p) > 1, rank);
+        if best.is_some_and(|(r, _)| r <= rank) {
             return false;
         }
         let mut i = p + len + 2;
@@ -116,12 +123,42 @@ pub(crate) fn find(line: &[u8], keys: &Keys, days: &mut Days) -> Option<i64> {
         match value(&line[i + 1..], days) {
             Some(t) => {
                 best = Some((rank, t));
-                rank == 0
+                rank == (false, 0)
             }
             None => false,
         }
     });
     best.map(|(_, t)| t)
+}
+
+/// The nesting depth at a position, scanned forward from the last position asked about (so a
+/// line costs one pass however many keys are looked at): 1 inside the outer object.
+#[derive(Default)]
+struct Depth {
+    pos: usize,
+    depth: i32,
+    in_string: bool,
+}
+
+impl Depth {
+    /// The depth at `line[p]`; `p` must not be before the last position asked about.
+    #[inline]
+    fn at(&mut self, line: &[u8], p: usize) -> i32 {
+        let mut i = self.pos;
+        while i < p {
+            match (self.in_string, line[i]) {
+                (true, b'\\') => i += 1,
+                (true, b'"') => self.in_string = false,
+                (false, b'"') => self.in_string = true,
+                (false, b'{' | b'[') => self.depth += 1,
+                (false, b'}' | b']') => self.depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pos = i.max(p);
+        self.depth
+    }
 }
 
 /// Whether the byte at `line[p]` is escaped: preceded by an odd number of backslashes.
@@ -188,7 +225,7 @@ unsafe fn candidates_avx2(
 ) -> Result<(), usize> {
     use std::arch::x86_64::*;
     let quote = _mm256_set1_epi8(b'"' as i8);
-    let [a, b, c, d] = keys.firsts.map(|x| _mm256_set1_epi8(x as i8));
+    let [a, b, c, d, e, g] = keys.firsts.map(|x| _mm256_set1_epi8(x as i8));
     let mut i = 0;
     while i + 33 <= line.len() {
         // SAFETY: i + 33 <= line.len(), so both 32-byte loads are in bounds; loadu needs no alignment.
@@ -197,8 +234,11 @@ unsafe fn candidates_avx2(
         if bits != 0 && keys.filter {
             let next = _mm256_loadu_si256(line.as_ptr().add(i + 1).cast());
             let m = _mm256_or_si256(
-                _mm256_or_si256(_mm256_cmpeq_epi8(next, a), _mm256_cmpeq_epi8(next, b)),
-                _mm256_or_si256(_mm256_cmpeq_epi8(next, c), _mm256_cmpeq_epi8(next, d)),
+                _mm256_or_si256(
+                    _mm256_or_si256(_mm256_cmpeq_epi8(next, a), _mm256_cmpeq_epi8(next, b)),
+                    _mm256_or_si256(_mm256_cmpeq_epi8(next, c), _mm256_cmpeq_epi8(next, d)),
+                ),
+                _mm256_or_si256(_mm256_cmpeq_epi8(next, e), _mm256_cmpeq_epi8(next, g)),
             );
             bits &= _mm256_movemask_epi8(m) as u32;
         }
@@ -222,7 +262,7 @@ unsafe fn candidates_sse2(
 ) -> Result<(), usize> {
     use std::arch::x86_64::*;
     let quote = _mm_set1_epi8(b'"' as i8);
-    let [a, b, c, d] = keys.firsts.map(|x| _mm_set1_epi8(x as i8));
+    let [a, b, c, d, e, g] = keys.firsts.map(|x| _mm_set1_epi8(x as i8));
     while i + 17 <= line.len() {
         // SAFETY: i + 17 <= line.len(), so both 16-byte loads are in bounds; loadu needs no alignment.
         let v = _mm_loadu_si128(line.as_ptr().add(i).cast());
@@ -230,8 +270,11 @@ unsafe fn candidates_sse2(
         if bits != 0 && keys.filter {
             let next = _mm_loadu_si128(line.as_ptr().add(i + 1).cast());
             let m = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(next, a), _mm_cmpeq_epi8(next, b)),
-                _mm_or_si128(_mm_cmpeq_epi8(next, c), _mm_cmpeq_epi8(next, d)),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(next, a), _mm_cmpeq_epi8(next, b)),
+                    _mm_or_si128(_mm_cmpeq_epi8(next, c), _mm_cmpeq_epi8(next, d)),
+                ),
+                _mm_or_si128(_mm_cmpeq_epi8(next, e), _mm_cmpeq_epi8(next, g)),
             );
             bits &= _mm_movemask_epi8(m) as u32;
         }
@@ -387,6 +430,32 @@ mod tests {
         assert_eq!(t(r#"{"time":0.25,"x":{"time":"2026-11-24T20:55:36Z"}}"#), T);
         // An unreadable higher-ranked key falls through to a lower one.
         assert_eq!(t(r#"{"time":"slow","ts":1795553736}"#), T);
+    }
+
+    /// Issue 16: a nested `time` no longer beats a top-level one of lower rank, and a top-level key
+    /// is found however deep a nested one of higher rank stands before it.
+    #[test]
+    fn top_level_keys_win_over_nested_ones() {
+        assert_eq!(
+            t(
+                r#"{"jsonPayload":{"time":"2030-01-01T00:00:00Z"},"timestamp":"2026-11-24T20:55:36Z"}"#
+            ),
+            T
+        );
+        assert_eq!(
+            t(r#"{"a":[{"b":{"time":1}},"}{\"time\":5"],"ts":1795553736,"c":{"time":1000000000}}"#),
+            T
+        );
+        // Braces inside strings do not change the depth.
+        assert_eq!(
+            t(r#"{"msg":"{{{[","ts":1795553736,"x":{"time":1000000000}}"#),
+            T
+        );
+        // Nested only: still found, by rank.
+        assert_eq!(
+            t(r#"{"x":{"ts":1000000000},"y":{"time":"2026-11-24T20:55:36Z"}}"#),
+            T
+        );
     }
 
     #[test]

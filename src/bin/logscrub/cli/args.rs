@@ -35,9 +35,16 @@ Examples:
 
 Retention: with --max-age, each line is judged on its own time (real logs are not sorted): a line
 is kept when now - max-age <= its time. Times are read from the CLF field [24/Nov/2026:13:55:36
--0700] or from a JSON field (time, timestamp, @timestamp, ts, time_local, time_iso8601, date, or
---time-field) holding RFC 3339 text, CLF text or epoch seconds/milliseconds, within the first 4 KiB
-of the line. Dropped lines are counted per reason and reported on stderr.
+-0700] or from a JSON field (time, timestamp, @timestamp, ts, time_local, time_iso8601, date,
+EdgeStartTimestamp, __REALTIME_TIMESTAMP, or --time-field; top-level keys first) holding RFC 3339
+text, CLF text or epoch seconds/milliseconds/microseconds, within the first 4 KiB of the line.
+--format auto (the default) also recognises, line by line, W3C extended (IIS, CloudFront; #Fields:
+headers are kept and name the columns), ELB/ALB, Squid, Cloud Storage, HAProxy and Envoy lines,
+and any of them behind an RFC 3164 or RFC 5424 syslog prefix (a 3164 prefix's year is the latest
+not more than a day after --now). Dropped lines are counted per reason and reported on stderr.
+  logscrub --max-age 90d u_ex261124.log        IIS W3C: keeps the #Fields: headers, judges the rest
+  logscrub --max-age 7d --format alb elb.log   AWS ALB lines only
+  logscrub --max-age 30d --now 2026-11-25T00:00:00Z /var/log/syslog   JSON or CLF behind syslog
 
 What is found, anywhere in a line: IPv4 dotted quads (also with :port, in brackets, in lists, glued
 to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [addr]:port), and
@@ -414,12 +421,29 @@ pub enum UndatedArg {
 /// How lines are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// Per line: JSON if it starts with '{', CLF otherwise
+    /// Per line: whichever of the formats below it is in, also behind a syslog prefix
     Auto,
-    /// Common/Combined Log Format: time in [dd/Mon/yyyy:HH:MM:SS +zzzz]
+    /// Common/Combined Log Format, vhost-first, S3: time in [dd/Mon/yyyy:HH:MM:SS +zzzz]
+    #[value(aliases = ["common", "combined", "vcommon", "vcombined", "s3"])]
     Clf,
-    /// JSON lines: time in a field (see --time-field)
+    /// JSON lines (Caddy, Traefik, Cloudflare, GCP, nginx escape=json, journald): time in a
+    /// field, top-level first (see --time-field)
+    #[value(aliases = ["caddy", "traefik", "cloudflare", "gcp", "nginx-json", "journald"])]
     Json,
+    /// W3C extended (IIS, Azure; alias cloudfront): date and time columns per #Fields:, UTC
+    #[value(aliases = ["iis", "cloudfront"])]
+    W3c,
+    /// AWS ELB/ALB: the first ISO 8601 column
+    #[value(alias = "alb")]
+    Elb,
+    /// Squid native: epoch.millis in the first column
+    Squid,
+    /// Google Cloud Storage usage logs: "time_micros" in the first CSV column
+    Cloudstorage,
+    /// HAProxy: [06/Feb/2009:12:14:14.655], read as UTC
+    Haproxy,
+    /// Envoy: [2016-04-15T20:17:00.310Z]
+    Envoy,
     /// Any text: no time is read (not allowed with --max-age)
     Text,
 }
@@ -498,8 +522,9 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto, help_heading = "Retention")]
     pub format: FormatArg,
 
-    /// JSON key holding a line's time (repeat for several, first found wins) [default: time,
-    /// timestamp, @timestamp, ts, time_local, time_iso8601, date].
+    /// JSON key holding a line's time (repeat for several, first found wins; top-level keys win
+    /// over nested ones) [default: time, timestamp, @timestamp, ts, time_local, time_iso8601,
+    /// date, EdgeStartTimestamp, __REALTIME_TIMESTAMP].
     #[arg(long, value_name = "NAME", help_heading = "Retention")]
     pub time_field: Vec<String>,
 
