@@ -18,7 +18,7 @@
 
 use memchr::memchr;
 
-use crate::time::{clf_layout, clf_value, epoch_prefix, rfc3339, DayCache, Zone};
+use crate::time::{clf_layout, clf_value, epoch_prefix, month, rfc3339, DayCache, Zone};
 
 /// The column map set by W3C header lines, valid for the lines after them.
 #[derive(Clone, Debug, Default)]
@@ -57,8 +57,7 @@ pub(crate) fn header(line: &[u8], w3c: &mut W3c) -> bool {
         return true;
     }
     if let Some(date) = rest.strip_prefix(b"Date:") {
-        let date = columns(date).next().unwrap_or_default();
-        w3c.date = date.try_into().ok();
+        w3c.date = header_date(columns(date).next().unwrap_or_default());
         return true;
     }
     [
@@ -70,6 +69,21 @@ pub(crate) fn header(line: &[u8], w3c: &mut W3c) -> bool {
     ]
     .iter()
     .any(|h| rest.starts_with(h))
+}
+
+/// The date of a `#Date:` header as `yyyy-mm-dd`: written so, or `dd-Mon-yyyy` as in the W3C
+/// draft's own example (`#Date: 12-Jan-1996 00:00:00`).
+fn header_date(d: &[u8]) -> Option<[u8; 10]> {
+    if d.len() == 11 && d[2] == b'-' && d[6] == b'-' {
+        let m = month(&d[3..6])?;
+        let mut out = *b"yyyy-mm-dd";
+        out[..4].copy_from_slice(&d[7..]);
+        out[5] = b'0' + (m / 10) as u8;
+        out[6] = b'0' + (m % 10) as u8;
+        out[8..].copy_from_slice(&d[..2]);
+        return Some(out);
+    }
+    d.try_into().ok()
 }
 
 /// The columns of `s`, separated by runs of spaces and tabs.
@@ -100,8 +114,11 @@ pub(crate) fn find(
     clf: &mut DayCache<16>,
 ) -> Option<i64> {
     if w3c.mapped {
-        return mapped(line, w3c, iso);
+        if let Some(t) = mapped(line, w3c, iso) {
+            return Some(t);
+        }
     }
+    // Not by the map: a line of another format after a W3C file (concatenated logs).
     leading(line, iso).or_else(|| bracketed(line, iso, clf))
 }
 
@@ -222,10 +239,26 @@ mod tests {
             t(&w, b"172.16.255.255 2002-05-03 01:02:03.5"),
             unix_seconds(2002, 5, 3, 1, 2, 3, 0)
         );
-        // Mapped columns that do not hold a date and a time: no time.
-        assert_eq!(t(&w, b"2002-05-03 01:02:03 172.16.255.255"), None);
+        // Mapped columns that do not hold a date and a time: no time by the map (the leading
+        // `date time` columns are read as such).
+        assert_eq!(t(&w, b"2002-05-03 x 172.16.255.255"), None);
         assert_eq!(t(&w, b"172.16.255.255 2002-05-03"), None);
         assert!(!header(b"#comment", &mut w));
+        // The W3C draft's own date form.
+        assert!(header(b"#Date: 12-Jan-1996 00:00:00", &mut w));
+        assert!(header(b"#Fields: time cs-method cs-uri", &mut w));
+        assert_eq!(
+            t(&w, b"12:21:16 GET /foo/bar.html"),
+            unix_seconds(1996, 1, 12, 12, 21, 16, 0)
+        );
+        // A line the map cannot read is read as whatever it is.
+        assert_eq!(
+            t(
+                &w,
+                b"2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817"
+            ),
+            unix_seconds(2015, 5, 13, 23, 39, 43, 0)
+        );
         assert!(!header(b"17:42:15 x", &mut w));
         assert!(header(b"\"time_micros\",\"c_ip\"", &mut w));
     }

@@ -72,6 +72,7 @@ mod parallel;
 mod targets;
 
 // Keyed actions and retention
+mod formats;
 mod keys;
 mod retention;
 
