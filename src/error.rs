@@ -29,6 +29,30 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// Under `--max-age`, more than the allowed share of an input's lines had no readable time and
+    /// would have been dropped (`--undated drop` not given explicitly): the input's format is
+    /// probably not the one assumed. The output file is not written.
+    #[error(
+        "{path}: {undated} of {lines} lines have no readable time as format {format} (more than \
+         {limit} %); the first is line {first}. Nothing was written for it: choose the format \
+         with --format (or --time-field), or pass --undated drop to drop such \
+         lines anyway (--undated keep keeps them)"
+    )]
+    Undated {
+        /// The input's name.
+        path: String,
+        /// The `--format` name the lines were read as.
+        format: &'static str,
+        /// Lines without a readable time.
+        undated: u64,
+        /// All lines of the input.
+        lines: u64,
+        /// The allowed share, in percent (`--undated-threshold`).
+        limit: u8,
+        /// The first line without a readable time (1-based).
+        first: u64,
+    },
+
     /// Creating or writing an output failed. A stdout closed by its reader is
     /// [`Error::BrokenPipe`] instead (see [`Error::write`]).
     #[error("{path}: write failed: {source}")]

@@ -244,6 +244,10 @@ fn run_file(
         if let Some(forget) = scrubber.forget() {
             forget.check_valve(&name, &hits, stats.lines_in)?;
         }
+        // Too many lines without a time: the format is likely not the one assumed (issue 16).
+        if let Some(e) = plan.undated_check(&name, &stats) {
+            return Err(e);
+        }
         sink.finish()
     })();
     if !counted_read {

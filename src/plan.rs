@@ -14,10 +14,15 @@ use crate::input::InputSpec;
 use crate::output::Target;
 use crate::retention::Retention;
 use crate::scrub::Scrubber;
+use crate::stats::Stats;
 use std::sync::Arc;
 
 /// Default bytes per chunk.
 pub const DEFAULT_CHUNK_SIZE: usize = 512 << 10;
+
+/// Default of `--undated-threshold`: the share of an input's lines, in percent, that may lack a
+/// readable time under `--max-age` before the input fails.
+pub const DEFAULT_UNDATED_THRESHOLD: u8 = 50;
 
 /// Default gzip level of `.gz` outputs.
 pub const DEFAULT_LEVEL: u32 = 6;
@@ -46,6 +51,10 @@ pub struct Plan {
     pub time_fields: Vec<String>,
     /// The retention window, when `--max-age` is given.
     pub retention: Option<Retention>,
+    /// With a window that drops undated lines by default (`--undated drop` not given
+    /// explicitly): the largest share of an input's lines, in percent, that may lack a readable
+    /// time; above it the input fails ([`Plan::undated_check`]).
+    pub undated_limit: Option<u8>,
     /// "Now" of the run in Unix seconds UTC (`--now`, or the clock read once at start).
     pub now: i64,
     /// The forget list (`--forget`): lines holding one of its entries are dropped.
@@ -65,6 +74,7 @@ impl Default for Plan {
             format: Format::Auto,
             time_fields: Vec::new(),
             retention: None,
+            undated_limit: None,
             now: 0,
             forget: None,
         }
@@ -138,6 +148,22 @@ impl Plan {
             }
         }
         Ok(())
+    }
+
+    /// The error failing an input whose counters show more undated lines dropped than
+    /// [`Plan::undated_limit`] allows; `None` when the input passes.
+    pub fn undated_check(&self, path: &str, stats: &Stats) -> Option<Error> {
+        let limit = self.undated_limit?;
+        let over = u128::from(stats.dropped_undated) * 100
+            > u128::from(stats.lines_in) * u128::from(limit);
+        (over && stats.dropped_undated > 0).then(|| Error::Undated {
+            path: path.to_string(),
+            format: self.format.name(),
+            undated: stats.dropped_undated,
+            lines: stats.lines_in,
+            limit,
+            first: stats.first_undated.unwrap_or(1),
+        })
     }
 
     /// The scrubber of this plan: actions, retention window, how times are read, "now".

@@ -102,6 +102,23 @@ impl FromStr for Format {
     }
 }
 
+impl Format {
+    /// The `--format` name of this format, as error messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Clf => "clf",
+            Format::Json => "json",
+            Format::W3c => "w3c",
+            Format::Elb => "elb",
+            Format::Squid => "squid",
+            Format::CloudStorage => "cloudstorage",
+            Format::Bracketed => "haproxy/envoy",
+            Format::Text => "text",
+        }
+    }
+}
+
 /// The JSON keys searched when no `--time-field` is given, highest priority first.
 pub const DEFAULT_TIME_FIELDS: [&str; 9] = [
     "time",

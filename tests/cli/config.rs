@@ -176,7 +176,14 @@ fn no_quiet_overrides_quiet_from_the_config_file_and_the_last_of_the_two_flags_w
     assert!(summary(&["--no-quiet", "-q", "--no-quiet"]));
     // Without the file, too.
     let run = logscrub()
-        .args(["--quiet", "--no-quiet", "--max-age", "1d"])
+        .args([
+            "--quiet",
+            "--no-quiet",
+            "--max-age",
+            "1d",
+            "--undated",
+            "drop",
+        ])
         .stdin("x\n")
         .run();
     run.ok();

@@ -87,7 +87,17 @@ fn retention_reads_json_times_in_every_form() {
         "{\"ts\":1795478400123,\"ip\":\"192.0.2.0\"}\n{\"time\":\"2026-11-24T01:00:00+01:00\",\"ip\":\"192.0.2.0\"}\n{\"timestamp\":1795478400.5}\n"
     );
     // With --time-field, only that key is read: the other lines become undated.
-    let (out, err) = retained(input, &["--max-age", "1d", "--time-field", "when"]);
+    let (out, err) = retained(
+        input,
+        &[
+            "--max-age",
+            "1d",
+            "--time-field",
+            "when",
+            "--undated",
+            "drop",
+        ],
+    );
     assert_eq!(
         out,
         "{\"request\":{\"when\":\"2026-11-24T00:00:00Z\"},\"msg\":\"custom field\"}\n"
@@ -160,7 +170,9 @@ fn retention_dropping_everything_leaves_an_empty_file_gz_and_plain() {
 fn retention_undated_lines_are_counted_and_named_and_kept_on_request() {
     let input =
         "203.0.113.9 - - [24/Nov/2026:10:00:00 +0000] ok\nno time 198.51.100.7\n\nalso none\n";
-    let (out, err) = retained(input, &["--max-age", "1d"]);
+    // Three of four lines undated: only an explicit --undated drop drops them (see
+    // `more_than_half_undated_fails_the_file_unless_undated_drop_is_explicit`).
+    let (out, err) = retained(input, &["--max-age", "1d", "--undated", "drop"]);
     assert_eq!(out, "203.0.113.0 - - [24/Nov/2026:10:00:00 +0000] ok\n");
     assert!(
         err.contains("<stdin>: 3 lines have no readable time, dropped; the first is line 2"),
@@ -177,7 +189,7 @@ fn retention_undated_lines_are_counted_and_named_and_kept_on_request() {
     let gz = dir.path().join("mixed.log.gz");
     std::fs::write(&gz, gzip(input.as_bytes())).unwrap();
     let run = logscrub()
-        .args(["--max-age", "1d", "--now", NOW])
+        .args(["--max-age", "1d", "--now", NOW, "--undated", "drop"])
         .arg(&gz)
         .run();
     assert_eq!(
@@ -232,4 +244,97 @@ fn retention_keeps_over_long_lines_whole_or_drops_them_whole() {
         assert!(out == want, "-j {threads}: output differs");
         assert!(err.contains("kept 2 of 3 lines; dropped 1 older"), "{err}");
     }
+}
+
+/// Issue 16: `--max-age` on a log whose times are not read (ELB lines taken for CLF, say) used to
+/// write an empty file and exit 0. Now more than `--undated-threshold` percent (default 50) of
+/// undated lines fails that input, naming the format and the first such line, and its output is
+/// not written; the other inputs are still done. An explicit `--undated drop` (flag or config
+/// key) or `--undated keep` accepts them.
+#[test]
+fn more_than_half_undated_fails_the_file_unless_undated_drop_is_explicit() {
+    let dir = tempdir();
+    // 3 lines, 2 without a time a CLF reader can read: 66 %.
+    let bad = write_file(
+        dir.path(),
+        "bad.log",
+        b"elb? 2015-05-13 no\nnothing\n203.0.113.9 - - [24/Nov/2026:10:00:00 +0000] ok\n",
+    );
+    // 2 lines, 1 undated: exactly 50 %, which is not more than 50 %.
+    let half = write_file(
+        dir.path(),
+        "half.log",
+        b"nothing\n203.0.113.9 - - [24/Nov/2026:10:00:00 +0000] ok\n",
+    );
+    let out = dir.path().join("out");
+    let run = logscrub()
+        .args(["--max-age", "1d", "--now", NOW, "--format", "clf", "-o"])
+        .arg(format!("{}/", out.display()))
+        .arg(&bad)
+        .arg(&half)
+        .run();
+    run.fails_naming("bad.log");
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("bad.log: 2 of 3 lines have no readable time"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(line.contains("as format clf"), "{line}");
+    assert!(line.contains("more than 50 %"), "{line}");
+    assert!(line.contains("the first is line 1"), "{line}");
+    assert!(line.contains("--undated drop"), "{line}");
+    assert_eq!(
+        list_dir(&out),
+        ["half.log"],
+        "no output for the failed input"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("half.log")).unwrap(),
+        "203.0.113.0 - - [24/Nov/2026:10:00:00 +0000] ok\n"
+    );
+    // The threshold is a flag and a config key.
+    let run = logscrub()
+        .args(["--max-age", "1d", "--now", NOW, "--undated-threshold", "70"])
+        .arg(&bad)
+        .run();
+    assert_eq!(
+        run.ok(),
+        b"203.0.113.0 - - [24/Nov/2026:10:00:00 +0000] ok\n"
+    );
+    let run = logscrub()
+        .args(["--max-age", "1d", "--now", NOW, "--undated-threshold", "0"])
+        .arg(&half)
+        .run();
+    run.fails_naming("half.log");
+    let conf = write_file(dir.path(), "t.toml", b"undated-threshold = 70\n");
+    let run = logscrub()
+        .args(["--max-age", "1d", "--now", NOW, "--config"])
+        .arg(&conf)
+        .arg(&bad)
+        .run();
+    assert_eq!(
+        run.ok(),
+        b"203.0.113.0 - - [24/Nov/2026:10:00:00 +0000] ok\n"
+    );
+    // An explicit --undated, from the command line or from the config file, accepts them.
+    for args in [&["--undated", "drop"][..], &["--undated", "keep"]] {
+        let run = logscrub()
+            .args(["--max-age", "1d", "--now", NOW])
+            .args(args)
+            .arg(&bad)
+            .run();
+        assert_eq!(count_lines(run.ok()), if args[1] == "drop" { 1 } else { 3 });
+    }
+    let conf = write_file(dir.path(), "d.toml", b"undated = \"drop\"\n");
+    let run = logscrub()
+        .args(["--max-age", "1d", "--now", NOW, "--config"])
+        .arg(&conf)
+        .arg(&bad)
+        .run();
+    assert_eq!(
+        run.ok(),
+        b"203.0.113.0 - - [24/Nov/2026:10:00:00 +0000] ok\n"
+    );
+    // Without --max-age nothing is judged, so nothing fails.
+    assert_eq!(count_lines(logscrub().arg(&bad).run().ok()), 3);
 }

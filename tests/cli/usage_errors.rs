@@ -41,6 +41,7 @@ const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("", "--max-age", Some("3 days")),
     ("", "--now", Some("yesterday")),
     ("", "--undated", Some("maybe")),
+    ("", "--undated-threshold", Some("101")),
     ("", "--format", Some("xml")),
     ("", "--time-field", None),
     ("", "--key-file", None),

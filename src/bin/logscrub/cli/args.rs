@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logscrub::action::mask::{DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX};
-use logscrub::plan::DEFAULT_LEVEL;
+use logscrub::plan::{DEFAULT_LEVEL, DEFAULT_UNDATED_THRESHOLD};
 use logscrub::retention::{parse_duration, parse_now};
 
 const EXAMPLES: &str = "\
@@ -517,6 +517,13 @@ pub struct Cli {
     /// Lines without a readable time while --max-age is set. Their count is always reported.
     #[arg(long, value_enum, value_name = "WHAT", default_value_t = UndatedArg::Drop, help_heading = "Retention")]
     pub undated: UndatedArg,
+
+    /// With --max-age and no explicit --undated: an input where more than this share of lines (in
+    /// percent, 0-100) has no readable time fails (exit 2, its output not written), naming the
+    /// format assumed and the first such line, instead of being silently emptied. An explicit
+    /// --undated drop (on the command line or in the config file) drops them without this check.
+    #[arg(long, value_name = "PERCENT", default_value_t = DEFAULT_UNDATED_THRESHOLD, value_parser = clap::value_parser!(u8).range(0..=100), help_heading = "Retention")]
+    pub undated_threshold: u8,
 
     /// How lines are laid out, which says where their time is.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto, help_heading = "Retention")]

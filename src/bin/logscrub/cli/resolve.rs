@@ -21,7 +21,9 @@ use logscrub::forget::{self, Forget};
 use logscrub::format::Format;
 use logscrub::input::InputSpec;
 use logscrub::key::{self, Key, KeyError};
-use logscrub::plan::{default_threads, Plan, DEFAULT_CHUNK_SIZE, DEFAULT_LEVEL};
+use logscrub::plan::{
+    default_threads, Plan, DEFAULT_CHUNK_SIZE, DEFAULT_LEVEL, DEFAULT_UNDATED_THRESHOLD,
+};
 use logscrub::retention::{Retention, Undated};
 
 use super::args::{
@@ -57,6 +59,9 @@ pub struct Settings {
     pub max_age: Option<u64>,
     pub now: Option<i64>,
     pub undated: UndatedArg,
+    /// `--undated` was given (on the command line or in the config file), not defaulted.
+    pub undated_explicit: bool,
+    pub undated_threshold: u8,
     pub format: FormatArg,
     pub time_field: Vec<String>,
     pub key_file: Option<PathBuf>,
@@ -89,6 +94,8 @@ impl Default for Settings {
             max_age: None,
             now: None,
             undated: UndatedArg::Drop,
+            undated_explicit: false,
+            undated_threshold: DEFAULT_UNDATED_THRESHOLD,
             format: FormatArg::Auto,
             time_field: Vec::new(),
             key_file: None,
@@ -118,6 +125,8 @@ impl From<&Cli> for Settings {
             max_age: cli.max_age,
             now: cli.now,
             undated: cli.undated,
+            undated_explicit: false,
+            undated_threshold: cli.undated_threshold,
             format: cli.format,
             time_field: cli.time_field.clone(),
             key_file: cli.key_file.clone(),
@@ -301,6 +310,10 @@ impl Settings {
                 FormatArg::Text => Format::Text,
             },
             time_fields: self.time_field.clone(),
+            undated_limit: (retention.is_some()
+                && self.undated == UndatedArg::Drop
+                && !self.undated_explicit)
+                .then_some(self.undated_threshold),
             retention,
             now,
             forget,
@@ -475,9 +488,13 @@ impl Parsed {
     /// The plan of a scrub run; an error about a setting taken from the configuration file names
     /// the file, the line and the key.
     pub fn plan(&self) -> Result<Plan> {
-        Settings::from(&self.cli)
-            .resolve()
-            .map_err(|e| self.origins.locate(e))
+        let mut settings = Settings::from(&self.cli);
+        // A config file's `undated` becomes a command-line flag, so it counts as explicit too.
+        settings.undated_explicit = self
+            .matches
+            .value_source("undated")
+            .is_some_and(|s| s != ValueSource::DefaultValue);
+        settings.resolve().map_err(|e| self.origins.locate(e))
     }
 }
 
