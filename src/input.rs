@@ -1,5 +1,12 @@
-//! Opening inputs: a path or stdin, gzip recognised by its magic bytes (not its name), multi-member
-//! gzip read to the end, anything else passed through as text.
+//! Opening inputs: a path or stdin, gzip recognised by its header (not its name), multi-member
+//! gzip read to the end as `gzip -d` reads it (`gzip.rs`: zero padding after it ignored and
+//! counted, long header fields accepted up to a bound), anything else passed through as text. A
+//! file that starts with the magic bytes `1f 8b` but not with a valid gzip header (deflate method,
+//! no reserved flags) is text.
+
+mod gzip;
+
+pub use gzip::MAX_HEADER_FIELD;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
@@ -7,8 +14,6 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-use flate2::bufread::MultiGzDecoder;
 
 use crate::error::{Error, Result};
 
@@ -58,6 +63,8 @@ pub struct Opened {
     /// Bytes taken from the file so far: compressed bytes for gzip (the position of a corrupt
     /// member), the text itself otherwise. Also added to the run's meter, for the progress bar.
     pub consumed: Arc<AtomicU64>,
+    /// For gzip: the zero bytes of padding found after the last member, once read to the end.
+    pub padding: Arc<AtomicU64>,
 }
 
 /// Counts what is consumed from the source, into the file's counter and the run's.
@@ -147,15 +154,32 @@ pub fn open_metered(spec: &InputSpec, run: Option<Arc<AtomicU64>>) -> Result<Ope
             compressed: None,
             source,
         })?;
-    let gzip = head == GZIP_MAGIC;
+    // The rest of a header only after the magic bytes, so a live input's short first line is
+    // never waited on.
+    if head == GZIP_MAGIC {
+        (&mut raw)
+            .take(8)
+            .read_to_end(&mut head)
+            .map_err(|source| Error::Read {
+                path: name.clone(),
+                offset: 0,
+                compressed: None,
+                source,
+            })?;
+    }
+    let gzip = gzip::is_header(&head);
     let stream = Cursor::new(head).chain(raw);
     let consumed = Arc::new(AtomicU64::new(0));
+    let padding = Arc::new(AtomicU64::new(0));
     let reader: Box<dyn Read + Send> = if gzip {
-        Box::new(MultiGzDecoder::new(Counted {
-            inner: BufReader::with_capacity(READ_BUFFER, stream),
-            file: Arc::clone(&consumed),
-            run,
-        }))
+        Box::new(gzip::Members::new(
+            Counted {
+                inner: BufReader::with_capacity(READ_BUFFER, stream),
+                file: Arc::clone(&consumed),
+                run,
+            },
+            Arc::clone(&padding),
+        ))
     } else {
         Box::new(Counted {
             inner: stream,
@@ -170,6 +194,7 @@ pub fn open_metered(spec: &InputSpec, run: Option<Arc<AtomicU64>>) -> Result<Ope
         mode,
         size,
         consumed,
+        padding,
     })
 }
 
@@ -221,6 +246,14 @@ mod tests {
         assert_eq!(read_path(b"plain\n", "x.gz"), (false, b"plain\n".to_vec()));
         assert_eq!(read_path(b"", "empty"), (false, vec![]));
         assert_eq!(read_path(b"\x1f", "one"), (false, b"\x1f".to_vec()));
+        // The magic bytes without a valid header: text, every byte of it.
+        for plain in [
+            &b"\x1f\x8b"[..],
+            b"\x1f\x8bhello\n",
+            b"\x1f\x8b\x08\xffxxxxxxxx\n",
+        ] {
+            assert_eq!(read_path(plain, "x.gz"), (false, plain.to_vec()));
+        }
     }
 
     #[test]

@@ -236,6 +236,7 @@ fn run_file(
             }
         });
         read_bytes = opened.consumed.load(Ordering::Relaxed);
+        stats.gzip_padding = opened.padding.load(Ordering::Relaxed);
         // The input is done with; the output is finished (synced and renamed) next.
         meter.files_read.fetch_add(1, Ordering::Relaxed);
         counted_read = true;

@@ -35,6 +35,16 @@ pub fn retention_summary(name: &str, stats: &Stats, plan: &Retention) -> Vec<Str
     out
 }
 
+/// The stderr line about zero padding ignored after a gzip input, if there was any.
+pub fn padding_note(name: &str, stats: &Stats) -> Option<String> {
+    (stats.gzip_padding > 0).then(|| {
+        format!(
+            "{name}: {} zero bytes after the gzip data ignored (padding, as gzip -d ignores it)",
+            stats.gzip_padding
+        )
+    })
+}
+
 /// The stderr line about undated lines whose pseudonyms used the run's date (`--rotate` without
 /// `--max-age`), if there were any.
 pub fn rotation_summary(name: &str, stats: &Stats, now: i64) -> Option<String> {

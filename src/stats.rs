@@ -39,6 +39,8 @@ pub struct Stats {
     pub ipv6: u64,
     /// Email spans in written lines, counted as [`Stats::ipv4`] is.
     pub email: u64,
+    /// Zero bytes of padding after a gzip input's last member, ignored as `gzip -d` ignores them.
+    pub gzip_padding: u64,
 }
 
 impl Stats {
@@ -105,6 +107,7 @@ impl AddAssign for Stats {
         self.ipv4 += o.ipv4;
         self.ipv6 += o.ipv6;
         self.email += o.email;
+        self.gzip_padding += o.gzip_padding;
     }
 }
 

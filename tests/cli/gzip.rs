@@ -2,7 +2,9 @@
 //! a line and inside an address; gzip recognised by its magic bytes, not by its name; `-o *.gz`
 //! written as multi-member gzip that is identical for every thread count and readable by gzip and
 //! by logscrub; an empty gzip file when every line is dropped; `--level`; plain output for any
-//! other name. Damaged gzip input is in `faults`.
+//! other name; as `gzip -d` reads it (issue 16): zero padding after the data ignored and said,
+//! long header fields read up to 1 MiB, the magic bytes without a valid header read as text.
+//! Damaged gzip input is in `faults`.
 
 use crate::util::*;
 
@@ -253,4 +255,81 @@ fn level_0_output_is_byte_identical_for_every_thread_count_and_run() {
         assert!(*file == files[0], "run {run} wrote other bytes than run 0");
     }
     assert_same_bytes(&gunzip(&files[0]), &default_output(input), "all members");
+}
+
+/// Issue 16: gzip as `gzip -d` reads it. Zero padding after the last member (as tape and
+/// block-device copies leave) is ignored and said on stderr; `gzip -d` agrees on the text.
+#[test]
+fn trailing_zero_padding_is_ignored_and_said() {
+    let dir = tempdir();
+    let text = b"203.0.113.7 - - [24/Nov/2026:13:55:36 -0700] \"GET / HTTP/1.1\" 200 5\n";
+    let mut padded = [gzip(text), gzip(text)].concat();
+    padded.extend(vec![0u8; 4096]);
+    let path = write_file(dir.path(), "padded.log.gz", &padded);
+    let run = logscrub().arg(&path).run();
+    let want = "203.0.113.0 - - [24/Nov/2026:13:55:36 -0700] \"GET / HTTP/1.1\" 200 5\n".repeat(2);
+    assert_eq!(String::from_utf8_lossy(run.ok()), want);
+    assert!(
+        run.stderr
+            .contains("padded.log.gz: 4096 zero bytes after the gzip data ignored"),
+        "{}",
+        run.stderr
+    );
+    // gzip -d reads the same text (where gzip is installed).
+    if let Ok(out) = std::process::Command::new("gzip")
+        .args(["-dc"])
+        .arg(&path)
+        .output()
+    {
+        assert_eq!(out.stdout, [&text[..], text].concat(), "gzip -d");
+    }
+    // Garbage that is not zeros is still an error, as it is for gzip -d.
+    let mut garbage = padded.clone();
+    garbage.extend(b"x");
+    let bad = write_file(dir.path(), "garbage.log.gz", &garbage);
+    let run = logscrub().arg(&bad).run();
+    run.fails_naming("garbage.log.gz");
+    assert!(run.stderr.contains("trailing garbage"), "{}", run.stderr);
+}
+
+/// A header with a 200 KB file name and comment (flate2's reader stops at 64 KiB; gzip -d reads
+/// it) is read, up to logscrub's bound of 1 MiB per field; beyond it, an error naming the bound.
+#[test]
+fn long_gzip_header_fields_are_read_within_the_bound() {
+    use std::io::Write;
+    let dir = tempdir();
+    let member = |name_len: usize| {
+        let mut e = flate2::GzBuilder::new()
+            .filename(vec![b'n'; name_len])
+            .comment(vec![b'c'; 200_000])
+            .write(Vec::new(), flate2::Compression::default());
+        e.write_all(b"198.51.100.7 - - x\n").unwrap();
+        e.finish().unwrap()
+    };
+    let path = write_file(dir.path(), "long.gz", &member(200_000));
+    assert_eq!(logscrub().arg(&path).run().ok(), b"198.51.100.0 - - x\n");
+    let path = write_file(dir.path(), "too-long.gz", &member((1 << 20) + 1));
+    let run = logscrub().arg(&path).run();
+    run.fails_naming("too-long.gz");
+    assert!(
+        run.stderr.contains("longer than 1024 KiB"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A plain file that happens to start with the gzip magic bytes but has no valid gzip header
+/// (method not deflate, reserved flags) is text, passed through byte for byte.
+#[test]
+fn magic_bytes_without_a_gzip_header_are_text() {
+    let dir = tempdir();
+    for (name, bytes) in [
+        ("a", &b"\x1f\x8b not gzip 192.0.2.44\n"[..]),
+        ("b", b"\x1f\x8b\x08\xe0 reserved flags 192.0.2.44\n"),
+        ("c", b"\x1f\x8b"),
+    ] {
+        let path = write_file(dir.path(), name, bytes);
+        let want = replace_all(bytes, &[("192.0.2.44", "192.0.2.0")]);
+        assert_eq!(logscrub().arg(&path).run().ok(), &want[..], "{name}");
+    }
 }

@@ -154,6 +154,9 @@ fn summarise(plan: &Plan, jobs: &[FileJob], outcomes: &[FileOutcome], quiet: boo
             ),
             None if quiet => {}
             None => {
+                if let Some(line) = report::padding_note(&o.input, &o.stats) {
+                    eprintln!("logscrub: {line}");
+                }
                 if let Some(r) = &plan.retention {
                     for line in report::retention_summary(&o.input, &o.stats, r) {
                         eprintln!("logscrub: {line}");
