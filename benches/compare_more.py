@@ -23,6 +23,8 @@ Rows (names for --only):
              time), both runs hashing again with the key
   forget_hashed_daily  the same with --rotate daily: the entries' pseudonyms are made for each
              of the input's 90 days
+  maxage     logscrub --max-age 100000d IN.gz > /dev/null (every line's time read by --format
+             auto, every line kept)  vs  zcat IN.gz > /dev/null
 """
 import argparse
 import os
@@ -78,6 +80,12 @@ def row_goaccess(compare, logscrub, gz, mbytes, runs, out_dir):
     return compare.pair("goaccess", f"{logscrub} aggregate -q -j 2 -o {out} {gz}",
                         f"zcat {gz} | goaccess - --log-format=COMBINED --no-progress -o {report}",
                         1, mbytes, "logscrub aggregate -j 2", "zcat | goaccess 1.7 (JSON report)")
+
+
+def row_maxage(compare, logscrub, gz, mbytes, runs):
+    return compare.pair("maxage", f"{logscrub} --max-age 100000d --now @1800000000 {gz} > /dev/null",
+                        f"zcat {gz} > /dev/null", runs, mbytes,
+                        "logscrub --max-age (auto) gz -> plain", "zcat")
 
 
 def row_aggrss(compare, logscrub, work, out_dir):
@@ -195,6 +203,8 @@ def main():
                           ("forget_hashed_daily", row_forget_hashed_daily)]:
             if name in only:
                 results.append(row(compare, logscrub, gz, mbytes, args.runs, work))
+        if "maxage" in only:
+            results.append(row_maxage(compare, logscrub, gz, mbytes, args.runs))
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     print()

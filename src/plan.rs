@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::action::Actions;
 use crate::error::{Error, Result};
 use crate::forget::Forget;
-use crate::format::{Format, TimeFinder};
+use crate::format::{Format, LogFormat, TimeFinder};
 use crate::input::InputSpec;
 use crate::output::Target;
 use crate::retention::Retention;
@@ -49,6 +49,8 @@ pub struct Plan {
     pub format: Format,
     /// JSON keys holding the time; empty means the common names.
     pub time_fields: Vec<String>,
+    /// `--log-format`: a custom format read instead of [`Plan::format`].
+    pub log_format: Option<LogFormat>,
     /// The retention window, when `--max-age` is given.
     pub retention: Option<Retention>,
     /// With a window that drops undated lines by default (`--undated drop` not given
@@ -73,6 +75,7 @@ impl Default for Plan {
             append: None,
             format: Format::Auto,
             time_fields: Vec::new(),
+            log_format: None,
             retention: None,
             undated_limit: None,
             now: 0,
@@ -150,6 +153,14 @@ impl Plan {
         Ok(())
     }
 
+    /// The name of the format lines are read as, for messages.
+    fn format_name(&self) -> &'static str {
+        match self.log_format {
+            Some(_) => "--log-format",
+            None => self.format.name(),
+        }
+    }
+
     /// The error failing an input whose counters show more undated lines dropped than
     /// [`Plan::undated_limit`] allows; `None` when the input passes.
     pub fn undated_check(&self, path: &str, stats: &Stats) -> Option<Error> {
@@ -158,7 +169,7 @@ impl Plan {
             > u128::from(stats.lines_in) * u128::from(limit);
         (over && stats.dropped_undated > 0).then(|| Error::Undated {
             path: path.to_string(),
-            format: self.format.name(),
+            format: self.format_name(),
             undated: stats.dropped_undated,
             lines: stats.lines_in,
             limit,
@@ -171,7 +182,9 @@ impl Plan {
         Scrubber::new(self.actions.clone())
             .with_retention(
                 self.retention,
-                TimeFinder::new(self.format, &self.time_fields).with_now(self.now),
+                TimeFinder::new(self.format, &self.time_fields)
+                    .with_now(self.now)
+                    .with_log_format(self.log_format.clone()),
             )
             .with_now(self.now)
             .with_forget(self.forget.clone())

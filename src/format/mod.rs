@@ -9,7 +9,9 @@
 //! - W3C extended (IIS, Azure, CloudFront) with its `#Fields:` / `#Date:` headers, ELB/ALB, Squid
 //!   native, Cloud Storage, HAProxy and Envoy (`columns.rs`);
 //! - any of these behind an RFC 3164 or RFC 5424 syslog prefix (`syslog.rs`): the message's own
-//!   time, else the prefix's.
+//!   time, else the prefix's;
+//! - a custom format given as an nginx `log_format` or Apache `LogFormat` string (`custom.rs`,
+//!   [`TimeFinder::with_log_format`]), whose time, client and user fields are known exactly.
 //!
 //! With [`Format::Auto`] each line is recognised on its own: `{` starts JSON; `#` a W3C header (or
 //! a comment); a CLF-shaped `[…]` timestamp anywhere makes it CLF (the common case costs what it
@@ -29,10 +31,14 @@
 
 mod clf;
 mod columns;
+mod custom;
 mod json;
 mod syslog;
 
 use std::str::FromStr;
+use std::sync::Arc;
+
+pub use custom::{Fields, LogFormat};
 
 /// How lines are laid out, hence where their time is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -144,6 +150,8 @@ pub struct TimeFinder {
     now: Option<i64>,
     /// The last line read was a header line.
     header: bool,
+    /// `--log-format`: read every line by this format instead.
+    custom: Option<Arc<LogFormat>>,
 }
 
 impl TimeFinder {
@@ -163,7 +171,14 @@ impl TimeFinder {
             w3c: columns::W3c::default(),
             now: None,
             header: false,
+            custom: None,
         }
+    }
+
+    /// Reads every line by a custom format (`--log-format`) instead of `format`.
+    pub fn with_log_format(mut self, custom: Option<LogFormat>) -> Self {
+        self.custom = custom.map(Arc::new);
+        self
     }
 
     /// Sets "now" (Unix seconds), from which the year of an RFC 3164 syslog timestamp is inferred:
@@ -186,6 +201,10 @@ impl TimeFinder {
     #[inline]
     pub fn find(&mut self, line: &[u8]) -> Option<i64> {
         self.header = false;
+        if let Some(custom) = &self.custom {
+            let json::Days { clf, iso } = &mut self.days;
+            return custom.find(line, clf, iso);
+        }
         match self.format {
             Format::Text => None,
             Format::Clf => clf::find(line, &mut self.days.clf),

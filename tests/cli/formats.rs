@@ -290,3 +290,64 @@ fn a_forced_format_reads_only_its_own_lines() {
         .run()
         .fails_naming("nosuch");
 }
+
+/// `--log-format` with three real nginx formats (the nginx docs' `compression`, nginx.conf's
+/// `main` with `$http_x_forwarded_for`, ingress-nginx's `upstreaminfo`) and two Apache ones
+/// (`combined`, Debian's `vhost_combined`): each line's time, 2026-11-24T20:55:36Z by GNU date,
+/// is read from the format's own time field to the second.
+#[test]
+fn log_format_strings_of_real_nginx_and_apache_formats() {
+    let t = date_s("2026-11-24 20:55:36 UTC");
+    let cases = [
+        (
+            r#"$remote_addr - $remote_user [$time_local] "$request" $status $bytes_sent "$http_referer" "$http_user_agent" "$gzip_ratio""#,
+            r#"203.0.113.7 - bob [24/Nov/2026:13:55:36 -0700] "GET /a HTTP/1.1" 200 612 "-" "curl/8" "2.31""#,
+        ),
+        (
+            r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#,
+            r#"2001:db8::7 - - [25/Nov/2026:02:25:36 +0530] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0" "198.51.100.1, 192.0.2.9""#,
+        ),
+        (
+            r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#,
+            r#"192.0.2.50 - - [24/Nov/2026:20:55:36 +0000] "POST /api HTTP/2.0" 201 17 "-" "okhttp/4" 321 0.004 [default-api-80] [] 10.0.0.5:8080 17 0.004 201 7f3c9a"#,
+        ),
+        (
+            r#"%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\""#,
+            r#"198.51.100.23 - frank [24/Nov/2026:21:55:36 +0100] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#,
+        ),
+        (
+            r#"%v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\""#,
+            r#"www.example.com:443 192.0.2.77 - - [24/Nov/2026:20:55:36 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8""#,
+        ),
+        // The time after the request: auto would read the client's `[01/Jan/2030…]` first.
+        (
+            r#"$remote_addr "$request" [$time_local] $status"#,
+            r#"192.0.2.1 "GET /?d=[01/Jan/2030:00:00:00 +0000] HTTP/1.1" [24/Nov/2026:20:55:36 +0000] 200"#,
+        ),
+    ];
+    for (spec, line) in cases {
+        let input = format!("{line}\n");
+        for (age, kept) in [(10, true), (9, false)] {
+            let run = logscrub()
+                .args(["--ip", "keep", "--email", "keep", "--undated", "drop"])
+                .arg(format!("--log-format={spec}"))
+                .arg(format!("--now=@{}", t + 10))
+                .arg(format!("--max-age={age}s"))
+                .stdin(input.clone())
+                .run();
+            let want = if kept { input.as_bytes() } else { b"" };
+            assert_eq!(run.ok(), want, "{spec} --max-age {age}s: {}", run.stderr);
+        }
+    }
+    // A format string without a time field, or with --format too, is a usage error.
+    logscrub()
+        .args(["--log-format", "$remote_addr $status"])
+        .stdin("x\n")
+        .run()
+        .fails_naming("no time field");
+    logscrub()
+        .args(["--log-format", "%h %t", "--format", "clf"])
+        .stdin("x\n")
+        .run()
+        .fails_naming("--format");
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use logscrub::action::mask::{DEFAULT_IPV4_PREFIX, DEFAULT_IPV6_PREFIX};
+use logscrub::format::LogFormat;
 use logscrub::plan::{DEFAULT_LEVEL, DEFAULT_UNDATED_THRESHOLD};
 use logscrub::retention::{parse_duration, parse_now};
 
@@ -45,6 +46,8 @@ not more than a day after --now). Dropped lines are counted per reason and repor
   logscrub --max-age 90d u_ex261124.log        IIS W3C: keeps the #Fields: headers, judges the rest
   logscrub --max-age 7d --format alb elb.log   AWS ALB lines only
   logscrub --max-age 30d --now 2026-11-25T00:00:00Z /var/log/syslog   JSON or CLF behind syslog
+  logscrub --max-age 30d --log-format '$remote_addr - $remote_user [$time_local] \"$request\" $status' x.log
+                                               a custom nginx log_format (or an Apache LogFormat)
 
 What is found, anywhere in a line: IPv4 dotted quads (also with :port, in brackets, in lists, glued
 to letters), IPv6 in every RFC 4291 form (compressed, embedded IPv4, zone ids, [addr]:port), and
@@ -529,6 +532,12 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto, help_heading = "Retention")]
     pub format: FormatArg,
 
+    /// A custom format, as the server's own format string: an nginx log_format ('$remote_addr -
+    /// $remote_user [$time_local] "$request" ...') or an Apache LogFormat ('%h %l %u %t "%r" %>s
+    /// %b'). Lines are read by it instead of --format, so its time field is found exactly.
+    #[arg(long, value_name = "FORMAT-STRING", value_parser = parse_log_format, conflicts_with = "format", help_heading = "Retention")]
+    pub log_format: Option<LogFormat>,
+
     /// JSON key holding a line's time (repeat for several, first found wins; top-level keys win
     /// over nested ones) [default: time, timestamp, @timestamp, ts, time_local, time_iso8601,
     /// date, EdgeStartTimestamp, __REALTIME_TIMESTAMP].
@@ -799,4 +808,9 @@ pub struct AggregateArgs {
     /// Bytes per chunk handed to a worker (e.g. 4096, 64K, 1M); for tests and tuning.
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
     pub chunk_size: Option<usize>,
+}
+
+/// `--log-format`: an nginx or Apache format string, compiled.
+fn parse_log_format(s: &str) -> Result<LogFormat, String> {
+    LogFormat::parse(s)
 }

@@ -18,7 +18,7 @@ use logscrub::action::{Pseudonyms, Rotation};
 use logscrub::audit::Policy;
 use logscrub::error::{Error, Result};
 use logscrub::forget::{self, Forget};
-use logscrub::format::Format;
+use logscrub::format::{Format, LogFormat};
 use logscrub::input::InputSpec;
 use logscrub::key::{self, Key, KeyError};
 use logscrub::plan::{
@@ -63,6 +63,7 @@ pub struct Settings {
     pub undated_explicit: bool,
     pub undated_threshold: u8,
     pub format: FormatArg,
+    pub log_format: Option<LogFormat>,
     pub time_field: Vec<String>,
     pub key_file: Option<PathBuf>,
     pub rotate: RotateArg,
@@ -97,6 +98,7 @@ impl Default for Settings {
             undated_explicit: false,
             undated_threshold: DEFAULT_UNDATED_THRESHOLD,
             format: FormatArg::Auto,
+            log_format: None,
             time_field: Vec::new(),
             key_file: None,
             rotate: RotateArg::Never,
@@ -128,6 +130,7 @@ impl From<&Cli> for Settings {
             undated_explicit: false,
             undated_threshold: cli.undated_threshold,
             format: cli.format,
+            log_format: cli.log_format.clone(),
             time_field: cli.time_field.clone(),
             key_file: cli.key_file.clone(),
             rotate: cli.rotate,
@@ -310,6 +313,7 @@ impl Settings {
                 FormatArg::Text => Format::Text,
             },
             time_fields: self.time_field.clone(),
+            log_format: self.log_format.clone(),
             undated_limit: (retention.is_some()
                 && self.undated == UndatedArg::Drop
                 && !self.undated_explicit)
