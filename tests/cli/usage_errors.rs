@@ -42,6 +42,7 @@ const VALUE_OPTIONS: &[(&str, &str, Option<&str>)] = &[
     ("", "--now", Some("yesterday")),
     ("", "--undated", Some("maybe")),
     ("", "--undated-threshold", Some("101")),
+    ("", "--log-format", Some("$remote_addr $status")),
     ("", "--format", Some("xml")),
     ("", "--time-field", None),
     ("", "--key-file", None),
