@@ -339,27 +339,43 @@ const NAMED: &[(&[u8], char)] = &[
     (b"szlig", 'ß'),
 ];
 
-/// `&#64;`, `&#x40;` or `&commat;` at `s[i..]`.
+/// `&#64;`, `&#x40;` or `&commat;` at `s[i..]`. A numeric reference may end without its `;`, as
+/// browsers read it (`&#64example.com`): at the first byte that is no digit of it.
 fn html_reference(s: &[u8], i: usize) -> Option<(usize, [u8; 4], usize)> {
     let rest = &s[i + 1..s.len().min(i + 12)];
-    let semi = rest.iter().position(|&b| b == b';')?;
-    let body = &rest[..semi];
-    let c = match body {
-        [b'#', b'x' | b'X', digits @ ..] if !digits.is_empty() => {
-            u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    // `consumed`: the bytes of `rest` that belong to the reference.
+    let (c, consumed) = match rest {
+        [b'#', b'x' | b'X', tail @ ..] => {
+            let n = tail
+                .iter()
+                .take(6)
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            let v = u32::from_str_radix(std::str::from_utf8(&tail[..n]).ok()?, 16).ok()?;
+            (v, 2 + n + usize::from(tail.get(n) == Some(&b';')))
         }
-        [b'#', digits @ ..] if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => {
-            std::str::from_utf8(digits).ok()?.parse().ok()
+        [b'#', tail @ ..] => {
+            let n = tail
+                .iter()
+                .take(7)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let v = std::str::from_utf8(&tail[..n]).ok()?.parse().ok()?;
+            (v, 1 + n + usize::from(tail.get(n) == Some(&b';')))
         }
-        _ => NAMED
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(body))
-            .map(|&(_, c)| u32::from(c)),
-    }?;
+        _ => {
+            let semi = rest.iter().position(|&b| b == b';')?;
+            let body = &rest[..semi];
+            let (_, c) = NAMED
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(body))?;
+            (u32::from(*c), semi + 1)
+        }
+    };
     let c = char::from_u32(c)?;
     let mut buf = [0u8; 4];
     let n = c.encode_utf8(&mut buf).len();
-    Some((semi + 2, buf, n))
+    Some((1 + consumed, buf, n))
 }
 
 /// `text` with every escape decoded, repeatedly (as the views are), into `out`.

@@ -78,13 +78,24 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
     if at < lo + 3 || text[at - 1] != b'"' {
         return None;
     }
-    let from = (at - 1).saturating_sub(65).max(lo);
-    let open = from + text[from..at - 1].iter().rposition(|&b| b == b'"')?;
+    // In a JSON string the quotes are escaped (`\"jane doe\"@example.com`): the local part is
+    // between the two `\"`, both backslashes included.
+    let escaped = at >= lo + 4 && text[at - 2] == b'\\';
+    let close = if escaped { at - 2 } else { at - 1 };
+    let from = close.saturating_sub(65).max(lo);
+    let mut open = from + text[from..close].iter().rposition(|&b| b == b'"')?;
+    if escaped {
+        if open == 0 || text[open - 1] != b'\\' {
+            return None;
+        }
+        open -= 1;
+    }
+    let inner_start = if escaped { open + 2 } else { open + 1 };
     // Inside: printable text without quote or backslash (qtext). Privacy first, the opening quote
     // may follow anything: `foo"bar"@x.org`, `id"jane.doe"@x.org` and `","jane.doe"@x.org` hold
     // a quoted address.
-    let mut i = open + 1;
-    while i < at - 1 {
+    let mut i = inner_start;
+    while i < close {
         i += match text[i] {
             b'\\' => return None,
             b' '..=b'~' => 1,
@@ -94,7 +105,7 @@ fn quoted_start(text: &[u8], at: usize, lo: usize) -> Option<usize> {
             },
         };
     }
-    (i == at - 1 && at - 1 > open + 1).then_some(open)
+    (i == close && close > inner_start).then_some(open)
 }
 
 /// The start of the local part ending at `at`, if it is not empty.
@@ -364,6 +375,10 @@ mod tests {
         assert_eq!(
             found("from \"jane.doe\"@example.com x"),
             ["\"jane.doe\"@example.com"]
+        );
+        assert_eq!(
+            found(r#"{"from":"\"jane doe\"@example.com"}"#),
+            [r#"\"jane doe\"@example.com"#]
         );
     }
 

@@ -226,9 +226,9 @@ fn check_finds_an_address_across_its_chunk_cut_in_a_long_token_run() {
 
 /// The lines of a case file: (line, kind) for each `flag:KIND: ` line, and each `pass: ` line.
 /// A case file's `flag:KIND: ` lines with their kind, and its `pass: ` lines.
-type Cases = (Vec<(Vec<u8>, String)>, Vec<Vec<u8>>);
+pub(crate) type Cases = (Vec<(Vec<u8>, String)>, Vec<Vec<u8>>);
 
-fn case_file(path: &Path) -> Cases {
+pub(crate) fn case_file(path: &Path) -> Cases {
     let bytes = std::fs::read(path).unwrap();
     let (mut flag, mut pass) = (Vec::new(), Vec::new());
     for line in lines(&bytes) {
@@ -262,7 +262,7 @@ fn findings_of(stdout: &[u8]) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn case_files() -> Vec<std::path::PathBuf> {
+pub(crate) fn case_files() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(testdata("check"))
         .unwrap()
         .map(|e| e.unwrap().path())
