@@ -255,6 +255,13 @@ fn aggregate_to_dir(input: &Path, flags: &[&str]) -> (tempfile::TempDir, String,
         .ok();
     let pages = std::fs::read_to_string(out.path().join("pages.csv")).unwrap();
     let days = std::fs::read_to_string(out.path().join("days.csv")).unwrap();
+    // Without --plot, -o DIR draws the plot as DIR/visitors.svg.
+    let svg = std::fs::read_to_string(out.path().join("visitors.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..svg.len().min(80)]
+    );
     (out, pages, days)
 }
 

@@ -782,7 +782,8 @@ pub struct AggregateArgs {
     /// a day again with different figures.
     #[arg(long, value_name = "DIR")]
     pub ledger: Option<PathBuf>,
-    /// Draw daily visitors of the top pages into this file (.svg or .png).
+    /// Draw daily visitors of the top pages into this file (.svg or .png) [default with -o DIR:
+    /// DIR/visitors.svg].
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     /// Pages drawn by --plot.

@@ -156,7 +156,8 @@ pub fn run(args: &AggregateArgs) -> Exit {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
-    let plot_kind = match args.plot.as_deref().map(plot::Kind::of).transpose() {
+    let plot_path = plot_path(args);
+    let plot_kind = match plot_path.as_deref().map(plot::Kind::of).transpose() {
         Ok(k) => k,
         Err(e) => return fail(&e),
     };
@@ -230,6 +231,13 @@ pub fn run(args: &AggregateArgs) -> Exit {
     }
 }
 
+/// Where the plot goes: `--plot`, else `visitors.svg` in the `-o` directory, else nowhere.
+fn plot_path(args: &AggregateArgs) -> Option<std::path::PathBuf> {
+    args.plot
+        .clone()
+        .or_else(|| args.output.as_ref().map(|dir| dir.join("visitors.svg")))
+}
+
 /// Checks the ledger, then writes the tables, the plot and the ledger entries (in that order,
 /// each atomically); nothing at all when the ledger refuses or a file cannot be prepared.
 fn publish(
@@ -245,7 +253,8 @@ fn publish(
         ),
         None => None,
     };
-    let picture = match (&args.plot, plot_kind) {
+    let plot_path = plot_path(args);
+    let picture = match (&plot_path, plot_kind) {
         (Some(path), Some(kind)) => Some((
             path,
             plot::render(t, args.plot_top as usize, kind).map_err(|e| e.to_string())?,
