@@ -640,7 +640,7 @@ fn settings_that_would_single_people_out_are_refused_before_reading() {
         ),
         (&["--tz", "Europe/Paris"][..], "--tz"),
         (&["--path-rule", "/shop/x"][..], "--path-rule"),
-        (&["--log-format", "text"][..], "invalid value 'text'"),
+        (&["--input-format", "text"][..], "invalid value 'text'"),
     ] {
         // stdin is never read: the run stops first.
         logscrub()

@@ -768,8 +768,9 @@ pub struct AggregateArgs {
     /// The zone of days: UTC or an offset like +01:00.
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     pub tz: String,
-    /// How lines are laid out.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormatArg::Auto)]
+    /// How input lines are laid out: CLF/combined or JSON lines (auto: per line). Not the
+    /// scrub's --log-format, which takes a server's format string.
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT", default_value_t = LogFormatArg::Auto)]
     pub log_format: LogFormatArg,
     /// JSON key holding a line's time (repeat for several) [default: as for scrubbing].
     #[arg(long, value_name = "NAME")]
