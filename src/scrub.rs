@@ -294,7 +294,9 @@ impl Writer<'_> {
             let at = self.out.len();
             self.actions
                 .write_span(self.cache, t, span, whole, self.out);
-            if span.kind == Kind::Ipv6 {
+            // (Text an action left as it stood, under keep or as a zero-host address, stays
+            // byte for byte.)
+            if span.kind == Kind::Ipv6 && self.out[at..] != *whole {
                 let next = match e.checked_sub(self.chunk.len()) {
                     None => self.chunk.get(e..).unwrap_or_default(),
                     Some(past) => self.after.get(past..).unwrap_or_default(),

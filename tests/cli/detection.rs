@@ -229,3 +229,21 @@ fn every_class_of_issue_14_is_scrubbed_in_every_action_and_what_logscrub_writes_
         "{lines} lines in {classes} files"
     );
 }
+
+/// `--ip keep` and zero-host addresses leave an IPv6 address before a colon byte for byte (the
+/// eight-group form is only for what an action writes).
+#[test]
+fn an_ipv6_address_before_a_colon_that_an_action_leaves_stays_as_it_was() {
+    let input = "x 2001:db8::1234:58430 [2001:db8::]:1 id2001:db8::1:443 y\n";
+    let out = logscrub().args(["--ip", "keep"]).stdin(input).run();
+    assert_eq!(String::from_utf8_lossy(out.ok()), input);
+    let input = "x 2001:db8:85a3:0:0:0:0:0:443 2001:db8:85a3::1 y\n";
+    let out = logscrub().args(["--ip", "redact"]).stdin(input).run();
+    assert_eq!(
+        String::from_utf8_lossy(out.ok()),
+        "x 2001:db8:85a3:0:0:0:0:0:443 [ipv6] y\n"
+    );
+    let input = "x 2001:db8:85a3:0:0:0:0:0:443 y\n";
+    let out = logscrub().stdin(input).run();
+    assert_eq!(String::from_utf8_lossy(out.ok()), input);
+}
