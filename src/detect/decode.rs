@@ -26,12 +26,12 @@ pub struct Views {
     /// The view being searched, and per view byte the raw offsets of the escape (or byte) it
     /// came from.
     view: Vec<u8>,
-    starts: Vec<u32>,
-    ends: Vec<u32>,
+    starts: Vec<usize>,
+    ends: Vec<usize>,
     /// The next level's view and map while decoding again.
     next: Vec<u8>,
-    next_starts: Vec<u32>,
-    next_ends: Vec<u32>,
+    next_starts: Vec<usize>,
+    next_ends: Vec<usize>,
     found: Vec<Span>,
     extra: Vec<Span>,
     merged: Vec<Span>,
@@ -109,8 +109,8 @@ impl Views {
         self.ends.clear();
         let mut changed = decode_into(
             &text[a..b],
-            |i| (a + i) as u32,
-            |i| (a + i + 1) as u32,
+            |i| a + i,
+            |i| a + i + 1,
             &mut self.view,
             &mut self.starts,
             &mut self.ends,
@@ -140,7 +140,7 @@ impl Views {
         }
         self.detector.find(&self.view, &mut self.found);
         for s in &self.found {
-            let (start, end) = (self.starts[s.start] as usize, self.ends[s.end - 1] as usize);
+            let (start, end) = (self.starts[s.start], self.ends[s.end - 1]);
             // Spans the raw text holds as they stand are found there already.
             // An address whose only escapes are its dots is written back in its own encoding
             // (`203%2E0%2E113%2E0`): the action reads it from its text.
@@ -232,11 +232,11 @@ fn region(text: &[u8], p: usize, lo: usize) -> (usize, usize) {
 /// (`end` exclusive) of the source byte(s) it came from. Returns whether any escape was decoded.
 fn decode_into(
     src: &[u8],
-    start: impl Fn(usize) -> u32,
-    end: impl Fn(usize) -> u32,
+    start: impl Fn(usize) -> usize,
+    end: impl Fn(usize) -> usize,
     out: &mut Vec<u8>,
-    starts: &mut Vec<u32>,
-    ends: &mut Vec<u32>,
+    starts: &mut Vec<usize>,
+    ends: &mut Vec<usize>,
 ) -> bool {
     let mut i = 0;
     let mut changed = false;
@@ -386,7 +386,7 @@ pub fn decode_all(text: &[u8], out: &mut Vec<u8>) {
     for _ in 0..LEVELS {
         let (mut s, mut e) = (Vec::new(), Vec::new());
         next.clear();
-        if !decode_into(out, |i| i as u32, |i| i as u32, &mut next, &mut s, &mut e) {
+        if !decode_into(out, |i| i, |i| i, &mut next, &mut s, &mut e) {
             break;
         }
         std::mem::swap(out, &mut next);
