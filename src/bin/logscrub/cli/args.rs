@@ -194,21 +194,9 @@ pub struct ForgetArgs {
     /// Replace each file by its rewritten text (atomically: a temporary file renamed over it).
     #[arg(long)]
     pub in_place: bool,
-    /// The key the logs were hashed (or encrypted) with, to match pseudonyms (encryptions).
-    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
-    pub key_file: Option<PathBuf>,
-    /// The --rotate the logs were hashed with.
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never)]
-    pub rotate: RotateArg,
-    /// The logs' addresses are encrypted (--ip encrypt) with this cipher and --key-file.
-    #[arg(long, value_enum, value_name = "CIPHER")]
-    pub ip_cipher: Option<CipherArg>,
-    /// How lines are laid out (where their time is, for --rotate).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto)]
-    pub format: FormatArg,
-    /// JSON key holding a line's time (repeat for several).
-    #[arg(long, value_name = "NAME")]
-    pub time_field: Vec<String>,
+    /// How the logs were written: their key, rotation, cipher and layout.
+    #[command(flatten)]
+    pub written: WrittenArgs,
     /// "Now" (RFC 3339 or @unix): for --prune, and the day of undated lines under --rotate.
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now)]
     pub now: Option<i64>,
@@ -278,21 +266,9 @@ pub struct SubjectArgs {
     /// Lines matched only by an IP address.
     #[arg(long, value_enum, value_name = "WHAT", default_value_t = IpOnlyArg::Include)]
     pub ip_only: IpOnlyArg,
-    /// The key the logs were hashed (or encrypted) with, to match pseudonyms (encryptions).
-    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
-    pub key_file: Option<PathBuf>,
-    /// The --rotate the logs were hashed with.
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never)]
-    pub rotate: RotateArg,
-    /// The logs' addresses are encrypted (--ip encrypt) with this cipher and --key-file.
-    #[arg(long, value_enum, value_name = "CIPHER")]
-    pub ip_cipher: Option<CipherArg>,
-    /// How lines are laid out (where their time is).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto)]
-    pub format: FormatArg,
-    /// JSON key holding a line's time (repeat for several).
-    #[arg(long, value_name = "NAME")]
-    pub time_field: Vec<String>,
+    /// How the logs were written: their key, rotation, cipher and layout.
+    #[command(flatten)]
+    pub written: WrittenArgs,
     /// "Now" (RFC 3339 or @unix): the header's time, and the day of undated lines under --rotate.
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_now)]
     pub now: Option<i64>,
@@ -320,6 +296,27 @@ pub const MAN_PAGES: [&str; 8] = [
     "forget",
     "subject",
 ];
+
+/// How the logs that `forget` and `subject` read were written, so that their pseudonyms,
+/// encryptions and line times are matched as the scrub made them.
+#[derive(Debug, Args)]
+pub struct WrittenArgs {
+    /// The key the logs were hashed (or encrypted) with, to match pseudonyms (encryptions).
+    #[arg(long, value_name = "FILE", env = "LOGSCRUB_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// The --rotate the logs were hashed with.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RotateArg::Never)]
+    pub rotate: RotateArg,
+    /// The logs' addresses are encrypted (--ip encrypt) with this cipher and --key-file.
+    #[arg(long, value_enum, value_name = "CIPHER")]
+    pub ip_cipher: Option<CipherArg>,
+    /// How lines are laid out (where their time is: the day of a line under --rotate).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// JSON key holding a line's time (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Vec<String>,
+}
 
 /// Flags of `logscrub check`.
 #[derive(Debug, Args)]

@@ -28,7 +28,7 @@ use logscrub::retention::{Retention, Undated};
 
 use super::args::{
     CheckArgs, CipherArg, Cli, EmailArg, ForgetArgs, FormatArg, IpArg, RevealArgs, RotateArg,
-    SubjectArgs, UndatedArg,
+    SubjectArgs, UndatedArg, WrittenArgs,
 };
 use super::config_file::{self, Origins};
 
@@ -162,6 +162,22 @@ impl From<&RevealArgs> for Settings {
     }
 }
 
+impl Settings {
+    /// The settings `forget` and `subject` share: how the logs they read were written.
+    fn written(w: &WrittenArgs) -> Settings {
+        Settings {
+            format: w.format,
+            time_field: w.time_field.clone(),
+            key_file: w.key_file.clone(),
+            rotate: w.rotate,
+            ip_cipher: w.ip_cipher.unwrap_or(CipherArg::IpcryptPfx),
+            forget_keyed: w.key_file.is_some(),
+            forget_encrypted: w.ip_cipher.is_some(),
+            ..Settings::default()
+        }
+    }
+}
+
 impl From<&ForgetArgs> for Settings {
     /// A `logscrub forget` run: drop the lines holding an entry, leave every other byte.
     fn from(args: &ForgetArgs) -> Self {
@@ -171,16 +187,9 @@ impl From<&ForgetArgs> for Settings {
             email: EmailArg::Keep,
             threads: args.threads,
             now: args.now,
-            format: args.format,
-            time_field: args.time_field.clone(),
-            key_file: args.key_file.clone(),
-            rotate: args.rotate,
-            ip_cipher: args.ip_cipher.unwrap_or(CipherArg::IpcryptPfx),
             forget: Some(args.list.clone()),
             forget_max_share: args.forget_max_share,
-            forget_keyed: args.key_file.is_some(),
-            forget_encrypted: args.ip_cipher.is_some(),
-            ..Settings::default()
+            ..Settings::written(&args.written)
         }
     }
 }
@@ -193,16 +202,9 @@ impl From<&SubjectArgs> for Settings {
             ip: IpWanted::Flag(IpArg::Keep),
             email: EmailArg::Keep,
             now: args.now,
-            format: args.format,
-            time_field: args.time_field.clone(),
-            key_file: args.key_file.clone(),
-            rotate: args.rotate,
-            ip_cipher: args.ip_cipher.unwrap_or(CipherArg::IpcryptPfx),
             forget: Some(args.subject.clone()),
             forget_max_share: 100.0,
-            forget_keyed: args.key_file.is_some(),
-            forget_encrypted: args.ip_cipher.is_some(),
-            ..Settings::default()
+            ..Settings::written(&args.written)
         }
     }
 }
